@@ -1,0 +1,278 @@
+"""The content of the campaign article, built once from a result dictionary.
+
+`build_article` turns a result (docs/design.md) and, optionally, an ensemble summary into an
+`Article`: plain, unescaped strings in infobox rows and sections. The wikitext and Markdown
+views only escape and lay out those strings, so both say the same thing. Every figure comes
+from the result or the ensemble; nothing here invents numbers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+CATEGORIES = ("killed", "wounded", "missing")
+OPENING_DAYS = 3
+MAX_BATTLES = 3
+OFFENSIVE = {"ground_assault", "amphibious_landing", "airborne_drop", "air_raid", "naval_bombardment", "siege"}
+
+# How each event kind reads: "{side} forces <verb> {place}".
+VERBS = {
+    "naval_bombardment": "bombarded {place} from the sea",
+    "amphibious_landing": "landed at {place}",
+    "air_raid": "raided {place} from the air",
+    "airborne_drop": "dropped airborne troops at {place}",
+    "ground_assault": "attacked {place}",
+    "capture": "took {place}",
+    "link_up": "linked up at {place}",
+    "siege": "besieged {place}",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    infobox: list[tuple[str, list[str]]]  # (template parameter, lines)
+    lead: str  # follows the title, which the views set in bold: "<title> is a ..."
+    sections: list[Section]
+
+
+def fmt_int(n) -> str:
+    return f"{int(round(n)):,}"
+
+
+def fmt_date(iso: str) -> str:
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d:%B} {d.year}"
+
+
+def fmt_span(start: str, end: str) -> str:
+    a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    if a.year == b.year:
+        return f"{a.day} {a:%B} – {fmt_date(end)}" if a.month != b.month else f"{a.day}–{fmt_date(end)}"
+    return f"{fmt_date(start)} – {fmt_date(end)}"
+
+
+def campaign_days(result: dict) -> int:
+    return (dt.date.fromisoformat(result["end"]) - dt.date.fromisoformat(result["start"])).days + 1
+
+
+def side_order(result: dict) -> list[str]:
+    """Attacker first: the side with the most offensive events (ties keep the result's order)."""
+    sides = list(result["sides"])
+    count = Counter(e["side"] for e in result["events"] if e["kind"] in OFFENSIVE)
+    return sorted(sides, key=lambda s: -count.get(s, 0))
+
+
+def _name(result: dict, side: str) -> str:
+    return result["sides"].get(side, {}).get("name", side)
+
+
+def _band(ensemble: dict | None, side: str, cat: str) -> str:
+    q = ((ensemble or {}).get("casualties") or {}).get(side, {}).get(cat)
+    if not q:
+        return ""
+    return f" (10–90 %: {fmt_int(q['p10'])}–{fmt_int(q['p90'])})"
+
+
+def _loss_total(result: dict, side: str) -> int:
+    s = result["sides"][side]
+    return sum(int(s[c]) for c in CATEGORIES)
+
+
+def _event_sentence(result: dict, ev: dict) -> str:
+    verb = VERBS.get(ev["kind"], ev["kind"].replace("_", " ") + " at {place}").format(place=ev["place"])
+    detail = f": {ev['detail']}" if ev.get("detail") else ""
+    return f"{_name(result, ev['side'])} forces {verb}{detail}."
+
+
+def _day_losses(result: dict, iso: str) -> str:
+    tl = result["timeline"]
+    if iso not in tl["dates"]:
+        return ""
+    i = tl["dates"].index(iso)
+    parts = []
+    for side in side_order(result):
+        seq = tl["sides"][side]
+        daily = [seq[c][i] - (seq[c][i - 1] if i else 0) for c in CATEGORIES]
+        parts.append(f"{_name(result, side)} {fmt_int(sum(daily))} ("
+                     + ", ".join(f"{fmt_int(v)} {c}" for v, c in zip(daily, CATEGORIES)) + ")")
+    return " Losses that day: " + "; ".join(parts) + "."
+
+
+def _chronicle(result: dict, events: list[dict], losses: bool) -> list[str]:
+    """One paragraph per date: the day's events in the log's order, then the day's losses."""
+    by_date: dict[str, list[dict]] = {}
+    for ev in events:
+        by_date.setdefault(ev["date"], []).append(ev)
+    paras = []
+    for iso in sorted(by_date):
+        text = f"On {fmt_date(iso)}: " + " ".join(_event_sentence(result, e) for e in by_date[iso])
+        paras.append(text + (_day_losses(result, iso) if losses else ""))
+    return paras
+
+
+def _places_of(result: dict, side: str, at_end: bool) -> list[str]:
+    if at_end:
+        return [p for p, s in result["control"].items() if s == side]
+    return [p["name"] for p in result["places"] if p["initial_owner"] == side]
+
+
+def _changes(result: dict) -> list[tuple[str, str, str, str]]:
+    """(place, date, from side, to side) for every change of control in the timeline."""
+    tl = result["timeline"]
+    out = []
+    for place, seq in tl["control"].items():
+        for i in range(1, len(seq)):
+            if seq[i] != seq[i - 1]:
+                out.append((place, tl["dates"][i], seq[i - 1], seq[i]))
+    return sorted(out, key=lambda c: (c[1], c[0]))
+
+
+def _infobox(result: dict, ensemble: dict | None, order: list[str]) -> list[tuple[str, list[str]]]:
+    box = [("conflict", [result["title"]]),
+           ("partof", [f"simulated scenario {result['scenario']}, seed {result['seed']}"]),
+           ("image", []), ("caption", []),
+           ("date", [fmt_span(result["start"], result["end"])]),
+           ("place", [result["place"]]),
+           ("result", [result["result"]["label"], result["result"]["reason"]])]
+    for k, side in enumerate(order[:2], start=1):
+        s = result["sides"][side]
+        box += [(f"combatant{k}", [s["name"]]), (f"commander{k}", list(s["commanders"])),
+                (f"strength{k}", [f"{fmt_int(s['strength'])} men"])]
+    for k, side in enumerate(order[:2], start=1):
+        s = result["sides"][side]
+        lines = [f"{fmt_int(s[c])} {c}{_band(ensemble, side, c)}" for c in CATEGORIES]
+        box.append((f"casualties{k}", lines + [f"{fmt_int(s['tanks_lost'])} tanks lost"]))
+    civ = result.get("civilians") or {}
+    if civ:
+        box.append(("casualties3", [f"Civilians ({_name(result, side)}): {fmt_int(c['killed'])} killed, "
+                                    f"{fmt_int(c['wounded'])} wounded" for side, c in civ.items()]))
+    if ensemble:
+        box.append(("notes", [f"Bands: 10th–90th percentile of {fmt_int(ensemble['runs'])} runs "
+                              f"(root seed {ensemble['seed']})."]))
+    return box
+
+
+def _origins(result: dict, order: list[str]) -> Section:
+    n = len(result["places"])
+    held = [f"{_name(result, s)} held {len(_places_of(result, s, False))} of the {n} places of the scenario "
+            f"({', '.join(_places_of(result, s, False))})" for s in order]
+    paras = [f"On {fmt_date(result['start'])}, " + "; ".join(held) + "."]
+    facts = [a for a in result["assumptions"] if a["basis"] == "historical"]
+    if facts:
+        paras.append("Historical inputs: " + " ".join(
+            f"{a['note'] or a['id']}: {_value(a['value'])} ({a['source']})." for a in facts))
+    return Section("Origins of the Attack", paras)
+
+
+def _value(v) -> str:
+    return fmt_int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
+
+def _forces(result: dict, order: list[str]) -> list[Section]:
+    tl = result["timeline"]
+    out = [Section("Opposing Forces")]
+    for side in order:
+        s = result["sides"][side]
+        cmd = ", ".join(s["commanders"]) or "no commander named"
+        end_strength = tl["sides"][side]["strength"][-1]
+        text = (f"{s['name']} entered the campaign with {fmt_int(s['strength'])} men under {cmd}. "
+                f"By {fmt_date(result['end'])} it had lost {fmt_int(s['killed'])} killed, "
+                f"{fmt_int(s['wounded'])} wounded, {fmt_int(s['missing'])} missing and "
+                f"{fmt_int(s['tanks_lost'])} tanks; its strength on that day was {fmt_int(end_strength)}.")
+        out.append(Section(s["name"], [text], level=3))
+    return out
+
+
+def _battles(result: dict, order: list[str]) -> list[Section]:
+    """The places with the most events after the opening days, or under siege."""
+    start = dt.date.fromisoformat(result["start"])
+    later = [e for e in result["events"]
+             if (dt.date.fromisoformat(e["date"]) - start).days >= OPENING_DAYS or e["kind"] == "siege"]
+    count = Counter(e["place"] for e in later)
+    picked = [p for p, c in count.most_common() if c >= 2 or any(
+        e["place"] == p and e["kind"] == "siege" for e in later)][:MAX_BATTLES]
+    initial = {p["name"]: p["initial_owner"] for p in result["places"]}
+    out = []
+    for place in picked:
+        owner0, owner1 = initial.get(place), result["control"].get(place)
+        heading = (f"The Defence of {place}" if owner0 == owner1 else
+                   f"The Fall of {place}" if owner0 and owner1 else f"The Battle of {place}")
+        evs = [e for e in result["events"] if e["place"] == place]
+        paras = [" ".join(_chronicle(result, evs, losses=False))]
+        if owner1:
+            paras.append(f"On {fmt_date(result['end'])} {place} was held by {_name(result, owner1)}.")
+        out.append(Section(heading, paras))
+    return out
+
+
+def _outcome(result: dict, ensemble: dict | None, order: list[str]) -> Section:
+    days = campaign_days(result)
+    r = result["result"]
+    paras = [f"The campaign ended on {fmt_date(result['end'])}, after {days} days. Result: {r['label']} ({r['reason']})."]
+    held = [f"{_name(result, s)} held {len(_places_of(result, s, True))} ({', '.join(_places_of(result, s, True))})"
+            for s in order]
+    paras.append("Control at the end: " + "; ".join(held) + ".")
+    changes = _changes(result)
+    if changes:
+        paras.append("Changes of hands: " + "; ".join(
+            f"{p} from {_name(result, a)} to {_name(result, b)} on {fmt_date(d)}" for p, d, a, b in changes) + ".")
+    for side in order:
+        s, total = result["sides"][side], _loss_total(result, side)
+        share = 100.0 * total / s["strength"] if s["strength"] else 0.0
+        paras.append(f"{s['name']} lost {fmt_int(total)} men ({share:.1f} % of its initial {fmt_int(s['strength'])}, "
+                     f"{share / days:.2f} % a day): {fmt_int(s['killed'])} killed, {fmt_int(s['wounded'])} wounded, "
+                     f"{fmt_int(s['missing'])} missing.")
+    civ = result.get("civilians") or {}
+    if civ:
+        paras.append("Civilian losses: " + "; ".join(
+            f"{_name(result, s)} {fmt_int(c['killed'])} killed and {fmt_int(c['wounded'])} wounded"
+            for s, c in civ.items()) + ".")
+    freight = result["timeline"].get("freight_east_t") or []
+    if freight:
+        paras.append(f"Trans-Siberian freight delivered east of the front: {fmt_int(sum(freight))} t in all, "
+                     f"{fmt_int(freight[0])} t on the first day and {fmt_int(freight[-1])} t on the last.")
+    if ensemble:
+        shares = sorted(ensemble["result_share"].items(), key=lambda kv: -kv[1])
+        paras.append(f"Results across {fmt_int(ensemble['runs'])} runs (root seed {ensemble['seed']}): "
+                     + ", ".join(f"{label} {100 * sh:.0f} %" for label, sh in shares) + ".")
+    return Section("Outcome", paras)
+
+
+def _assumptions(result: dict) -> Section:
+    rows = [a for a in result["assumptions"] if a["basis"] != "historical"]
+    bullets = [f"{a['id']}: {_value(a['value'])} — {a['note']} (source: {a['source']})" for a in rows]
+    para = ["These values are assumptions of the what-if scenario, not historical facts."] if rows else \
+        ["The scenario declares no assumptions beyond its historical inputs."]
+    return Section("Assumptions of this scenario", para, bullets)
+
+
+def _sources(result: dict) -> Section:
+    p = result["provenance"]
+    para = (f"Generated by kriegsspiel {p['version']} from scenario {result['scenario']} "
+            f"(sha256 {p['scenario_sha256'][:12]}…), seed {p['seed']}.")
+    return Section("Sources", [para], list(p.get("sources", [])))
+
+
+def build_article(result: dict, ensemble: dict | None = None) -> Article:
+    order = side_order(result)
+    start = dt.date.fromisoformat(result["start"])
+    opening = [e for e in result["events"] if (dt.date.fromisoformat(e["date"]) - start).days < OPENING_DAYS]
+    r = result["result"]
+    lead = (f"is a simulated campaign (scenario {result['scenario']}, seed {result['seed']}) "
+            f"fought from {fmt_date(result['start'])} to {fmt_date(result['end'])} in {result['place']}. "
+            f"Result of this run: {r['label']} ({r['reason']}).")
+    sections = [_origins(result, order), *_forces(result, order),
+                Section("The Opening Attacks", _chronicle(result, opening, losses=True)),
+                *_battles(result, order), _outcome(result, ensemble, order),
+                _assumptions(result), _sources(result)]
+    return Article(result["title"], _infobox(result, ensemble, order), lead, sections)
