@@ -1,0 +1,141 @@
+"""Ground combat in the manner of Dupuy's QJM/TNDM: combat power, the engagement's outcome, attrition, advance.
+
+Pure functions over numpy arrays of any (broadcastable) shape; no randomness is drawn here — callers pass
+standard-normal draws ``z`` from their own stream. The same functions serve the campaign engine
+(``engine.loop``) and the calibration on CDB90 (``validation``). Equations, units and sources:
+docs/models/ground.md. Table values: data/parameters/ground.yaml.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr
+
+from ..params import TERRAIN_COLS, WEATHER_COLS, Params
+
+_T = {c: i for i, c in enumerate(TERRAIN_COLS)}
+_W = {c: i for i, c in enumerate(WEATHER_COLS)}
+
+# QJM posture index -> advance-rate table row: hasty (attack/hasty/delay/withdrawal), prepared, fortified
+_ADVANCE_ROW = np.array([0, 0, 1, 2, 0, 0])
+
+
+def strength(men, guns, tanks, sorties, terrain_idx, weather_idx, p: Params):
+    """Force strength S (QJM 'S', in men-equivalents).
+
+    S = men * r_n + w_g * guns * r_wg * h_wg + w_t * tanks * r_wi * h_wi + w_a * sorties * r_wy * h_wy
+    with terrain factors r (NPW p. 228) and weather factors h (NPW p. 229) per weapon category; the weights
+    w are the calibrated men-equivalents of a gun, a tank and a close-support sortie (Bracken 1995 form).
+    """
+    t = p.terrain[terrain_idx]
+    w = p.weather[weather_idx]
+    return (men * t[..., _T["infantry_weapons"]]
+            + p["guns_weight"] * guns * t[..., _T["artillery"]] * w[..., _W["artillery"]]
+            + p["tanks_weight"] * tanks * t[..., _T["tanks"]] * w[..., _W["tanks"]]
+            + p["air_weight"] * sorties * t[..., _T["air"]] * w[..., _W["air"]])
+
+
+def power_ratio(att_strength, def_strength, att_quality, def_quality, posture_idx, terrain_idx, weather_idx,
+                season_attack, surprise_idx, att_supply, def_supply, p: Params):
+    """P_a / P_d: QJM combat power P = S x V x CEV (Dupuy, NPW; qjm_tndm.yaml `combat_power`).
+
+    Attacker V: weather attack factor h_u x season z_u x surprise; defender V: posture u_s x terrain
+    defence-position r_u (defensive postures only). `*_supply` are the supply multipliers in (0, 1].
+    """
+    posture_idx = np.asarray(posture_idx)
+    defending = posture_idx > 0
+    r_u = np.where(defending, p.terrain[terrain_idx][..., _T["defence_position"]], 1.0)
+    p_att = att_strength * att_quality * p.weather[weather_idx][..., _W["attack"]] * season_attack \
+        * p.surprise_power[surprise_idx] * att_supply
+    p_def = def_strength * def_quality * p.posture_strength[posture_idx] * r_u * def_supply
+    return p_att / np.maximum(p_def, 1e-9)
+
+
+def success_probability(ratio, p: Params):
+    """P(attacker prevails) = Phi((ln ratio - ln_threshold) / outcome_sigma)."""
+    return ndtr((np.log(np.maximum(ratio, 1e-12)) - p["ln_threshold"]) / p["outcome_sigma"])
+
+
+def attacker_prevails(ratio, z, p: Params):
+    """The engagement's outcome for a standard-normal draw z (stream `combat`)."""
+    return np.log(np.maximum(ratio, 1e-12)) + p["outcome_sigma"] * z > p["ln_threshold"]
+
+
+def _interp_log(x, xs, ys):
+    return np.interp(np.log(np.maximum(x, 1e-9)), np.log(np.maximum(xs, 1.0e-9)), ys)
+
+
+def size_factor(men, p: Params):
+    """QJM size factor (F01 'Casualty rates'): 2.0 below 5,000 men ... 0.6 at 100,000; log-interpolated."""
+    return _interp_log(np.maximum(men, 1.0), np.maximum(p.size_men, 1.0), p.size_factor)
+
+
+def opposition_factor(own_over_enemy, p: Params):
+    """QJM opposition factor (F01): 1.6 at own/enemy power 0.15 ... 0.7 at 3.0; log-interpolated, flat outside."""
+    return _interp_log(own_over_enemy, p.opp_ratio, p.opp_factor)
+
+
+def daily_rates(ratio, att_men, def_men, posture_idx, terrain_idx, weather_idx, surprise_idx, insensitive,
+                att_won, p: Params, main_effort=False):
+    """Expected daily loss rates (share of men per day) of attacker and defender.
+
+    QJM attrition (Lawrence 1996): rate = standard rate (2.8 % attacker, 1.5 % defender) x size factor x
+    mission/posture factor x opposition factor x terrain and weather casualty factors (TNDM columns, F02),
+    x the TNDM x2.5 multiplier when a casualty-insensitive side fights (Lawrence 1997). The calibrated
+    scales and exponents (ground.yaml `engagement`) and the loser multiplier (Dupuy's verity 3) are applied
+    on top. Both rates are capped at `max_daily_rate`.
+    """
+    env = p.terrain[terrain_idx][..., _T["casualties"]] * p.weather[weather_idx][..., _W["casualties"]]
+    mult = np.where(insensitive, p["casualty_insensitive_multiplier"], 1.0)
+    k_s, k_o, loser = p["size_exponent"], p["opposition_exponent"], p["loser_rate_multiplier"]
+    mission = np.where(main_effort, p["main_effort_attacker"], 1.0)
+    r_att = (p["attacker_standard_rate"] * p["attacker_rate_scale"] * mission
+             * size_factor(att_men, p) ** k_s * opposition_factor(ratio, p) ** k_o
+             * env * mult * np.where(att_won, 1.0, loser))
+    r_def = (p["defender_standard_rate"] * p["defender_rate_scale"] * p.posture_casualties[posture_idx]
+             * p.surprise_vuln[surprise_idx]
+             * size_factor(def_men, p) ** k_s * opposition_factor(1.0 / np.maximum(ratio, 1e-9), p) ** k_o
+             * env * mult * np.where(att_won, loser, 1.0))
+    cap = p["max_daily_rate"]
+    return np.minimum(r_att, cap), np.minimum(r_def, cap)
+
+
+def loss_noise(z, p: Params):
+    """Multiplicative noise on expected losses: LogNormal(-s^2/2, s), mean 1 (s = casualty_sigma)."""
+    s = p["casualty_sigma"]
+    return np.exp(s * z - 0.5 * s * s)
+
+
+def engagement_losses(men, rate, days, p: Params):
+    """Expected losses over an engagement of `days` days at a daily rate declining by `daily_decline` a day.
+
+    losses = men * (1 - prod_{d<days} (1 - rate * (1 - decline)^d)); fractional last day pro rata
+    (QJM: losses scale linearly below a day, F02). Dupuy verity 13 gives the decline.
+    """
+    days = np.asarray(days, dtype=float)
+    decline = p["daily_decline"]
+    n_max = int(np.ceil(np.max(days))) if days.size else 0
+    survive = np.ones(np.broadcast(men, rate, days).shape)
+    for d in range(n_max):
+        frac = np.clip(days - d, 0.0, 1.0)
+        survive = survive * (1.0 - frac * rate * (1.0 - decline) ** d)
+    return men * (1.0 - survive)
+
+
+def advance_km(ratio, posture_idx, mobility_idx, terrain_idx, weather_idx, p: Params):
+    """QJM opposed advance rate, km/day (F01 'Advance rates'): band of P/P x defender posture x force type,
+    times the terrain advance factor and the weather mobility factor. 0 below P/P 1.0 (the table starts there).
+    `mobility_idx` 0..3 = infantry, mechanised, armoured, horse cavalry."""
+    band = np.searchsorted(p.advance_pp, ratio, side="right") - 1
+    row = _ADVANCE_ROW[np.asarray(posture_idx)]
+    mob = np.minimum(mobility_idx, 3)
+    base = np.where(band >= 0, p.advance[row, mob, np.maximum(band, 0)], 0.0)
+    t = p.terrain[terrain_idx]
+    tf = np.where(np.isin(mob, (2, 3)), t[..., _T["advance_armour"]], t[..., _T["advance_infantry"]])
+    return base * tf * p.weather[weather_idx][..., _W["mobility"]]
+
+
+def march_km(mobility_idx, terrain_idx, weather_idx, p: Params):
+    """Unopposed march, km/day: the QJM top band (negligible resistance) x terrain mobility x weather mobility."""
+    return p.unopposed_km[mobility_idx] * p.terrain[terrain_idx][..., _T["mobility"]] \
+        * p.weather[weather_idx][..., _W["mobility"]]

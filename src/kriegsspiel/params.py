@@ -1,0 +1,138 @@
+"""Model parameters: the bundled, cited tables of ``data/parameters/*.yaml`` as frozen arrays.
+
+Parameters are static and frozen; a scenario may override named scalars (``parameters:`` block) and
+``data/parameters/fitted.yaml`` (written by ``kriegsspiel.validation.calibrate``) overrides the
+calibrated scalars of ``ground.yaml``'s ``engagement`` block.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+
+import numpy as np
+import yaml
+
+POSTURES = ("attack", "hasty_defence", "prepared_defence", "fortified_defence", "delay", "withdrawal")
+MOBILITIES = ("infantry", "mechanised", "armoured", "horse_cavalry", "static")
+SURPRISE = ("none", "minor", "substantial", "complete")
+BEHAVIOURS = ("soviet", "japanese", "western")
+CIRCUMSTANCES = ("normal", "rout", "encircled", "destroyed")
+
+
+def _read(name: str) -> dict:
+    return yaml.safe_load(resources.files("kriegsspiel.data.parameters").joinpath(name).read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def terrain_map() -> MappingProxyType:
+    return MappingProxyType(_read("terrain_map.yaml"))
+
+
+def terrain_class_of(name: str) -> str | None:
+    """A theatre terrain name or a QJM class -> QJM class (None if unknown)."""
+    if name in _read_ground()["terrain"]:
+        return name
+    return terrain_map().get(name)
+
+
+@lru_cache(maxsize=None)
+def _read_ground() -> dict:
+    return _read("ground.yaml")
+
+
+def fitted_overrides() -> dict:
+    try:
+        data = _read("fitted.yaml")
+    except FileNotFoundError:
+        return {}
+    return dict((data or {}).get("engagement", {}))
+
+
+@dataclass(frozen=True)
+class Params:
+    """Frozen model parameters. Tables are arrays indexed by the tuples above or by ``terrain_names`` / ``weather_names``."""
+
+    terrain_names: tuple
+    terrain: np.ndarray            # (T, 9) columns of TERRAIN_COLS
+    weather_names: tuple
+    weather: np.ndarray            # (W, 6) columns of WEATHER_COLS
+    season: dict
+    posture_strength: np.ndarray   # (len(POSTURES),)
+    posture_casualties: np.ndarray
+    surprise_power: np.ndarray
+    surprise_vuln: np.ndarray
+    size_men: np.ndarray
+    size_factor: np.ndarray
+    opp_ratio: np.ndarray
+    opp_factor: np.ndarray
+    advance_pp: np.ndarray         # (9,)
+    advance: np.ndarray            # (3 postures hasty/prepared/fortified, 4 mobilities, 9)
+    unopposed_km: np.ndarray       # (len(MOBILITIES),)
+    split: np.ndarray              # (behaviour, circumstance, 3)
+    surrenders: np.ndarray         # (behaviour,) bool
+    weather_climate: dict
+    scalars: MappingProxyType      # every named scalar: attrition, engagement, advance, casualties, supply
+
+    def __getitem__(self, key: str) -> float:
+        return self.scalars[key]
+
+    def with_overrides(self, overrides: dict) -> "Params":
+        unknown = set(overrides) - set(self.scalars)
+        if unknown:
+            raise KeyError(f"unknown parameter(s): {sorted(unknown)}")
+        return dataclasses.replace(self, scalars=MappingProxyType({**self.scalars, **overrides}))
+
+
+TERRAIN_COLS = ("mobility", "defence_position", "infantry_weapons", "artillery", "air", "tanks", "casualties",
+                "advance_infantry", "advance_armour")
+WEATHER_COLS = ("mobility", "attack", "artillery", "air", "tanks", "casualties")
+
+
+@lru_cache(maxsize=None)
+def default_params() -> Params:
+    g = _read_ground()
+    cas = _read("casualties.yaml")
+    sup = _read("supply.yaml")
+    wx = _read("weather.yaml")
+    scalars: dict = {}
+    for block in ("attrition", "engagement"):
+        for k, v in g[block].items():
+            if isinstance(v, (int, float)):
+                scalars[k] = float(v)
+    scalars["attacker_standard_rate"] = g["attrition"]["standard_rate_per_day"]["attacker"]
+    scalars["defender_standard_rate"] = g["attrition"]["standard_rate_per_day"]["defender"]
+    scalars["rail_km_per_day"] = float(g["advance"]["rail_km_per_day"])
+    for k in ("rout_threshold", "destroyed_rate_per_day"):
+        scalars[k] = float(cas[k])
+    for k, v in sup.items():
+        scalars[k] = float(v)
+    scalars.update({k: float(v) for k, v in fitted_overrides().items() if k in scalars})
+    terrain_names = tuple(g["terrain"])
+    weather_names = tuple(g["weather"])
+    adv = g["advance"]
+    return Params(
+        terrain_names=terrain_names,
+        terrain=np.array([[g["terrain"][t][c] for c in TERRAIN_COLS] for t in terrain_names]),
+        weather_names=weather_names,
+        weather=np.array([[g["weather"][w][c] for c in WEATHER_COLS] for w in weather_names]),
+        season=MappingProxyType(g["season"]),
+        posture_strength=np.array([g["posture"][p]["strength"] for p in POSTURES]),
+        posture_casualties=np.array([g["posture"][p]["casualties"] for p in POSTURES]),
+        surprise_power=np.array([g["surprise"][s]["power"] for s in SURPRISE]),
+        surprise_vuln=np.array([g["surprise"][s]["surprised_vulnerability"] for s in SURPRISE]),
+        size_men=np.array(g["attrition"]["size_factor"]["men"], dtype=float),
+        size_factor=np.array(g["attrition"]["size_factor"]["factor"], dtype=float),
+        opp_ratio=np.array(g["attrition"]["opposition_factor"]["ratio"], dtype=float),
+        opp_factor=np.array(g["attrition"]["opposition_factor"]["factor"], dtype=float),
+        advance_pp=np.array(adv["pp_lower"], dtype=float),
+        advance=np.array([[adv[p][m] for m in MOBILITIES[:4]] for p in ("hasty", "prepared", "fortified")], dtype=float),
+        unopposed_km=np.array([adv["unopposed"][m] for m in MOBILITIES], dtype=float),
+        split=np.array([[cas["split"][b][c] for c in CIRCUMSTANCES] for b in BEHAVIOURS], dtype=float),
+        surrenders=np.array([cas["surrenders"][b] for b in BEHAVIOURS]),
+        weather_climate=MappingProxyType(wx),
+        scalars=MappingProxyType(scalars),
+    )

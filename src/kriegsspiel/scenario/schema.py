@@ -1,0 +1,271 @@
+"""The scenario file format, as pydantic models.
+
+A scenario is data only: it is parsed with a safe YAML loader, validated against these models
+(unknown fields are errors), then cross-checked (``scenario.checks``) and compiled to arrays
+(``scenario.compile``). ``kriegsspiel schema`` prints the JSON Schema of :class:`Scenario`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+NonNeg = Annotated[float, Field(ge=0)]
+NonNegInt = Annotated[int, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Posture(str, Enum):
+    """QJM postures (Dupuy, Numbers, Predictions and War, posture table; see data/parameters/qjm.yaml)."""
+
+    attack = "attack"
+    hasty_defence = "hasty_defence"
+    prepared_defence = "prepared_defence"
+    fortified_defence = "fortified_defence"
+    delay = "delay"
+    withdrawal = "withdrawal"
+
+
+class Mobility(str, Enum):
+    """Force type columns of the QJM advance-rate table."""
+
+    infantry = "infantry"
+    mechanised = "mechanised"
+    armoured = "armoured"
+    horse_cavalry = "horse_cavalry"
+    static = "static"  # fortified-region garrisons, coastal artillery: never move
+
+
+class Basis(str, Enum):
+    historical = "historical"
+    assumption = "assumption"
+
+
+class EdgeKind(str, Enum):
+    rail = "rail"
+    road = "road"
+    track = "track"
+    river = "river"
+    sea = "sea"
+
+
+class OperationType(str, Enum):
+    ground_offensive = "ground_offensive"
+    # joint operations; their models live in kriegsspiel.models.{naval,amphibious,riverine,air,airborne}
+    naval_bombardment = "naval_bombardment"
+    amphibious_landing = "amphibious_landing"
+    river_assault = "river_assault"
+    air_raid = "air_raid"
+    airborne_drop = "airborne_drop"
+    siege = "siege"
+
+
+class Side(Strict):
+    name: Name
+    short_name: Name | None = None
+    adjective: Name | None = None
+    commanders: list[Name] = Field(default_factory=list)
+    commander_notes: str | None = None
+    countries: list[Name] = Field(
+        default_factory=list,
+        description="places whose `country` is one of these start owned by this side",
+    )
+    casualty_insensitive: bool = Field(
+        False,
+        description="fights to the death (TNDM x2.5 casualty multiplier applies to fights against it; "
+        "Lawrence, TNDM Newsletter Apr 1997)",
+    )
+    surrender_behaviour: Literal["soviet", "japanese", "western"] = "western"
+
+
+class PlacesFile(Strict):
+    file: Name = Field(description="CSV with columns name, lat, lon, country_1944, kind, terrain")
+
+
+class Place(Strict):
+    name: Name
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    kind: str = ""
+    terrain: Name = "flat_mixed"
+    country: str | None = None
+    owner: str | None = Field(None, description="side key; default from `country` and the sides' countries")
+    fortification: Fraction = Field(0.0, description="0 none .. 1 fully fortified region")
+    supply_source: bool = Field(False, description="a depot or railhead that supplies its side")
+    port: bool | None = None
+    coastal: bool | None = None
+
+
+class PlaceProperties(Strict):
+    """Properties of a place given by file (places.csv) that the scenario sets: owner, fortification, supply."""
+
+    owner: str | None = None
+    fortification: Fraction | None = None
+    supply_source: bool | None = None
+    port: bool | None = None
+    coastal: bool | None = None
+
+
+class RailFile(Strict):
+    file: Name = Field(description="CSV with columns line_id, seq, station, km_from_line_start, status_1944, ...")
+    station_aliases: dict[str, Name] = Field(default_factory=dict, description="rail.csv station -> place name")
+    capacity_t_per_day: dict[str, NonNeg] = Field(
+        default_factory=dict, description="line_id -> net tons per day; lines not listed use `default_capacity_t_per_day`"
+    )
+    default_capacity_t_per_day: NonNeg = 6000.0
+    include_status: list[str] = Field(default_factory=lambda: ["operational"])
+
+
+class Edge(Strict):
+    from_: Name = Field(alias="from")
+    to: Name
+    kind: EdgeKind
+    km: NonNeg | None = Field(None, description="length; computed from coordinates when omitted")
+    capacity_t_per_day: NonNeg | None = None
+    quality: Literal["good", "mediocre", "poor"] = "mediocre"
+    season: tuple[dt.date, dt.date] | None = Field(None, description="navigable/usable between these dates")
+    source: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Network(Strict):
+    rail: RailFile | None = None
+    edges: list[Edge] = Field(default_factory=list)
+
+
+class UnitType(Strict):
+    side: str
+    men: NonNegInt
+    guns: NonNeg = 0
+    mortars: NonNeg = 0
+    tanks: NonNeg = 0
+    aircraft: NonNeg = 0
+    mobility: Mobility = Mobility.infantry
+    supply_t_per_day: NonNeg = Field(80.0, description="consumption in combat (tons/day)")
+    source: Name
+
+
+class Unit(Strict):
+    name: Name
+    type: Name
+    side: str
+    count: Annotated[float, Field(gt=0)] = 1.0
+    strength: Annotated[float, Field(gt=0, le=1.5)] = Field(1.0, description="fraction of establishment")
+    quality: Annotated[float, Field(gt=0, le=3)] = Field(1.0, description="relative combat effectiveness (CEV)")
+    location: Name
+    posture: Posture = Posture.hasty_defence
+    role: Literal["front", "reserve", "garrison"] = "front"
+    arrives_day: NonNegInt = 0
+    source: str | None = None
+
+
+class Conditions(Strict):
+    halt_if_strength_below: Fraction = Field(0.35, description="halt when the force falls below this share of its start")
+    halt_if_ratio_below: NonNeg = Field(0.0, description="halt when the combat-power ratio at the front falls below this")
+    start_after_captured: list[Name] = Field(default_factory=list, description="start only once these places are held")
+    switch_to: Name | None = Field(None, description="objective to take next once the objective falls")
+
+
+class Operation(Strict):
+    name: Name
+    side: str
+    type: OperationType = OperationType.ground_offensive
+    start_day: NonNegInt = 0
+    forces: list[Name] = Field(default_factory=list, description="unit names")
+    origin: Name | None = Field(None, description="start place; default: the forces' location")
+    objective: Name
+    via: list[Name] = Field(default_factory=list, description="places the route must pass, in order")
+    main_effort: bool = False
+    surprise: Literal["none", "minor", "substantial", "complete"] = "none"
+    conditions: Conditions = Field(default_factory=Conditions)
+    quote: str | None = Field(None, description="the sentence of the source text this operation plays")
+
+
+class Doctrine(Strict):
+    """How a side behaves when it is not following a plan (the defender's rules; all thresholds data)."""
+
+    hold_fortified: bool = True
+    reserves_by_rail: bool = True
+    reserve_commit_ratio: NonNeg = Field(1.5, description="send reserves when the attacker's power ratio at a place exceeds this")
+    counterattack_ratio: NonNeg = Field(1.5, description="counter-attack a penetration when own/enemy power exceeds this")
+    withdraw_ratio: NonNeg = Field(3.0, description="withdraw before encirclement when the enemy ratio exceeds this")
+    stand_places: list[Name] = Field(default_factory=list, description="places held to the last, whatever the odds")
+    surrender_after_days_cut_off: NonNegInt = Field(10, description="an encircled force with no supply breaks after this")
+
+
+class VictoryCondition(Strict):
+    label: Name
+    winner: str | None = None
+    all_of: list[Name] = Field(default_factory=list, description="the winner holds all these places at the end")
+    any_of: list[Name] = Field(default_factory=list)
+    min_of_any: NonNegInt = 1
+    loss_ratio_above: NonNeg | None = Field(None, description="the loser's personnel losses / winner's exceed this")
+
+
+class Victory(Strict):
+    conditions: list[VictoryCondition]
+    default: VictoryCondition
+
+
+class Assumption(Strict):
+    id: Name
+    value: float | int | str | bool
+    basis: Basis
+    source: str | None = None
+    note: str | None = None
+    range: tuple[float, float] | None = Field(None, description="uncertainty range for sensitivity analysis")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> "Assumption":
+        if self.basis is Basis.historical and not self.source:
+            raise ValueError("a historical value needs a `source`")
+        if self.range is not None and self.range[0] > self.range[1]:
+            raise ValueError("range must be [low, high]")
+        return self
+
+
+class Scenario(Strict):
+    name: Name = Field(description="short identifier, e.g. operation-otsu")
+    title: Name
+    description: str = ""
+    place: str = Field("", description="where, in words, for the infobox")
+    partof: str | None = None
+    start: dt.date
+    end: dt.date
+    time_step_days: Literal[1] = 1
+    sides: dict[str, Side]
+    weather_region: Literal["far_east_summer", "mongolia_summer", "temperate_summer"] = "far_east_summer"
+    places: list[Place] | PlacesFile
+    extra_places: list[Place] = Field(default_factory=list)
+    place_properties: dict[str, PlaceProperties] = Field(
+        default_factory=dict, description="place name -> owner, fortification, supply_source, port, coastal"
+    )
+    freight_reference: Name | None = Field(
+        None, description="place whose rail tonnage from the supply sources is reported day by day (e.g. Khabarovsk)"
+    )
+    network: Network = Field(default_factory=Network)
+    unit_types: dict[str, UnitType]
+    units: list[Unit]
+    operations: list[Operation] = Field(default_factory=list)
+    doctrine: dict[str, Doctrine] = Field(default_factory=dict)
+    victory: Victory
+    assumptions: list[Assumption] = Field(default_factory=list)
+    parameters: dict[str, float] = Field(default_factory=dict, description="overrides of named model parameters")
+    claims: dict | None = Field(None, description="figures claimed by the source text, for the plausibility check")
+
+    @model_validator(mode="after")
+    def _dates(self) -> "Scenario":
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if len(self.sides) != 2:
+            raise ValueError("a scenario has exactly two sides")
+        return self
