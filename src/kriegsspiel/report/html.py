@@ -1,0 +1,105 @@
+"""One self-contained, offline HTML report: article, map replay, charts and ensemble distributions.
+
+The page carries its data as JSON in a ``<script type="application/json">`` block and draws the
+map and charts with its own inline script (``static/report.js``) from the packaged geometry in
+``data/geo``. Its Content-Security-Policy forbids every network load, so it opens from file://.
+"""
+from __future__ import annotations
+
+import html
+import json
+from importlib import resources
+
+from .article import Article, build_article
+
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+       "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
+GEO_LAYERS = ("land", "lakes", "rivers", "borders")
+
+
+def _asset(*parts: str) -> str:
+    return resources.files("kriegsspiel").joinpath(*parts).read_text(encoding="utf-8")
+
+
+def load_geometry() -> dict:
+    """The packaged map layers: polylines of [lon, lat] per layer, plus the 1944 lines."""
+    geo = {name: json.loads(_asset("data", "geo", f"{name}.json")) for name in GEO_LAYERS}
+    geo["borders_1944"] = [ln["points"] for ln in json.loads(_asset("data", "geo", "borders_1944.json"))["lines"]]
+    return geo
+
+
+def script_json(payload) -> str:
+    """JSON that cannot close or open markup inside a <script> block."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def format_html_article(article: Article) -> str:
+    rows = "".join(f"<tr><th>{_e(k)}</th><td>{'<br>'.join(_e(v) for v in vals)}</td></tr>"
+                   for k, vals in article.infobox if vals)
+    body = [f"<table class=\"infobox\">{rows}</table>",
+            f"<p><b>{_e(article.title)}</b> {_e(article.lead)}</p>"]
+    for sec in article.sections:
+        tag = f"h{min(sec.level + 1, 6)}"
+        body.append(f"<{tag}>{_e(sec.heading)}</{tag}>")
+        body += [f"<p>{_e(p)}</p>" for p in sec.paragraphs]
+        if sec.bullets:
+            body.append("<ul>" + "".join(f"<li>{_e(b)}</li>" for b in sec.bullets) + "</ul>")
+    return "\n".join(body)
+
+
+def _claims_by_side(check: dict | None) -> dict:
+    out: dict = {}
+    for c in (check or {}).get("claims", []):
+        if c["category"] != "result":
+            out.setdefault(c["side"], {})[c["category"]] = {"claimed": c["claimed"], "percentile": c["percentile"]}
+    return out
+
+
+def render_html(result: dict, ensemble: dict | None = None, *, check: dict | None = None) -> str:
+    """The offline report page of a run (and of its ensemble, with an article's checked claims marked)."""
+    article = build_article(result, ensemble)
+    keep = ("title", "start", "end", "sides", "events", "timeline", "places", "network", "control", "result")
+    payload = {"result": {k: result[k] for k in keep}, "geo": load_geometry(),
+               "ensemble": ensemble, "claims": _claims_by_side(check)}
+    title = _e(result["title"])
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>{title}</title>
+<style>{_asset("report", "static", "report.css")}</style>
+</head>
+<body>
+<header><h1>{title}</h1><p class="sub">{_e(result["place"])} · {_e(result["start"])} – {_e(result["end"])} ·
+{_e(result["result"]["label"])}</p></header>
+<main>
+<div class="grid">
+ <section class="panel"><h2>Control of places</h2>
+  <svg id="map" role="img" aria-label="map of the theatre"></svg>
+  <div class="controls"><button id="play" type="button">Play</button>
+   <input id="day" type="range" min="0" max="0" value="0" aria-label="day">
+   <span id="date"></span></div>
+  <div class="legend" id="legend"></div>
+ </section>
+ <section class="panel"><h2>Events of the day</h2><ol id="events"></ol></section>
+</div>
+<section class="panel"><h2>Strength and losses over time</h2>
+ <div class="charts"><svg id="chart-strength" class="chart"></svg><svg id="chart-losses" class="chart"></svg></div>
+</section>
+<section class="panel" id="ensemble-panel" hidden><h2>Ensemble distributions</h2><div class="charts" id="ensemble"></div></section>
+<section class="panel article">{format_html_article(article)}</section>
+</main>
+<script type="application/json" id="ks-data">{script_json(payload)}</script>
+<script>{_asset("report", "static", "report.js")}</script>
+</body>
+</html>
+"""

@@ -1,0 +1,141 @@
+"""Static figures (PNG and SVG) for papers and wiki uploads, drawn with matplotlib's Agg backend."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .article import CATEGORIES
+from .html import load_geometry
+
+PALETTE = ["#b2182b", "#2166ac", "#1b7837", "#762a83", "#e08214"]
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _colours(result: dict) -> dict[str, str]:
+    return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(result["sides"])}
+
+
+def _dates(result: dict):
+    import numpy as np
+
+    return np.array(result["timeline"]["dates"], dtype="datetime64[D]")
+
+
+def _save(fig, outdir: Path, stem: str) -> list[Path]:
+    paths = [outdir / f"{stem}.png", outdir / f"{stem}.svg"]
+    fig.savefig(paths[0], dpi=150, bbox_inches="tight")
+    fig.savefig(paths[1], bbox_inches="tight")
+    return paths
+
+
+def _strength(plt, result, colours):
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for side, seq in result["timeline"]["sides"].items():
+        ax.plot(_dates(result), seq["strength"], color=colours[side], label=result["sides"][side]["name"])
+    ax.set(title="Strength", ylabel="men")
+    ax.legend()
+    fig.autofmt_xdate()
+    return fig
+
+
+def _casualties(plt, result, colours):
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    styles = {"killed": "-", "wounded": "--", "missing": ":"}
+    for side, seq in result["timeline"]["sides"].items():
+        for cat in CATEGORIES:
+            ax.plot(_dates(result), seq[cat], styles[cat], color=colours[side],
+                    label=f"{result['sides'][side]['name']}, {cat}")
+    ax.set(title="Cumulative casualties", ylabel="men")
+    ax.legend(fontsize=7)
+    fig.autofmt_xdate()
+    return fig
+
+
+def _map(plt, result, colours):
+    from matplotlib.patches import Polygon
+
+    geo = load_geometry()
+    lons = [p["lon"] for p in result["places"]]
+    lats = [p["lat"] for p in result["places"]]
+    fig, ax = plt.subplots(figsize=(9, 6))
+    ax.set_facecolor("#cfe3f2")
+    for ring in geo["land"]:
+        ax.add_patch(Polygon(ring, closed=True, facecolor="#efe9d8", edgecolor="#8a8470", lw=0.4))
+    for ring in geo["lakes"]:
+        ax.add_patch(Polygon(ring, closed=True, facecolor="#cfe3f2", edgecolor="#6f9fc4", lw=0.3))
+    for layer, style in (("rivers", dict(color="#6f9fc4", lw=0.5)),
+                         ("borders", dict(color="#9a8fa8", lw=0.6, ls="--")),
+                         ("borders_1944", dict(color="#7a3b8f", lw=1.0, ls="--"))):
+        for line in geo[layer]:
+            xs, ys = zip(*line)
+            ax.plot(xs, ys, **style)
+    where = {p["name"]: p for p in result["places"]}
+    for e in result["network"]:
+        a, b = where.get(e["from"]), where.get(e["to"])
+        if a and b and e["kind"] == "rail":
+            ax.plot([a["lon"], b["lon"]], [a["lat"], b["lat"]], color="#333", lw=1.2)
+    for p in result["places"]:
+        side = result["control"].get(p["name"])
+        ax.plot(p["lon"], p["lat"], "o", color=colours.get(side, "#888"), mec="white", ms=7)
+        ax.annotate(p["name"], (p["lon"], p["lat"]), xytext=(4, 3), textcoords="offset points", fontsize=7)
+    for side, c in colours.items():
+        ax.plot([], [], "o", color=c, label=result["sides"][side]["name"])
+    ax.set_xlim(max(85, min(lons) - 5), min(180, max(lons) + 10))
+    ax.set_ylim(max(35, min(lats) - 3), min(70, max(lats) + 3))
+    ax.set_aspect(1 / 0.62)  # equirectangular, stretched by 1/cos(52 deg)
+    ax.set_title(f"Control on {result['end']}")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def _ensemble(plt, result, ensemble, colours, claims):
+    cas = ensemble["casualties"]
+    sides = list(cas)
+    fig, axes = plt.subplots(len(sides), 3, figsize=(10, 2.6 * len(sides)), squeeze=False)
+    for r, side in enumerate(sides):
+        for c, cat in enumerate(CATEGORIES):
+            ax, q = axes[r][c], cas[side].get(cat)
+            if not q:
+                ax.axis("off")
+                continue
+            if q.get("samples"):
+                ax.hist(q["samples"], bins=24, color=colours.get(side, "#888"), alpha=0.6)
+            else:
+                ax.axvspan(q["p10"], q["p90"], color=colours.get(side, "#888"), alpha=0.35, label="p10–p90")
+            ax.axvline(q["p50"], color="#222", lw=1.2, label="median")
+            claim = claims.get(side, {}).get(cat)
+            if claim is not None:
+                ax.axvline(claim, color="#d7301f", lw=2, label=f"claimed {claim:,}")
+            ax.set_title(f"{result['sides'].get(side, {}).get('name', side)}: {cat}", fontsize=9)
+            ax.legend(fontsize=6)
+    fig.suptitle(f"Ensemble of {ensemble['runs']:,} runs (root seed {ensemble['seed']})")
+    fig.tight_layout()
+    return fig
+
+
+def write_plots(result: dict, outdir, ensemble: dict | None = None, *, check: dict | None = None) -> list[Path]:
+    """Write strength, casualties, control map (and ensemble) figures as PNG and SVG; return the paths."""
+    plt = _pyplot()
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    colours = _colours(result)
+    claims: dict = {}
+    for c in (check or {}).get("claims", []):
+        if c["category"] != "result":
+            claims.setdefault(c["side"], {})[c["category"]] = c["claimed"]
+    figures = [("strength", _strength(plt, result, colours)), ("casualties", _casualties(plt, result, colours)),
+               ("map", _map(plt, result, colours))]
+    if ensemble and ensemble.get("casualties"):
+        figures.append(("ensemble", _ensemble(plt, result, ensemble, colours, claims)))
+    paths: list[Path] = []
+    for stem, fig in figures:
+        paths += _save(fig, outdir, stem)
+        plt.close(fig)
+    return paths

@@ -1,0 +1,222 @@
+"use strict";
+// Draws the offline report from the JSON block #ks-data. Data strings only ever reach the page
+// through textContent or SVG attributes, never as markup.
+(function () {
+  const D = JSON.parse(document.getElementById("ks-data").textContent);
+  const R = D.result, TL = R.timeline, NS = "http://www.w3.org/2000/svg";
+  const SIDES = Object.keys(R.sides);
+  const PALETTE = ["#b2182b", "#2166ac", "#1b7837", "#762a83", "#e08214"];
+  const COLOUR = Object.fromEntries(SIDES.map((s, i) => [s, PALETTE[i % PALETTE.length]]));
+  const fmt = (n) => Math.round(n).toLocaleString("en-GB");
+  const sideName = (s) => (R.sides[s] && R.sides[s].name) || s;
+
+  function el(tag, attrs, parent, text) {
+    const node = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  // ---- map: equirectangular, x scaled by cos(mid latitude), fitted to the places ----
+  const lons = R.places.map((p) => p.lon), lats = R.places.map((p) => p.lat);
+  const box = {
+    lon0: Math.max(85, Math.min(...lons) - 5), lon1: Math.min(180, Math.max(...lons) + 12),
+    lat0: Math.max(35, Math.min(...lats) - 3), lat1: Math.min(70, Math.max(...lats) + 3),
+  };
+  const kx = Math.cos(((box.lat0 + box.lat1) / 2) * Math.PI / 180), S = 22;
+  const W = (box.lon1 - box.lon0) * kx * S, H = (box.lat1 - box.lat0) * S;
+  const px = (lon) => ((lon - box.lon0) * kx * S).toFixed(1);
+  const py = (lat) => ((box.lat1 - lat) * S).toFixed(1);
+  const path = (pts, close) => "M" + pts.map((p) => px(p[0]) + "," + py(p[1])).join("L") + (close ? "Z" : "");
+
+  const map = document.getElementById("map");
+  map.setAttribute("viewBox", `0 0 ${W.toFixed(0)} ${H.toFixed(0)}`);
+  const layer = (style, lines, close) => {
+    const g = el("g", style, map);
+    for (const ln of lines) el("path", { d: path(ln, close) }, g);
+    return g;
+  };
+  layer({ fill: "#efe9d8", stroke: "#8a8470", "stroke-width": 0.6 }, D.geo.land, true);
+  layer({ fill: "#cfe3f2", stroke: "#6f9fc4", "stroke-width": 0.5 }, D.geo.lakes, true);
+  layer({ fill: "none", stroke: "#6f9fc4", "stroke-width": 0.7 }, D.geo.rivers, false);
+  layer({ fill: "none", stroke: "#9a8fa8", "stroke-width": 0.8, "stroke-dasharray": "4 2" }, D.geo.borders, false);
+  layer({ fill: "none", stroke: "#7a3b8f", "stroke-width": 1.2, "stroke-dasharray": "5 2" }, D.geo.borders_1944, false);
+
+  const where = Object.fromEntries(R.places.map((p) => [p.name, p]));
+  const EDGE = {
+    rail: { stroke: "#333", "stroke-width": 1.6 }, road: { stroke: "#8c5a2b", "stroke-width": 1 },
+    river: { stroke: "#2b6cb0", "stroke-width": 1.4, "stroke-dasharray": "2 2" },
+    sea: { stroke: "#4a90c2", "stroke-width": 1, "stroke-dasharray": "6 3" },
+  };
+  const edges = el("g", { fill: "none" }, map);
+  for (const e of R.network) {
+    const a = where[e.from], b = where[e.to];
+    if (!a || !b) continue;
+    el("path", Object.assign({ d: path([[a.lon, a.lat], [b.lon, b.lat]]), class: "edge-" + e.kind },
+      EDGE[e.kind] || EDGE.road), edges);
+  }
+  const eventRing = el("g", {}, map);
+  const marks = {};
+  const placesG = el("g", {}, map);
+  for (const p of R.places) {
+    const g = el("g", { class: "place" }, placesG);
+    const c = el("circle", { cx: px(p.lon), cy: py(p.lat), r: 5, stroke: "#fff", "stroke-width": 1.5 }, g);
+    el("title", {}, c, p.name);
+    el("text", { x: (+px(p.lon) + 7).toFixed(1), y: (+py(p.lat) + 4).toFixed(1), fill: "#222" }, g, p.name);
+    marks[p.name] = c;
+  }
+
+  const legend = document.getElementById("legend");
+  for (const s of SIDES) {
+    const span = document.createElement("span");
+    const sw = document.createElement("i");
+    sw.className = "swatch";
+    sw.style.background = COLOUR[s];
+    span.appendChild(sw);
+    span.appendChild(document.createTextNode(sideName(s)));
+    legend.appendChild(span);
+  }
+
+  // ---- charts: one line per side, a cursor at the selected day ----
+  function chart(svg, title, series, fromZero) {
+    const w = 520, h = 220, m = { l: 70, r: 10, t: 20, b: 28 };
+    svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+    const n = TL.dates.length, all = series.flatMap((s) => s.values);
+    let lo = Math.min(...all), hi = Math.max(...all, 1);
+    if (fromZero) lo = Math.min(0, lo);
+    else { const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.01 || 1; lo -= pad; hi += pad; }
+    const x = (i) => m.l + (n > 1 ? i / (n - 1) : 0.5) * (w - m.l - m.r);
+    const y = (v) => h - m.b - ((v - lo) / (hi - lo || 1)) * (h - m.t - m.b);
+    el("text", { x: m.l, y: 13, "font-weight": 600 }, svg, title);
+    el("line", { x1: m.l, x2: w - m.r, y1: h - m.b, y2: h - m.b, stroke: "#999" }, svg);
+    el("line", { x1: m.l, x2: m.l, y1: m.t, y2: h - m.b, stroke: "#999" }, svg);
+    for (const v of [lo, (lo + hi) / 2, hi]) {
+      el("text", { x: m.l - 4, y: y(v) + 4, "text-anchor": "end" }, svg, fmt(v));
+    }
+    el("text", { x: m.l, y: h - 8 }, svg, TL.dates[0]);
+    el("text", { x: w - m.r, y: h - 8, "text-anchor": "end" }, svg, TL.dates[n - 1]);
+    for (const s of series) {
+      el("polyline", {
+        points: s.values.map((v, i) => x(i).toFixed(1) + "," + y(v).toFixed(1)).join(" "),
+        fill: "none", stroke: s.colour, "stroke-width": 2, "stroke-dasharray": s.dash || "",
+      }, svg);
+    }
+    const cursor = el("line", { y1: m.t, y2: h - m.b, stroke: "#555", "stroke-dasharray": "3 3" }, svg);
+    return (i) => { cursor.setAttribute("x1", x(i)); cursor.setAttribute("x2", x(i)); };
+  }
+  const strengthCursor = chart(document.getElementById("chart-strength"), "Strength (men)",
+    SIDES.map((s) => ({ values: TL.sides[s].strength, colour: COLOUR[s] })));
+  const lossesCursor = chart(document.getElementById("chart-losses"),
+    "Cumulative losses: killed + wounded + missing (dashed: killed)",
+    SIDES.flatMap((s) => {
+      const t = TL.sides[s];
+      return [{ values: t.killed.map((k, i) => k + t.wounded[i] + t.missing[i]), colour: COLOUR[s] },
+        { values: t.killed, colour: COLOUR[s], dash: "4 3" }];
+    }), true);
+
+  // ---- ensemble distributions, with an article's claims marked ----
+  function distribution(parent, side, cat, q, claim) {
+    const svg = el("svg", { class: "chart", viewBox: "0 0 520 150" }, parent);
+    const w = 520, m = { l: 10, r: 10 };
+    const vals = (q.samples || []).concat([q.p10, q.p90]);
+    let lo = Math.min(...vals), hi = Math.max(...vals);
+    if (claim) { lo = Math.min(lo, claim.claimed); hi = Math.max(hi, claim.claimed); }
+    const span = hi - lo || 1;
+    lo -= span * 0.05; hi += span * 0.05;
+    const x = (v) => m.l + ((v - lo) / (hi - lo)) * (w - m.l - m.r);
+    el("text", { x: m.l, y: 14, "font-weight": 600 }, svg, `${sideName(side)}: ${cat}`);
+    if (q.samples && q.samples.length) {
+      const bins = 24, counts = new Array(bins).fill(0);
+      const a = Math.min(...q.samples), b = Math.max(...q.samples), width = (b - a) / bins || 1;
+      for (const v of q.samples) counts[Math.min(bins - 1, Math.floor((v - a) / width))]++;
+      const top = Math.max(...counts);
+      counts.forEach((c, i) => {
+        const x0 = x(a + i * width), x1 = x(a + (i + 1) * width), bh = (c / top) * 80;
+        el("rect", { x: x0, y: 110 - bh, width: Math.max(1, x1 - x0 - 1), height: bh, fill: COLOUR[side], opacity: 0.6 }, svg);
+      });
+    } else {
+      el("rect", { x: x(q.p10), y: 70, width: Math.max(1, x(q.p90) - x(q.p10)), height: 30, fill: COLOUR[side], opacity: 0.45 }, svg);
+    }
+    el("line", { x1: x(q.p50), x2: x(q.p50), y1: 25, y2: 110, stroke: "#222", "stroke-width": 1.5 }, svg);
+    el("text", { x: x(q.p50) + 3, y: 36 }, svg, "median " + fmt(q.p50));
+    el("line", { x1: m.l, x2: w - m.r, y1: 110, y2: 110, stroke: "#999" }, svg);
+    el("text", { x: m.l, y: 128 }, svg, "p10 " + fmt(q.p10));
+    el("text", { x: w - m.r, y: 128, "text-anchor": "end" }, svg, "p90 " + fmt(q.p90));
+    if (claim) {
+      const cx = x(claim.claimed), right = cx > w / 2;
+      el("line", { x1: cx, x2: cx, y1: 20, y2: 112, stroke: "#d7301f", "stroke-width": 2.5, class: "claim" }, svg);
+      const pct = claim.percentile === null ? "" : ` (percentile ${claim.percentile.toFixed(1)})`;
+      el("text", { x: right ? cx - 4 : cx + 4, y: 145, fill: "#d7301f", "text-anchor": right ? "end" : "start" },
+        svg, "claimed " + fmt(claim.claimed) + pct);
+    }
+  }
+  if (D.ensemble && D.ensemble.casualties) {
+    const panel = document.getElementById("ensemble-panel"), box2 = document.getElementById("ensemble");
+    panel.hidden = false;
+    const note = document.createElement("p");
+    note.textContent = `${fmt(D.ensemble.runs)} runs, root seed ${D.ensemble.seed}. Results: ` +
+      Object.entries(D.ensemble.result_share || {}).map(([k, v]) => `${k} ${(100 * v).toFixed(0)} %`).join(", ");
+    panel.insertBefore(note, box2);
+    for (const [side, cats] of Object.entries(D.ensemble.casualties)) {
+      for (const [cat, q] of Object.entries(cats)) {
+        distribution(box2, side, cat, q, ((D.claims || {})[side] || {})[cat]);
+      }
+    }
+  }
+
+  // ---- the day slider and the play button ----
+  const slider = document.getElementById("day"), dateOut = document.getElementById("date");
+  const list = document.getElementById("events"), play = document.getElementById("play");
+  const VERB = {
+    naval_bombardment: "naval bombardment of", amphibious_landing: "landing at", air_raid: "air raid on",
+    airborne_drop: "airborne drop at", ground_assault: "assault on", capture: "capture of",
+    link_up: "link-up at", siege: "siege of",
+  };
+  slider.max = String(TL.dates.length - 1);
+
+  function show(i) {
+    const iso = TL.dates[i];
+    dateOut.textContent = new Date(iso + "T00:00:00Z").toLocaleDateString("en-GB",
+      { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    dateOut.setAttribute("data-date", iso);
+    for (const [name, seq] of Object.entries(TL.control)) {
+      if (!marks[name]) continue;
+      marks[name].setAttribute("fill", COLOUR[seq[i]] || "#888");
+      marks[name].setAttribute("data-side", seq[i]);
+    }
+    eventRing.replaceChildren();
+    list.replaceChildren();
+    for (const e of R.events.filter((ev) => ev.date === iso)) {
+      const li = document.createElement("li");
+      li.textContent = `${sideName(e.side)}: ${VERB[e.kind] || e.kind.replace(/_/g, " ")} ${e.place}` +
+        (e.detail ? ` — ${e.detail}` : "");
+      li.style.borderLeft = "4px solid " + (COLOUR[e.side] || "#888");
+      li.style.paddingLeft = "6px";
+      list.appendChild(li);
+      const p = where[e.place];
+      if (p) el("circle", { cx: px(p.lon), cy: py(p.lat), r: 11, fill: "none", stroke: COLOUR[e.side] || "#888", "stroke-width": 2, opacity: 0.8 }, eventRing);
+    }
+    if (!list.children.length) {
+      const li = document.createElement("li");
+      li.textContent = "No events on this day.";
+      list.appendChild(li);
+    }
+    strengthCursor(i);
+    lossesCursor(i);
+  }
+  slider.addEventListener("input", () => show(+slider.value));
+  let timer = null;
+  play.addEventListener("click", () => {
+    if (timer) { clearInterval(timer); timer = null; play.textContent = "Play"; return; }
+    if (+slider.value >= TL.dates.length - 1) slider.value = "0";
+    play.textContent = "Pause";
+    timer = setInterval(() => {
+      const next = +slider.value + 1;
+      if (next > TL.dates.length - 1) { clearInterval(timer); timer = null; play.textContent = "Play"; return; }
+      slider.value = String(next);
+      show(next);
+    }, 700);
+  });
+  show(0);
+})();
