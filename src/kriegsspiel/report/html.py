@@ -57,7 +57,8 @@ def _claims_by_side(check: dict | None) -> dict:
     out: dict = {}
     for c in (check or {}).get("claims", []):
         if c["category"] != "result":
-            out.setdefault(c["side"], {})[c["category"]] = {"claimed": c["claimed"], "percentile": c["percentile"]}
+            out.setdefault(c["side"], {})[c["category"]] = {"claimed": c["claimed"], "percentile": c["percentile"],
+                                                                "plausible": c["plausible"]}
     return out
 
 

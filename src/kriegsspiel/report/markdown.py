@@ -6,14 +6,15 @@ import re
 from .article import Article, build_article
 
 # Backslash-escapable ASCII punctuation that can start emphasis, code, links, HTML, tables or headings.
-_SPECIAL = set("\\`*_{}[]<>#|~!&")
-_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=>])")
+_SPECIAL = set("\\`*_{}[]#|~!")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}  # entities survive every Markdown renderer
+_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 
 def escape(text: str) -> str:
     """Render any string as literal inline text (also safe inside a GFM table cell)."""
     text = re.sub(r"\s+", " ", str(text)).strip()
-    out = "".join("\\" + ch if ch in _SPECIAL else ch for ch in text)
+    out = "".join("\\" + ch if ch in _SPECIAL else _ENTITIES.get(ch, ch) for ch in text)
     return _LINE_START.sub(lambda m: (m.group(1) + "\\" + m.group(2)) if m.group(1) else "\\" + m.group(3), out)
 
 

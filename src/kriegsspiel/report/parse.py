@@ -35,7 +35,14 @@ def _int(s: str) -> int:
     return int(re.sub(r"[^\d]", "", s))
 
 
+_SPAN_DAYS = re.compile(r"\b(\d{1,2})\s*[–-]\s*(\d{1,2})\s+([A-Z][a-z]+),?\s+(\d{4})")
+_SPAN_MONTHS = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]+)\s*[–-]\s*(\d{1,2})\s+([A-Z][a-z]+),?\s+(\d{4})")
+
+
 def parse_dates(text: str) -> list[str]:
+    # "2–6 June 1944" and "2 June – 9 July 1944" name the year (and month) once
+    text = _SPAN_DAYS.sub(r"\1 \3 \4 – \2 \3 \4", text)
+    text = _SPAN_MONTHS.sub(r"\1 \2 \5 – \3 \4 \5", text)
     found = []
     for rx, order in ((_DATE_ISO, "ymd"), (_DATE_MDY, "mdy"), (_DATE_DMY, "dmy")):
         for m in rx.finditer(text):

@@ -145,7 +145,8 @@
     el("text", { x: w - m.r, y: 128, "text-anchor": "end" }, svg, "p90 " + fmt(q.p90));
     if (claim) {
       const cx = x(claim.claimed), right = cx > w / 2;
-      el("line", { x1: cx, x2: cx, y1: 20, y2: 112, stroke: "#d7301f", "stroke-width": 2.5, class: "claim" }, svg);
+      el("line", { x1: cx, x2: cx, y1: 20, y2: 112, stroke: "#d7301f", "stroke-width": 2.5,
+        class: claim.plausible === false ? "claim implausible" : "claim", "stroke-dasharray": claim.plausible === false ? "" : "4 3" }, svg);
       const pct = claim.percentile === null ? "" : ` (percentile ${claim.percentile.toFixed(1)})`;
       el("text", { x: right ? cx - 4 : cx + 4, y: 145, fill: "#d7301f", "text-anchor": right ? "end" : "start" },
         svg, "claimed " + fmt(claim.claimed) + pct);

@@ -1,0 +1,16 @@
+from kriegsspiel.report.plots import write_plots
+
+
+def test_write_plots_png_and_svg(result, ensemble, tmp_path):
+    paths = write_plots(result, tmp_path / "fig", ensemble)
+    names = sorted(p.name for p in paths)
+    assert names == sorted(f"{s}.{e}" for s in ("strength", "casualties", "map", "ensemble") for e in ("png", "svg"))
+    for p in paths:
+        data = p.read_bytes()
+        assert len(data) > 2000
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" if p.suffix == ".png" else b"<svg" in data[:2000]
+
+
+def test_no_ensemble_no_ensemble_figure(result, tmp_path):
+    names = {p.stem for p in write_plots(result, tmp_path)}
+    assert names == {"strength", "casualties", "map"}
