@@ -118,7 +118,7 @@
   // ---- ensemble distributions, with an article's claims marked ----
   function distribution(parent, side, cat, q, claim) {
     const svg = el("svg", { class: "chart", viewBox: "0 0 520 150" }, parent);
-    const w = 520, m = { l: 10, r: 10 };
+    const w = 520, m = { l: 75, r: 75 };
     const vals = (q.samples || []).concat([q.p10, q.p90]);
     let lo = Math.min(...vals), hi = Math.max(...vals);
     if (claim) { lo = Math.min(lo, claim.claimed); hi = Math.max(hi, claim.claimed); }
@@ -141,8 +141,10 @@
     el("line", { x1: x(q.p50), x2: x(q.p50), y1: 25, y2: 110, stroke: "#222", "stroke-width": 1.5 }, svg);
     el("text", { x: x(q.p50) + 3, y: 36 }, svg, "median " + fmt(q.p50));
     el("line", { x1: m.l, x2: w - m.r, y1: 110, y2: 110, stroke: "#999" }, svg);
-    el("text", { x: m.l, y: 128 }, svg, "p10 " + fmt(q.p10));
-    el("text", { x: w - m.r, y: 128, "text-anchor": "end" }, svg, "p90 " + fmt(q.p90));
+    el("line", { x1: x(q.p10), x2: x(q.p10), y1: 110, y2: 116, stroke: "#555" }, svg);
+    el("line", { x1: x(q.p90), x2: x(q.p90), y1: 110, y2: 116, stroke: "#555" }, svg);
+    el("text", { x: x(q.p10), y: 128, "text-anchor": "end" }, svg, "p10 " + fmt(q.p10));
+    el("text", { x: x(q.p90), y: 128 }, svg, "p90 " + fmt(q.p90));
     if (claim) {
       const cx = x(claim.claimed), right = cx > w / 2;
       el("line", { x1: cx, x2: cx, y1: 20, y2: 112, stroke: "#d7301f", "stroke-width": 2.5,
