@@ -1,0 +1,452 @@
+"""The one time loop: a day is an explicit list of phases applied to the whole batch.
+
+Phase order (docs/models/engine.md):
+  1. weather         draw each climate zone's weather (stream `weather`)
+  2. arrivals        reinforcements arrive; operations whose conditions hold start
+  3. joint phases    naval, air, airborne, amphibious, riverine (kriegsspiel.engine.joint)
+  4. ground          engagements wherever opposing forces meet; advance, capture, retreat (streams `combat`,
+                     `casualties`, `rounding`, `split`)
+  5. supply          connectivity to sources, rail tonnage, consumption; encircled forces break
+  6. doctrine        the defender moves reserves by rail to the most threatened place
+  7. record          timeline and events
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.special import ndtri
+
+from ..models import casualties as cas
+from ..models import ground
+from ..models.supply import reachable, supply_multiplier, widest_path
+from ..params import CIRCUMSTANCES
+from ..scenario.compile import NO_OP, Compiled
+from .events import EventLog
+from .rng import Streams
+from .state import (ACTIVE, DELAY, DESTROYED, DONE, FORTIFIED, HALTED, HASTY, PENDING, POCKET, PREPARED, RUNNING,
+                    SURRENDERED, WAITING, State, initial_state)
+
+NORMAL, ROUT, ENCIRCLED, DESTROYED_C = (CIRCUMSTANCES.index(c) for c in ("normal", "rout", "encircled", "destroyed"))
+SOURCE_CAP_T = 1.0e6       # a supply source itself is not the bottleneck
+ROAD_CAP_T = 600.0         # tonnage to an off-rail place in supply by road: data/parameters (network default, mediocre road)
+
+
+def _normal(u):
+    return ndtri(np.clip(u.astype(np.float64), 1e-7, 1 - 1e-7))
+
+
+def _scatter(R: int, P: int, idx, weights, mask):
+    """Sum `weights` (R, U) into (R, P) by place index `idx` (R, U) where `mask`."""
+    flat = (np.arange(R)[:, None] * P + np.where(mask, idx, 0)).ravel()
+    return np.bincount(flat, weights=np.where(mask, weights, 0.0).ravel(), minlength=R * P).reshape(R, P)
+
+
+def stream_shapes(c: Compiled) -> dict[str, tuple[int, ...]]:
+    D, P, U = c.n_days, len(c.theatre.names), len(c.unit_names)
+    return {"weather": (D, 2), "combat": (D, P), "casualties": (D, P, 2), "rounding": (D, U), "split": (D, U, 2),
+            "pocket": (D, U, 3)}
+
+
+class Engine:
+    """Runs a batch of campaigns of one compiled scenario."""
+
+    def __init__(self, c: Compiled, runs, root_seed: int, record: bool = False):
+        from . import joint
+
+        self.c, self.p = c, c.params
+        self.runs = np.asarray(runs, dtype=np.int64)
+        self.seed = int(root_seed)
+        self.record = record
+        self.joint = joint.build(c)
+        shapes = stream_shapes(c)
+        for model in self.joint:
+            shapes.update(model.stream_shapes(c))
+        self.rnd = Streams(self.seed, self.runs, shapes)
+        self.st = initial_state(c, self.runs)
+        for model in self.joint:
+            model.init_state(c, self.st)
+        self.log = EventLog(enabled=record)
+        self.timeline = {"men": [], "killed": [], "wounded": [], "missing": [], "owner": []} if record else None
+        self._wx_classes = [self.p.weather_names.index(w) for w in self.p.weather_climate["classes"]]
+        climate = self.p.weather_climate[c.scenario.weather_region]
+        self._climate = {m: np.cumsum(np.array([climate["east"][m], climate["west"][m]]), axis=1) for m in climate["east"]}
+        self._season_attack = self.p.season["summer_temperate"]["attack"]
+        U = len(c.unit_names)
+        self._op_onehot = np.zeros((U, max(1, len(c.op_names))))
+        has_op = c.unit_op >= 0
+        self._op_onehot[np.flatnonzero(has_op), c.unit_op[has_op]] = 1.0
+        self._update_supply(force=True)
+
+    # ------------------------------------------------------------------ phases
+    def run(self) -> State:
+        for d in range(self.c.n_days):
+            self.step(d)
+        return self.st
+
+    def step(self, d: int) -> None:
+        wx = self._weather(d)
+        self._arrivals(d)
+        for model in self.joint:
+            model.phase(self, d, wx)
+        self._ground(d, wx)
+        self._supply(d)
+        self._doctrine(d)
+        self._record(d)
+
+    def _weather(self, d: int) -> np.ndarray:
+        """(R, P) weather class index of each place today."""
+        u = self.rnd.day("weather", d)                                 # (R, 2)
+        cum = self._climate[self.c.dates[d].month]                     # (2, 4)
+        cls = (u[:, :, None] > cum[None, :, :-1]).sum(axis=2)          # (R, 2) class position 0..3
+        zone_wx = np.asarray(self._wx_classes)[cls]
+        return zone_wx[:, self.c.zone]
+
+    def _arrivals(self, d: int) -> None:
+        c, st = self.c, self.st
+        arriving = (st.status == WAITING) & (c.arrives[None, :] <= d)
+        if arriving.any():
+            st.status[arriving] = ACTIVE
+            add = np.where(arriving, c.men0[None, :], 0)
+            st.men += add
+            st.reinforced += add
+            for r, u in zip(*np.nonzero(arriving)):
+                self.log.add(r, d, "reinforcement", c.unit_side[u], st.loc[r, u], u=u, value=int(c.men0[u]))
+        pend = st.op_state == PENDING
+        if not pend.any():
+            return
+        ready = pend & (d >= c.op_start[None, :])
+        for o, after in enumerate(c.op_after):
+            if len(after):
+                ready[:, o] &= (st.owner[:, after] == c.op_side[o]).all(axis=1)
+        if ready.any():
+            men_op = (st.men * (st.status == ACTIVE)) @ self._op_onehot    # (R, O)
+            st.op_men0 = np.where(ready, men_op, st.op_men0)
+            st.op_day0 = np.where(ready, d, st.op_day0)
+            st.op_state[ready] = RUNNING
+            for r, o in zip(*np.nonzero(ready)):
+                self.log.add(r, d, "offensive", c.op_side[o], c.op_route[o, 0], op=o, value=int(men_op[r, o]))
+
+    def _unit_strength(self, place, wx, supply_mult):
+        """(R, U) strength of every unit in the terrain and weather of `place` (R, U), times CEV, fatigue, supply."""
+        st, c, p = self.st, self.c, self.p
+        tidx = c.terrain_idx[place]
+        widx = np.take_along_axis(wx, place, axis=1)
+        s = ground.strength(st.men, st.guns, st.tanks, 0.0, tidx, widx, p)
+        return s * c.quality[None, :] * st.fatigue * supply_mult
+
+    def _ground(self, d: int, wx: np.ndarray) -> None:
+        c, st, p = self.c, self.st, self.p
+        R, P = st.R, len(c.theatre.names)
+        rows = np.arange(R)[:, None]
+        running = st.op_state == RUNNING                                   # (R, O)
+        O = running.shape[1]
+        nxt = np.minimum(st.op_pos + 1, c.op_route.shape[1] - 1)
+        tgt = np.where(running & (st.op_pos + 1 < c.op_route_len[None, :]),
+                       c.op_route[np.arange(O)[None, :], nxt], -1)         # (R, O)
+        op_of = c.unit_op
+        has_op = op_of >= 0
+        op_idx = np.where(has_op, op_of, 0)
+        unit_tgt = np.where(has_op[None, :], tgt[:, op_idx], -1)           # (R, U)
+        attacking = (unit_tgt >= 0) & (st.status == ACTIVE)
+        supply_mult = supply_multiplier(st.stock, p["power_floor"], p["full_days"])
+        moving = st.eta > 0
+        defending = (st.status == ACTIVE) & ~moving & ~attacking \
+            & (np.take_along_axis(st.owner, st.loc, axis=1) == c.unit_side[None, :])
+        # attacker strength at its target, defender strength where it stands
+        att_place = np.where(attacking, unit_tgt, 0)
+        s_att = self._unit_strength(att_place, wx, supply_mult)
+        s_def = self._unit_strength(st.loc, wx, supply_mult)
+        A = _scatter(R, P, att_place, s_att, attacking)
+        Dp = _scatter(R, P, st.loc, s_def, defending)
+        A_men = _scatter(R, P, att_place, st.men, attacking)
+        D_men = _scatter(R, P, st.loc, st.men, defending)
+        att_side = np.full((R, P), -1)
+        att_side[rows, np.where(attacking, unit_tgt, 0)] = np.where(attacking, c.unit_side[None, :], -1)
+        # a place is fought over when attacked by the side that does not own it
+        contested = (A > 0) & (att_side >= 0) & (att_side != st.owner)
+        opposed = contested & (D_men > 0)
+        # surprise of each op in its first three days (linear decay, F02), strongest at the place
+        age = d - st.op_day0
+        surprise_op = np.where(running, np.maximum(c.op_surprise[None, :] - age, 0), 0)
+        surprise = np.zeros((R, P), np.int64)
+        main = np.zeros((R, P), bool)
+        valid = tgt >= 0
+        np.maximum.at(surprise, (np.broadcast_to(rows, tgt.shape)[valid], tgt[valid]), surprise_op[valid])
+        np.logical_or.at(main, (np.broadcast_to(rows, tgt.shape)[valid], tgt[valid]),
+                         np.broadcast_to(c.op_main[None, :], tgt.shape)[valid])
+        insens_u = c.insensitive[None, :] & (attacking | defending)
+        insens = (_scatter(R, P, np.where(attacking, unit_tgt, st.loc), st.men, insens_u) > 0)
+        terrain = np.broadcast_to(c.terrain_idx[None, :], (R, P))
+        ratio = ground.power_ratio(A, Dp, 1.0, 1.0, st.posture, terrain, wx, self._season_attack, surprise,
+                                   1.0, 1.0, p)
+        ratio = np.where(opposed, ratio, 0.0)
+        st.threat = ratio
+        z = _normal(self.rnd.day("combat", d))
+        won = ground.attacker_prevails(np.maximum(ratio, 1e-9), z, p) & opposed
+        decline = (1.0 - p["daily_decline"]) ** st.combat_days
+        r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, st.posture, terrain, wx, surprise,
+                                          insens, won, p, main_effort=main)
+        zc = _normal(self.rnd.day("casualties", d))
+        L_att = np.where(opposed, r_att * decline * A_men * ground.loss_noise(zc[..., 0], p), 0.0)
+        L_def = np.where(opposed, r_def * decline * D_men * ground.loss_noise(zc[..., 1], p), 0.0)
+        # spread each place's losses over its units by their men
+        share_att = np.where(attacking, st.men / np.maximum(np.take_along_axis(A_men, att_place, 1), 1), 0.0)
+        share_def = np.where(defending, st.men / np.maximum(np.take_along_axis(D_men, st.loc, 1), 1), 0.0)
+        exp_u = share_att * np.take_along_axis(L_att, att_place, 1) + share_def * np.take_along_axis(L_def, st.loc, 1)
+        exp_u *= np.where(attacking, np.take_along_axis(opposed, att_place, 1),
+                          np.where(defending, np.take_along_axis(opposed, st.loc, 1), False))
+        losses = cas.allocate(exp_u, st.men, self.rnd.day("rounding", d))
+        # circumstance: a defender beaten at P/P >= 3 or below the rout threshold routs; a cut-off unit is encircled
+        routed_place = won & (ratio >= 3.0)
+        circ = np.full(losses.shape, NORMAL)
+        routed_u = defending & (np.take_along_axis(routed_place, st.loc, 1)
+                                | (st.men < p["rout_threshold"] * c.men0[None, :]))
+        circ[routed_u] = ROUT
+        circ[(st.cut > 0) & (losses > 0)] = ENCIRCLED
+        self._apply_losses(losses, circ, self.rnd.day("split", d))
+        rate_u = np.where(st.men + losses > 0, losses / np.maximum(st.men + losses, 1), 0.0)
+        st.tanks *= 1.0 - np.minimum(1.0, rate_u * p["armour_per_personnel_rate"])
+        st.guns *= 1.0 - np.minimum(1.0, rate_u * p["artillery_per_personnel_rate"])
+        engaged = (attacking & np.take_along_axis(opposed, att_place, 1)) | (defending & np.take_along_axis(opposed, st.loc, 1))
+        st.engaged = engaged
+        st.fatigue = np.where(engaged, np.maximum(p["fatigue_floor"], st.fatigue - p["fatigue_per_day"]),
+                              np.minimum(1.0, st.fatigue + p["recovery_per_day"]))
+        st.combat_days = np.where(opposed, st.combat_days + 1, 0)
+        for r, pl in zip(*np.nonzero(opposed)) if self.record else ():
+            self.log.add(r, d, "ground_assault", att_side[r, pl], pl, value=int(round(L_att[r, pl] + L_def[r, pl])),
+                         ratio=float(ratio[r, pl]), won=bool(won[r, pl]))
+        self._advance(d, wx, tgt, running, contested, opposed, won, ratio)
+        self._withdrawal_posture(ratio, opposed)
+
+    def _apply_losses(self, losses, circ, u2) -> None:
+        st, c, p = self.st, self.c, self.p
+        shares = p.split[c.behaviour[None, :], circ]                       # (R, U, 3)
+        k, w, m = cas.split(losses, shares, u2)
+        st.killed += k
+        st.wounded += w
+        st.missing += m
+        st.men -= losses
+        gone = (st.men <= 0) & ((st.status == ACTIVE) | (st.status == POCKET))
+        st.status[gone] = DESTROYED
+
+    def _op_mobility(self) -> np.ndarray:
+        """Per operation: the slowest mobility class among its units (infantry unless all are motorised)."""
+        c = self.c
+        order = np.array([0, 2, 3, 1, 0])      # infantry < horse cavalry < mechanised < armoured (speed rank)
+        mob = []
+        for o in range(len(c.op_names)):
+            ms = c.mobility[c.unit_op == o]
+            mob.append(int(ms[np.argmin(order[ms])]) if len(ms) else 0)
+        return np.array(mob, dtype=np.int64)
+
+    def _advance(self, d, wx, tgt, running, contested, opposed, won, ratio) -> None:
+        c, st, p = self.c, self.st, self.p
+        R, O = tgt.shape
+        if O == 0:
+            return
+        rows = np.arange(R)[:, None]
+        valid = tgt >= 0
+        t = np.where(valid, tgt, 0)
+        mob = np.broadcast_to(self._op_mobility()[None, :], (R, O))
+        terr = c.terrain_idx[t]
+        wxt = wx[rows, t]
+        opp = opposed[rows, t]
+        own_target = st.owner[rows, t] == c.op_side[None, :]
+        km_opposed = ground.advance_km(np.maximum(ratio[rows, t], 1e-9), st.posture[rows, t], mob, terr, wxt, p)
+        km_march = ground.march_km(mob, terr, wxt, p)
+        gain = np.where(opp, np.where(won[rows, t], km_opposed, 0.0), km_march)
+        # a strong defence throws the attacker back (doctrine counter-attack ratio)
+        def_side = 1 - c.op_side[None, :]
+        counter = opp & (ratio[rows, t] > 0) & (1.0 / np.maximum(ratio[rows, t], 1e-9) > self.c.counter_ratio[def_side])
+        gain = np.where(counter, -ground.advance_km(1.0 / np.maximum(ratio[rows, t], 1e-9), np.full_like(mob, HASTY),
+                                                      np.zeros_like(mob), terr, wxt, p), gain)
+        st.op_prog = np.where(valid, np.maximum(st.op_prog + gain, 0.0), st.op_prog)
+        for r, o in zip(*np.nonzero(counter & valid)):
+            self.log.add(r, d, "counterattack", def_side[0, o], t[r, o], op=o)
+        leg = c.op_leg_km[np.arange(O)[None, :], st.op_pos]
+        arrive = valid & (st.op_prog >= leg) & (~opp | won[rows, t] | own_target)
+        # capture the places reached; resolve each place once even if several operations arrive
+        cap_mask = np.zeros_like(st.owner, dtype=bool)
+        cap_side = np.zeros_like(st.owner)
+        for r, o in zip(*np.nonzero(arrive & ~own_target)):
+            pl = t[r, o]
+            if st.owner[r, pl] != c.op_side[o]:
+                cap_mask[r, pl] = True
+                cap_side[r, pl] = c.op_side[o]
+        if cap_mask.any():
+            self._capture(d, cap_mask, cap_side, tgt, arrive)
+        st.op_pos = np.where(arrive, st.op_pos + 1, st.op_pos)
+        st.op_prog = np.where(arrive, 0.0, st.op_prog)
+        # forces travel with their operation
+        op_idx = np.where(c.unit_op >= 0, c.unit_op, 0)
+        here = c.op_route[op_idx[None, :], st.op_pos[:, op_idx]]
+        in_op = (c.unit_op[None, :] >= 0) & (st.op_state[:, op_idx] == RUNNING) & (st.status == ACTIVE)
+        st.loc = np.where(in_op, here, st.loc)
+        # objective reached, or too weak to go on
+        done = running & (st.op_pos >= c.op_route_len[None, :] - 1)
+        men_op = (st.men * (st.status == ACTIVE)) @ self._op_onehot
+        halt = running & ~done & (men_op < c.op_halt_strength[None, :] * st.op_men0)
+        halt |= running & ~done & opp & (ratio[rows, t] < c.op_halt_ratio[None, :])
+        for r, o in zip(*np.nonzero(done)):
+            self.log.add(r, d, "objective_reached", c.op_side[o], c.op_route[o, st.op_pos[r, o]], op=o)
+        for r, o in zip(*np.nonzero(halt)):
+            self.log.add(r, d, "offensive_halted", c.op_side[o], c.op_route[o, st.op_pos[r, o]], op=o,
+                         value=int(men_op[r, o]))
+        st.op_state[done] = DONE
+        st.op_state[halt] = HALTED
+
+    def _capture(self, d, cap_mask, cap_side, tgt, arrive) -> None:
+        """Places change hands; their defenders fall back to the friendly neighbour farthest from the attack,
+        or, with nowhere to go (or ordered to stand), are left in a pocket."""
+        c, st = self.c, self.st
+        R, P = st.owner.shape
+        old = st.owner.copy()
+        st.owner = np.where(cap_mask, cap_side, st.owner).astype(np.int8)
+        st.capture_day = np.where(cap_mask & (st.capture_day < 0), d, st.capture_day)
+        st.posture = np.where(cap_mask, HASTY, st.posture)
+        st.held_days = np.where(cap_mask, 0, st.held_days)
+        st.combat_days = np.where(cap_mask, 0, st.combat_days)
+        nb = c.neighbours                                                    # (P, K)
+        for r, pl in zip(*np.nonzero(cap_mask)):
+            self.log.add(r, d, "capture", int(cap_side[r, pl]), pl, value=int(old[r, pl]))
+            units = np.flatnonzero((st.loc[r] == pl) & (st.status[r] == ACTIVE) & (c.unit_side != cap_side[r, pl])
+                                   & (st.eta[r] == 0))
+            if not len(units):
+                continue
+            cand = nb[pl][nb[pl] >= 0]
+            cand = cand[st.owner[r, cand] == old[r, pl]]
+            if len(cand) and not c.stand[pl]:
+                # away from where the attack came from
+                origins = c.op_route[np.arange(len(c.op_names)), st.op_pos[r]][tgt[r] == pl]
+                far = c.land_km[np.ix_(cand, origins)].min(axis=1) if len(origins) else np.zeros(len(cand))
+                back = cand[np.argmax(far)]
+                st.loc[r, units] = back
+                st.posture[r, back] = np.where(st.posture[r, back] == FORTIFIED, FORTIFIED, HASTY)
+                self.log.add(r, d, "withdrawal", int(old[r, pl]), back, value=int(st.men[r, units].sum()))
+            else:
+                st.status[r, units] = POCKET
+                st.cut[r, units] = np.maximum(st.cut[r, units], 1)
+                self.log.add(r, d, "encircled", int(old[r, pl]), pl, value=int(st.men[r, units].sum()))
+        self._update_supply(force=True)
+
+    def _withdrawal_posture(self, ratio, opposed) -> None:
+        """Doctrine: give ground in a delaying posture before encirclement, except where ordered to stand."""
+        c, st = self.c, self.st
+        def_side = st.owner
+        delay = opposed & (ratio >= c.withdraw_ratio[def_side]) & ~c.stand[None, :] & (st.posture != FORTIFIED)
+        st.posture = np.where(delay, DELAY, st.posture)
+        st.held_days += 1
+        # NPW: a hasty defence becomes prepared after 5 days in position (half depth, F02 QJMWargame.md)
+        st.posture = np.where((st.posture == HASTY) & (st.held_days >= 5), PREPARED, st.posture)
+
+    # ------------------------------------------------------------------ supply
+    def _update_supply(self, force: bool = False) -> None:
+        c, st = self.c, self.st
+        cap = c.rail_cap[None, :] * (1.0 - st.rail_damage)
+        for s in range(len(c.side_keys)):
+            friendly = st.owner == s
+            sources = c.supply_source[None, :] & friendly
+            st.reach[s] = reachable(sources, friendly, c.land_adj)
+            st.cap[s] = widest_path(sources, friendly, c.rail_src, c.rail_dst, cap, SOURCE_CAP_T)
+
+    def _supply(self, d: int) -> None:
+        c, st, p = self.c, self.st, self.p
+        self._update_supply()
+        R, P = st.owner.shape
+        active = st.status == ACTIVE
+        use = np.where(st.engaged, 1.0, p["quiet_consumption_share"])
+        want = use + np.maximum(p["initial_stock_days"] - st.stock, 0.0) * 0.1
+        demand_t = want * c.supply_t[None, :]
+        in_supply = np.zeros_like(active)
+        fill = np.zeros(st.stock.shape)
+        for s in range(len(c.side_keys)):
+            mine = active & (c.unit_side[None, :] == s)
+            reach_u = np.take_along_axis(st.reach[s], st.loc, 1) & mine
+            cap_place = np.where(st.reach[s], np.maximum(st.cap[s], ROAD_CAP_T), 0.0)
+            demand_place = _scatter(R, P, st.loc, demand_t, reach_u)
+            f = np.minimum(1.0, cap_place / np.maximum(demand_place, 1e-9))
+            fill = np.where(reach_u, np.take_along_axis(f, st.loc, 1), fill)
+            in_supply |= reach_u
+        st.stock = np.where(active, np.maximum(st.stock + fill * want - use, 0.0), st.stock)
+        st.cut = np.where(active & ~in_supply, st.cut + 1, np.where(active, 0, st.cut))
+        if c.freight_ref >= 0:
+            side = st.owner[:, c.freight_ref]
+            st.freight[:, d] = np.choose(side, [st.cap[s][:, c.freight_ref] for s in range(len(c.side_keys))])
+        # a force cut off and out of supply for long enough breaks
+        surrender_days = c.surrender_days[c.unit_side][None, :]
+        breaks = active & (st.cut >= surrender_days) & (st.stock <= 0.0)
+        breaks |= (st.status == POCKET) & (st.cut >= surrender_days)
+        surrenders = breaks & p.surrenders[c.behaviour][None, :]
+        if surrenders.any():
+            men = np.where(surrenders, st.men, 0)
+            st.missing += men
+            st.men -= men
+            st.status[surrenders] = SURRENDERED
+            for r, u in zip(*np.nonzero(surrenders)):
+                self.log.add(r, d, "surrender", c.unit_side[u], st.loc[r, u], u=u, value=int(men[r, u]))
+        fight_on = breaks & ~p.surrenders[c.behaviour][None, :]
+        st.status[fight_on & (st.status == ACTIVE)] = POCKET
+        pocket = st.status == POCKET
+        if pocket.any():
+            st.cut = np.where(pocket, st.cut + 1, st.cut)
+            exp_u = np.where(pocket, st.men * p["destroyed_rate_per_day"], 0.0)
+            u3 = self.rnd.day("pocket", d)
+            losses = cas.allocate(exp_u, st.men, u3[..., 0])
+            circ = np.where(pocket, DESTROYED_C, NORMAL)
+            self._apply_losses(losses, circ, u3[..., 1:])
+            for r, u in zip(*np.nonzero(pocket & (st.status == DESTROYED))):
+                self.log.add(r, d, "destroyed", c.unit_side[u], st.loc[r, u], u=u)
+
+    # ------------------------------------------------------------------ doctrine
+    def _doctrine(self, d: int) -> None:
+        """Each side sends one idle reserve a day by rail to its most threatened place (ratio above its
+        reserve-commit ratio), the nearest by rail first; moves take rail km / rail_km_per_day days."""
+        c, st, p = self.c, self.st, self.p
+        R = st.R
+        arriving = (st.eta == 1)
+        st.eta = np.maximum(st.eta - 1, 0)
+        if arriving.any():
+            st.loc = np.where(arriving, st.dest, st.loc)
+            st.role = np.where(arriving, 0, st.role)
+            for r, u in zip(*np.nonzero(arriving)):
+                self.log.add(r, d, "reserve_arrives", c.unit_side[u], st.dest[r, u], u=u, value=int(st.men[r, u]))
+        for s in range(len(c.side_keys)):
+            if not c.reserves_by_rail[s]:
+                continue
+            threat = np.where((st.owner == s) & (st.threat > c.reserve_ratio[s]), st.threat, 0.0)
+            if not threat.any():
+                continue
+            target = threat.argmax(axis=1)                                       # (R,)
+            has = threat.max(axis=1) > 0
+            idle = (st.status == ACTIVE) & (st.role == 1) & (st.eta == 0) & (c.unit_side[None, :] == s) \
+                & (c.unit_op[None, :] == NO_OP)
+            km = c.rail_km[st.loc, target[:, None]]                              # (R, U)
+            ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
+            ok &= np.take_along_axis(st.reach[s], st.loc, 1)
+            if not ok.any():
+                continue
+            pick = np.where(ok, km, np.inf).argmin(axis=1)
+            go = ok[np.arange(R), pick]
+            for r in np.flatnonzero(go):
+                u = pick[r]
+                st.eta[r, u] = max(1, math.ceil(km[r, u] / p["rail_km_per_day"]))
+                st.dest[r, u] = target[r]
+                self.log.add(r, d, "reserve_moves", s, target[r], u=u, value=int(st.men[r, u]))
+
+    # ------------------------------------------------------------------ record
+    def _record(self, d: int) -> None:
+        if self.timeline is None:
+            return
+        st, c = self.st, self.c
+        for key, arr in (("men", st.men), ("killed", st.killed), ("wounded", st.wounded), ("missing", st.missing)):
+            self.timeline[key].append(np.stack([arr[:, c.unit_side == s].sum(axis=1) for s in range(len(c.side_keys))], 1))
+        self.timeline["owner"].append(st.owner.copy())
+
+
+def simulate(c: Compiled, runs, root_seed: int, record: bool = False) -> Engine:
+    """Run the campaigns `runs` (run indices) of root seed `root_seed`; returns the finished engine."""
+    eng = Engine(c, runs, root_seed, record=record)
+    eng.run()
+    return eng

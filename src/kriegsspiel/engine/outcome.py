@@ -1,0 +1,52 @@
+"""Victory conditions: the result label of each campaign at the end, in the scenario's (the article's) terms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..scenario.compile import Compiled
+from .state import State
+
+
+def labels(c: Compiled) -> list[str]:
+    v = c.scenario.victory
+    out = []
+    for cond in [*v.conditions, v.default]:
+        if cond.label not in out:
+            out.append(cond.label)
+    return out
+
+
+def evaluate(c: Compiled, st: State) -> np.ndarray:
+    """(R,) index into `labels(c)`: the first condition that holds, else the default."""
+    v = c.scenario.victory
+    idx = c.theatre.index
+    names = labels(c)
+    result = np.full(st.R, names.index(v.default.label), dtype=np.int64)
+    decided = np.zeros(st.R, dtype=bool)
+    lost = st.killed + st.wounded + st.missing
+    for cond in v.conditions:
+        if cond.winner is None:
+            continue
+        w = c.side_keys.index(cond.winner)
+        ok = np.ones(st.R, dtype=bool)
+        if cond.all_of:
+            ok &= (st.owner[:, [idx[n] for n in cond.all_of]] == w).all(axis=1)
+        if cond.any_of:
+            ok &= (st.owner[:, [idx[n] for n in cond.any_of]] == w).sum(axis=1) >= cond.min_of_any
+        if cond.loss_ratio_above is not None:
+            mine = lost[:, c.unit_side == w].sum(axis=1)
+            theirs = lost[:, c.unit_side != w].sum(axis=1)
+            ok &= theirs > cond.loss_ratio_above * np.maximum(mine, 1)
+        hit = ok & ~decided
+        result[hit] = names.index(cond.label)
+        decided |= ok
+    return result
+
+
+def winner_of(c: Compiled, label: str) -> str | None:
+    v = c.scenario.victory
+    for cond in [*v.conditions, v.default]:
+        if cond.label == label:
+            return cond.winner
+    return None

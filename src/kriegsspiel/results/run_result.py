@@ -1,0 +1,152 @@
+"""The result of one campaign as the dictionary every view renders from (docs/design.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import __version__
+from ..engine.events import Event
+from ..engine.loop import Engine
+from ..engine.outcome import evaluate, labels, winner_of
+from ..scenario.compile import Compiled
+
+MODEL_SOURCES = [
+    "Dupuy, T. N., Numbers, Predictions and War (1979/1985): QJM combat power, factor tables, advance rates",
+    "Lawrence, C. A., How Attrition is Calculated in the QJM vs the TNDM, TNDM Newsletter (Dec 1996)",
+    "Lawrence, C. A., The Second Test of the TNDM Battalion-Level Validations, TNDM Newsletter (Apr 1997)",
+    "Krivosheev, G. F., Soviet Casualties and Combat Losses in the Twentieth Century (1997): loss categories",
+    "Bracken, J., Lanchester Models of the Ardennes Campaign, Naval Research Logistics 42 (1995)",
+    "CDB90, U.S. Army Concepts Analysis Agency (1991); J. B. Arnold, CDB90 (github.com/jrnold/CDB90)",
+]
+
+
+@dataclass
+class RunResult:
+    data: dict
+
+    def to_dict(self) -> dict:
+        return self.data
+
+    def __getitem__(self, key):
+        return self.data[key]
+
+
+def _fmt(n: float) -> str:
+    return f"{int(round(n)):,}"
+
+
+def _side_word(c: Compiled, s: int) -> str:
+    side = c.scenario.sides[c.side_keys[s]]
+    return side.adjective or side.short_name or side.name
+
+
+def describe(c: Compiled, e: Event) -> str:
+    """A dated, factual sentence for an event, with its figures."""
+    place = c.theatre.names[e.place] if 0 <= e.place < len(c.theatre.names) else ""
+    who = _side_word(c, e.side)
+    unit = c.unit_names[e.unit] if e.unit >= 0 else ""
+    op = c.op_names[e.op] if e.op >= 0 else ""
+    k = e.kind
+    if k == "offensive":
+        return f"{op} opens from {place} with {_fmt(e.value)} men."
+    if k == "ground_assault":
+        outcome = "the attacker prevails" if e.extra.get("won") else "the defence holds"
+        return (f"{who} assault at {place}: {_fmt(e.value)} casualties on both sides, combat-power ratio "
+                f"{e.extra.get('ratio', 0):.2f}; {outcome}.")
+    if k == "counterattack":
+        return f"{who} counter-attack at {place} throws back {op}."
+    if k == "capture":
+        return f"{who} forces take {place} from the {_side_word(c, e.value)} defenders."
+    if k == "withdrawal":
+        return f"{who} defenders fall back on {place} with {_fmt(e.value)} men."
+    if k == "encircled":
+        return f"{_fmt(e.value)} {who} troops are cut off at {place}."
+    if k == "objective_reached":
+        return f"{op} reaches its objective, {place}."
+    if k == "offensive_halted":
+        return f"{op} halts at {place} with {_fmt(e.value)} men left."
+    if k == "reinforcement":
+        return f"{unit} ({_fmt(e.value)} men) arrives at {place}."
+    if k == "reserve_moves":
+        return f"{unit} ({_fmt(e.value)} men) entrains for {place}."
+    if k == "reserve_arrives":
+        return f"{unit} ({_fmt(e.value)} men) detrains at {place}."
+    if k == "surrender":
+        return f"{unit} surrenders at {place}: {_fmt(e.value)} men captured."
+    if k == "destroyed":
+        return f"{unit} is destroyed at {place}."
+    detail = e.extra.get("detail")
+    return detail if detail else f"{k.replace('_', ' ')} at {place}."
+
+
+def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
+    st, s = eng.st, c.scenario
+    names = c.theatre.names
+    label_names = labels(c)
+    label = label_names[int(evaluate(c, st)[row])]
+    sides = {}
+    start_men = np.where(c.arrives == 0, c.men0, 0)
+    for i, key in enumerate(c.side_keys):
+        mine = c.unit_side == i
+        side = s.sides[key]
+        sides[key] = {
+            "name": side.name,
+            "commanders": list(side.commanders),
+            "strength": int(start_men[mine].sum() + st.reinforced[row, mine].sum()),
+            "strength_at_start": int(start_men[mine].sum()),
+            "reinforcements": int(st.reinforced[row, mine].sum()),
+            "killed": int(st.killed[row, mine].sum()),
+            "wounded": int(st.wounded[row, mine].sum()),
+            "missing": int(st.missing[row, mine].sum()),
+            "present_at_end": int(st.men[row, mine].sum()),
+            "tanks_at_start": int(round(c.tanks0[mine].sum())),
+            "tanks_lost": int(round(c.tanks0[mine].sum() - st.tanks[row, mine].sum() * 1.0)),
+        }
+        if side.commander_notes:
+            sides[key]["commander_notes"] = side.commander_notes
+    events = [
+        {"date": c.dates[e.day].isoformat(), "kind": e.kind, "side": c.side_keys[e.side] if 0 <= e.side < 2 else "",
+         "place": names[e.place] if 0 <= e.place < len(names) else "", "detail": describe(c, e),
+         **({"value": e.value} if e.value else {}),
+         **{k: v for k, v in e.extra.items() if k not in ("detail",) and isinstance(v, (int, float, str, bool))}}
+        for e in eng.log.for_run(row)
+    ]
+    tl = eng.timeline
+    timeline = None
+    if tl is not None:
+        timeline = {
+            "dates": [d.isoformat() for d in c.dates],
+            "sides": {key: {k: [int(x[row, i]) for x in tl[k]] for k in ("men", "killed", "wounded", "missing")}
+                      for i, key in enumerate(c.side_keys)},
+            "control": {n: [c.side_keys[int(o[row, j])] for o in tl["owner"]] for j, n in enumerate(names)},
+            "freight_east_t": [round(float(x), 1) for x in st.freight[row]],
+        }
+        for key in c.side_keys:
+            timeline["sides"][key]["strength"] = timeline["sides"][key].pop("men")
+    data = {
+        "scenario": s.name,
+        "title": s.title,
+        "seed": int(eng.seed),
+        "run": int(st.runs[row]),
+        "start": c.dates[0].isoformat(),
+        "end": c.dates[-1].isoformat(),
+        "place": s.place,
+        "partof": s.partof,
+        "result": {"label": label, "winner": winner_of(c, label)},
+        "sides": sides,
+        "control": {n: c.side_keys[int(st.owner[row, j])] for j, n in enumerate(names)},
+        "events": events,
+        "timeline": timeline,
+        "places": [{"name": n, "lat": float(c.theatre.lat[j]), "lon": float(c.theatre.lon[j]),
+                    "kind": c.theatre.kinds[j], "initial_owner": c.side_keys[int(c.theatre.owner[j])]}
+                   for j, n in enumerate(names)],
+        "network": [{"from": e.src, "to": e.dst, "kind": e.kind} for e in c.theatre.edges],
+        "assumptions": [a.model_dump(mode="json", exclude_none=True) for a in s.assumptions],
+        "provenance": {"scenario_sha256": c.loaded.sha256, "version": __version__, "seed": int(eng.seed),
+                       "run": int(st.runs[row]), "sources": MODEL_SOURCES},
+    }
+    if s.claims:
+        data["claims"] = s.claims
+    return RunResult(data)

@@ -1,0 +1,216 @@
+"""Compile a loaded scenario: names at the edges, integer indices and numpy arrays inside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+
+from ..params import BEHAVIOURS, MOBILITIES, POSTURES, SURPRISE, Params, default_params
+from ..world.theatre import LAND_KINDS, Theatre, build_theatre
+from .load import LoadedScenario
+from .schema import OperationType, Scenario
+
+NO_OP = -1
+
+
+@dataclass
+class Compiled:
+    """Static world of a scenario (never mutated by the engine)."""
+
+    loaded: LoadedScenario
+    theatre: Theatre
+    params: Params
+    side_keys: list[str]
+    dates: list[dt.date]
+    # places (P)
+    terrain_idx: np.ndarray
+    zone: np.ndarray                 # weather zone 0 east, 1 west
+    land_adj: np.ndarray             # (P, P) float32 0/1, land edges (rail, road, track)
+    neighbours: np.ndarray           # (P, K) int, -1 padded, land neighbours
+    land_km: np.ndarray              # (P, P) shortest land km
+    rail_km: np.ndarray              # (P, P) shortest rail km (inf: none)
+    rail_src: np.ndarray             # (Er,) rail edge endpoints
+    rail_dst: np.ndarray
+    rail_cap: np.ndarray             # (Er,) t/day
+    supply_source: np.ndarray        # (P,) bool
+    # units (U)
+    unit_names: list[str]
+    unit_side: np.ndarray
+    unit_type: list[str]
+    men0: np.ndarray                 # int64
+    guns0: np.ndarray
+    tanks0: np.ndarray
+    aircraft0: np.ndarray
+    quality: np.ndarray
+    mobility: np.ndarray
+    posture0: np.ndarray
+    loc0: np.ndarray
+    role: np.ndarray                 # 0 front, 1 reserve, 2 garrison
+    arrives: np.ndarray
+    behaviour: np.ndarray            # index into BEHAVIOURS
+    insensitive: np.ndarray          # bool: the unit's side is casualty-insensitive
+    supply_t: np.ndarray             # combat consumption t/day
+    unit_op: np.ndarray              # operation index or -1
+    # ground operations (O)
+    op_names: list[str]
+    op_side: np.ndarray
+    op_start: np.ndarray
+    op_route: np.ndarray             # (O, L) place indices, -1 padded
+    op_route_len: np.ndarray
+    op_leg_km: np.ndarray            # (O, L) km from route[i] to route[i+1]
+    op_objective_pos: np.ndarray     # position of the first objective in the route
+    op_main: np.ndarray
+    op_surprise: np.ndarray
+    op_halt_strength: np.ndarray
+    op_halt_ratio: np.ndarray
+    op_after: list[np.ndarray]       # places that must be held before the start
+    # doctrine per side
+    reserve_ratio: np.ndarray
+    counter_ratio: np.ndarray
+    withdraw_ratio: np.ndarray
+    reserves_by_rail: np.ndarray
+    hold_fortified: np.ndarray
+    surrender_days: np.ndarray
+    stand: np.ndarray                # (P,) bool: held to the last
+    freight_ref: int
+    joint_ops: list = field(default_factory=list)   # non-ground operations, compiled by their models
+
+    @property
+    def n_days(self) -> int:
+        return len(self.dates)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.loaded.scenario
+
+
+def _all_pairs_km(g: nx.Graph, names: list[str]) -> np.ndarray:
+    idx = {n: i for i, n in enumerate(names)}
+    out = np.full((len(names), len(names)), np.inf)
+    for src, dists in nx.all_pairs_dijkstra_path_length(g, weight="km"):
+        for dst, km in dists.items():
+            out[idx[src], idx[dst]] = km
+    return out
+
+
+def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Compiled:
+    s = loaded.scenario
+    params = (params or default_params()).with_overrides(dict(s.parameters)) if s.parameters else (params or default_params())
+    theatre, problems = build_theatre(loaded)
+    assert not problems, problems  # load_scenario has already reported them
+    side_keys = list(s.sides)
+    names = theatre.names
+    P = len(names)
+    idx = theatre.index
+    terrain_idx = np.array([params.terrain_names.index(t) for t in theatre.terrain])
+    split_lon = params.weather_climate["zone_split_lon"]
+    zone = (theatre.lon < split_lon).astype(np.int64)
+
+    land = theatre.land_graph
+    land_adj = nx.to_numpy_array(land, nodelist=names, weight=None, dtype=np.float32)
+    land_adj = (land_adj > 0).astype(np.float32)
+    deg = max(1, int(land_adj.sum(axis=1).max()))
+    neighbours = -np.ones((P, deg), dtype=np.int64)
+    for i in range(P):
+        nb = np.flatnonzero(land_adj[i])
+        neighbours[i, : len(nb)] = nb
+    land_km = _all_pairs_km(land, names)
+    rail_edges = [e for e in theatre.edges if e.kind == "rail"]
+    rail_g = nx.Graph()
+    rail_g.add_nodes_from(names)
+    for e in rail_edges:
+        rail_g.add_edge(e.src, e.dst, km=e.km)
+    rail_km = _all_pairs_km(rail_g, names)
+
+    units = s.units
+    ut = s.unit_types
+    U = len(units)
+    beh = np.array([BEHAVIOURS.index(s.sides[u.side].surrender_behaviour) for u in units], dtype=np.int64)
+    unit_side = np.array([side_keys.index(u.side) for u in units], dtype=np.int64)
+    scale = np.array([u.count * u.strength for u in units])
+    men0 = np.round(np.array([ut[u.type].men for u in units]) * scale).astype(np.int64)
+    unit_index = {u.name: i for i, u in enumerate(units)}
+
+    ground_ops = [op for op in s.operations if op.type is OperationType.ground_offensive]
+    joint_ops = [op for op in s.operations if op.type is not OperationType.ground_offensive]
+    unit_op = np.full(U, NO_OP, dtype=np.int64)
+    routes, after = [], []
+    for o, op in enumerate(ground_ops):
+        for f in op.forces:
+            unit_op[unit_index[f]] = o
+        origin = op.origin or units[unit_index[op.forces[0]]].location
+        r = theatre.route(origin, op.objective, op.via)
+        objective_pos = len(r) - 1
+        if op.conditions.switch_to:
+            more = theatre.route(op.objective, op.conditions.switch_to)
+            if more:
+                r = r + more[1:]
+        routes.append(([idx[n] for n in r], objective_pos))
+        after.append(np.array([idx[n] for n in op.conditions.start_after_captured], dtype=np.int64))
+    O = len(ground_ops)
+    L = max([len(r) for r, _ in routes], default=1)
+    op_route = -np.ones((O, L), dtype=np.int64)
+    op_leg_km = np.zeros((O, L))
+    for o, (r, _) in enumerate(routes):
+        op_route[o, : len(r)] = r
+        for i in range(len(r) - 1):
+            op_leg_km[o, i] = land_km[r[i], r[i + 1]]
+
+    doctrine = [s.doctrine.get(k) for k in side_keys]
+    from .schema import Doctrine
+    doctrine = [d if d is not None else Doctrine() for d in doctrine]
+    stand = np.zeros(P, dtype=bool)
+    for d in doctrine:
+        for n in d.stand_places:
+            stand[idx[n]] = True
+    dates = [s.start + dt.timedelta(days=i) for i in range((s.end - s.start).days + 1)]
+    freight_ref = idx[s.freight_reference] if s.freight_reference else -1
+    role_code = {"front": 0, "reserve": 1, "garrison": 2}
+    return Compiled(
+        loaded=loaded, theatre=theatre, params=params, side_keys=side_keys, dates=dates,
+        terrain_idx=terrain_idx, zone=zone, land_adj=land_adj, neighbours=neighbours, land_km=land_km,
+        rail_km=rail_km,
+        rail_src=np.array([idx[e.src] for e in rail_edges], dtype=np.int64),
+        rail_dst=np.array([idx[e.dst] for e in rail_edges], dtype=np.int64),
+        rail_cap=np.array([e.capacity_t_per_day for e in rail_edges], dtype=float),
+        supply_source=theatre.supply_source.copy(),
+        unit_names=[u.name for u in units], unit_side=unit_side, unit_type=[u.type for u in units],
+        men0=men0,
+        guns0=np.array([ut[u.type].guns + ut[u.type].mortars * 0.5 for u in units]) * scale,
+        tanks0=np.array([ut[u.type].tanks for u in units]) * scale,
+        aircraft0=np.array([ut[u.type].aircraft for u in units]) * scale,
+        quality=np.array([u.quality for u in units]),
+        mobility=np.array([MOBILITIES.index(ut[u.type].mobility.value) for u in units], dtype=np.int64),
+        posture0=np.array([POSTURES.index(u.posture.value) for u in units], dtype=np.int64),
+        loc0=np.array([idx[u.location] for u in units], dtype=np.int64),
+        role=np.array([role_code[u.role] for u in units], dtype=np.int64),
+        arrives=np.array([u.arrives_day for u in units], dtype=np.int64),
+        behaviour=beh,
+        insensitive=np.array([s.sides[u.side].casualty_insensitive for u in units]),
+        supply_t=np.array([ut[u.type].supply_t_per_day for u in units]) * np.array([u.count for u in units]),
+        unit_op=unit_op,
+        op_names=[op.name for op in ground_ops],
+        op_side=np.array([side_keys.index(op.side) for op in ground_ops], dtype=np.int64),
+        op_start=np.array([op.start_day for op in ground_ops], dtype=np.int64),
+        op_route=op_route,
+        op_route_len=np.array([len(r) for r, _ in routes], dtype=np.int64),
+        op_leg_km=op_leg_km,
+        op_objective_pos=np.array([p for _, p in routes], dtype=np.int64),
+        op_main=np.array([op.main_effort for op in ground_ops]),
+        op_surprise=np.array([SURPRISE.index(op.surprise) for op in ground_ops], dtype=np.int64),
+        op_halt_strength=np.array([op.conditions.halt_if_strength_below for op in ground_ops]),
+        op_halt_ratio=np.array([op.conditions.halt_if_ratio_below for op in ground_ops]),
+        op_after=after,
+        reserve_ratio=np.array([d.reserve_commit_ratio for d in doctrine]),
+        counter_ratio=np.array([d.counterattack_ratio for d in doctrine]),
+        withdraw_ratio=np.array([d.withdraw_ratio for d in doctrine]),
+        reserves_by_rail=np.array([d.reserves_by_rail for d in doctrine]),
+        hold_fortified=np.array([d.hold_fortified for d in doctrine]),
+        surrender_days=np.array([d.surrender_after_days_cut_off for d in doctrine], dtype=np.int64),
+        stand=stand,
+        freight_ref=freight_ref,
+        joint_ops=joint_ops,
+    )
