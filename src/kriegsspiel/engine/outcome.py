@@ -50,3 +50,24 @@ def winner_of(c: Compiled, label: str) -> str | None:
         if cond.label == label:
             return cond.winner
     return None
+
+
+def reason(c: Compiled, st: State, row: int, label: str) -> str:
+    """Why a run got its label, in words."""
+    v = c.scenario.victory
+    idx = c.theatre.index
+    for cond in v.conditions:
+        if cond.label != label or cond.winner is None:
+            continue
+        w = c.side_keys.index(cond.winner)
+        who = c.scenario.sides[cond.winner].name
+        parts = []
+        if cond.all_of:
+            parts.append(f"{who} holds all of {', '.join(cond.all_of)}")
+        if cond.any_of:
+            held = [n for n in cond.any_of if st.owner[row, idx[n]] == w]
+            parts.append(f"{who} holds {len(held)} of {', '.join(cond.any_of)} ({', '.join(held) or 'none'})")
+        if cond.loss_ratio_above is not None:
+            parts.append(f"the enemy lost over {cond.loss_ratio_above:g} times as many men")
+        return "; ".join(parts) or f"{who} meets its victory condition"
+    return "no side met its victory conditions"

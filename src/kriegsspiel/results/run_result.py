@@ -9,7 +9,7 @@ import numpy as np
 from .. import __version__
 from ..engine.events import Event
 from ..engine.loop import Engine
-from ..engine.outcome import evaluate, labels, winner_of
+from ..engine.outcome import evaluate, labels, reason, winner_of
 from ..scenario.compile import Compiled
 
 MODEL_SOURCES = [
@@ -134,7 +134,7 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
         "end": c.dates[-1].isoformat(),
         "place": s.place,
         "partof": s.partof,
-        "result": {"label": label, "winner": winner_of(c, label)},
+        "result": {"label": label, "winner": winner_of(c, label), "reason": reason(c, st, row, label)},
         "sides": sides,
         "control": {n: c.side_keys[int(st.owner[row, j])] for j, n in enumerate(names)},
         "events": events,
@@ -143,7 +143,7 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
                     "kind": c.theatre.kinds[j], "initial_owner": c.side_keys[int(c.theatre.owner[j])]}
                    for j, n in enumerate(names)],
         "network": [{"from": e.src, "to": e.dst, "kind": e.kind} for e in c.theatre.edges],
-        "assumptions": [a.model_dump(mode="json", exclude_none=True) for a in s.assumptions],
+        "assumptions": [a.model_dump(mode="json") for a in s.assumptions],
         "provenance": {"scenario_sha256": c.loaded.sha256, "version": __version__, "seed": int(eng.seed),
                        "run": int(st.runs[row]), "sources": MODEL_SOURCES},
     }
