@@ -1,0 +1,342 @@
+"""Maximum-likelihood calibration of the ground-combat model on CDB90, with five-fold cross-validation.
+
+The likelihood is written through the engine's own functions (``models.ground``) evaluated with
+``Params.with_overrides``; there is no separate regression. Per battle i (attacker a, defender d):
+
+* outcome, decisive battles only: y_i ~ Bernoulli(success_probability(power_ratio(...)));
+* casualties, each side with a recorded figure c > 0:
+  ln c ~ Normal(ln L - s^2/2, s), L = engagement_losses(men, daily_rates(...), days), s = casualty_sigma
+  -- the lognormal of ``models.ground.loss_noise`` (mean L), conditioned on the recorded winner, as the
+  engine draws the outcome first and the losses after it.
+
+Point predictions on held-out battles do not know the outcome: the winner is the side with P >= 0.5;
+a side's casualties are the model's median, exp(P ln L_won + (1 - P) ln L_lost - s^2/2).
+
+Inputs per battle come from ``validation.cdb90``; judgemental ``cea`` is not an input (both qualities 1),
+nor are supply (1), air superiority and front width (the model has no term for them). CAS sorties enter
+``strength`` per day of combat: FLY / max(days, 1) (ASSUMPTION: ground.yaml's air weight is per sortie
+and day). Defender surprise (5 battles after 1900) has no term in ``power_ratio`` and is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit
+
+from ..models import ground
+from ..params import POSTURES, Params, default_params
+from .cdb90 import Engagements
+
+SEED = 19540101          # fixed seed of the fold assignment (any fixed integer; Engel's year)
+N_FOLDS = 5
+
+# The free parameters (ground.yaml `engagement`, marked `calibrated`, and attrition's insensitivity
+# multiplier) and the transform under which they are optimised: "log" keeps a positive quantity positive.
+FREE = {
+    "guns_weight": "log",
+    "tanks_weight": "log",
+    "air_weight": "log",
+    "ln_threshold": "id",
+    "outcome_sigma": "log",
+    "attacker_rate_scale": "log",
+    "defender_rate_scale": "log",
+    "opposition_exponent": "id",
+    "size_exponent": "id",
+    "loser_rate_multiplier": "log",
+    "casualty_sigma": "log",
+    "casualty_insensitive_multiplier": "log",
+}
+# Box on the transformed values: keeps the optimiser out of numerically meaningless corners
+# (weights 0.007..1100 men per weapon, scales and multipliers e^-4..e^4, exponents -3..5).
+_BOUNDS = {"log": (-5.0, 7.0), "id": (-3.0, 5.0)}
+_BOUNDS_BY_NAME = {"ln_threshold": (-3.0, 3.0), "outcome_sigma": (-3.0, 2.0), "casualty_sigma": (-3.0, 1.5),
+                   "attacker_rate_scale": (-4.0, 4.0), "defender_rate_scale": (-4.0, 4.0),
+                   "loser_rate_multiplier": (-4.0, 4.0), "casualty_insensitive_multiplier": (-4.0, 4.0)}
+
+
+def _to_x(values: dict, names) -> np.ndarray:
+    return np.array([np.log(values[k]) if FREE[k] == "log" else values[k] for k in names], dtype=float)
+
+
+def _from_x(x, names) -> dict:
+    return {k: float(np.exp(v) if FREE[k] == "log" else v) for k, v in zip(names, x)}
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """The engagement table as the model's integer indices and floats (one build per Params tables)."""
+
+    men: np.ndarray
+    guns: np.ndarray
+    tanks: np.ndarray
+    sorties_per_day: np.ndarray
+    posture_idx: np.ndarray
+    terrain_idx: np.ndarray
+    weather_idx: np.ndarray
+    season_attack: np.ndarray
+    surprise_idx: np.ndarray
+    insensitive: np.ndarray
+    days: np.ndarray
+    won: np.ndarray          # (n,) bool: recorded attacker win
+    decisive: np.ndarray     # (n,) bool
+    cas: np.ndarray          # (n, 2) recorded casualties, nan unknown
+
+
+def arrays(e: Engagements, p: Params) -> Arrays:
+    return Arrays(
+        men=e.men, guns=e.guns, tanks=e.tanks,
+        sorties_per_day=e.sorties / np.maximum(e.days, 1.0)[:, None],
+        posture_idx=e.posture_idx, terrain_idx=e.terrain_idx(p), weather_idx=e.weather_idx(p),
+        season_attack=e.season_attack(p), surprise_idx=e.surprise_att, insensitive=e.insensitive,
+        days=e.days, won=e.outcome > 0, decisive=e.outcome != 0, cas=e.casualties,
+    )
+
+
+def model_ratio(a: Arrays, p: Params) -> np.ndarray:
+    """P_a / P_d through ground.strength and ground.power_ratio (qualities and supply 1)."""
+    s = [ground.strength(a.men[:, k], a.guns[:, k], a.tanks[:, k], a.sorties_per_day[:, k], a.terrain_idx,
+                         a.weather_idx, p) for k in (0, 1)]
+    one = np.ones(len(a.days))
+    return ground.power_ratio(s[0], s[1], one, one, a.posture_idx, a.terrain_idx, a.weather_idx,
+                              a.season_attack, a.surprise_idx, one, one, p)
+
+
+def model_losses(a: Arrays, ratio: np.ndarray, att_won, p: Params) -> np.ndarray:
+    """Expected losses (n, 2) through ground.daily_rates and ground.engagement_losses."""
+    r_att, r_def = ground.daily_rates(ratio, a.men[:, 0], a.men[:, 1], a.posture_idx, a.terrain_idx,
+                                      a.weather_idx, a.surprise_idx, a.insensitive, att_won, p)
+    return np.column_stack([ground.engagement_losses(a.men[:, 0], r_att, a.days, p),
+                            ground.engagement_losses(a.men[:, 1], r_def, a.days, p)])
+
+
+def negloglik(theta: dict, a: Arrays, base: Params, outcome: bool = True, casualties: bool = True) -> float:
+    p = base.with_overrides(theta)
+    ratio = model_ratio(a, p)
+    nll = 0.0
+    if outcome:
+        prob = np.clip(ground.success_probability(ratio[a.decisive], p), 1e-12, 1 - 1e-12)
+        y = a.won[a.decisive]
+        nll -= float(np.sum(np.where(y, np.log(prob), np.log1p(-prob))))
+    if casualties:
+        loss = model_losses(a, ratio, a.won, p)
+        ok = np.isfinite(a.cas) & (a.cas > 0)
+        s = p["casualty_sigma"]
+        z = (np.log(a.cas[ok]) - (np.log(np.maximum(loss[ok], 1e-9)) - 0.5 * s * s)) / s
+        nll += float(np.sum(0.5 * z * z + np.log(s)))
+    return nll
+
+
+OUTCOME_PARAMS = ("guns_weight", "tanks_weight", "air_weight", "ln_threshold", "outcome_sigma")
+CASUALTY_PARAMS = tuple(k for k in FREE if k not in OUTCOME_PARAMS)
+
+
+def _minimize(a: Arrays, base: Params, names: tuple, fixed: dict, outcome: bool, casualties: bool,
+              maxiter: int):
+    x0 = _to_x({k: base[k] for k in names}, names)
+    bounds = [_BOUNDS_BY_NAME.get(k, _BOUNDS[FREE[k]]) for k in names]
+    x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
+    n = max(len(a.days), 1)
+
+    def f(x):
+        v = negloglik({**fixed, **_from_x(x, names)}, a, base, outcome, casualties) / n
+        return v if np.isfinite(v) else 1e6
+
+    # Powell first: the interpolated QJM tables and the daily-rate cap make the surface piecewise smooth,
+    # where a quasi-Newton start from the defaults stalls at the box. Then an L-BFGS-B polish.
+    res = minimize(f, x0, method="Powell", bounds=bounds,
+                   options={"maxiter": maxiter * 50, "xtol": 1e-4, "ftol": 1e-9})
+    res2 = minimize(f, res.x, method="L-BFGS-B", bounds=bounds, options={"maxiter": maxiter})
+    best = res2 if res2.fun <= res.fun else res
+    return _from_x(best.x, names), float(best.fun * n), bool(res.success or res2.success), int(res.nit + res2.nit)
+
+
+def fit(a: Arrays, base: Params | None = None, method: str = "two_stage", maxiter: int = 400) -> dict:
+    """Maximum-likelihood values of the free parameters, from the bundled defaults (deterministic).
+
+    method "two_stage" (the default): the combat-power weights, ln_threshold and outcome_sigma maximise
+    the outcome likelihood; then the attrition parameters maximise the casualty likelihood with those
+    fixed. Combat power is the QJM's predictor of the outcome (Dupuy, NPW), and in the joint fit the
+    casualty terms (740 sides against 340 outcomes) bend the weights away from it; on the same folds the
+    joint fit was worse on both the winner and the casualties (figures in docs/models/calibration.md). method "joint": one likelihood, both parts, all parameters.
+    Returns {"params": {...}, "nll": float (outcome + casualty), "converged": bool, "iterations": int}.
+    """
+    base = base or default_params()
+    if method == "joint":
+        params, _, conv, it = _minimize(a, base, tuple(FREE), {}, True, True, maxiter)
+    elif method == "two_stage":
+        po, _, c1, i1 = _minimize(a, base, OUTCOME_PARAMS, {}, True, False, maxiter)
+        pc, _, c2, i2 = _minimize(a, base, CASUALTY_PARAMS, po, False, True, maxiter)
+        params, conv, it = {**po, **pc}, c1 and c2, i1 + i2
+    else:
+        raise ValueError(f"method must be 'two_stage' or 'joint', not {method!r}")
+    return {"params": params, "nll": negloglik(params, a, base), "converged": conv, "iterations": it,
+            "method": method}
+
+
+def predict(a: Arrays, p: Params) -> dict:
+    """Held-out point predictions: {"p_win": (n,), "attacker_wins": (n,) bool,
+    "casualties": (n, 2) outcome-blind median, "casualties_given_outcome": (n, 2) median given the record}."""
+    ratio = model_ratio(a, p)
+    pw = ground.success_probability(ratio, p)
+    s = p["casualty_sigma"]
+    lw = np.log(np.maximum(model_losses(a, ratio, np.ones(len(pw), bool), p), 1e-9))
+    ll = np.log(np.maximum(model_losses(a, ratio, np.zeros(len(pw), bool), p), 1e-9))
+    med = np.exp(pw[:, None] * lw + (1 - pw[:, None]) * ll - 0.5 * s * s)
+    given = np.exp(np.where(a.won[:, None], lw, ll) - 0.5 * s * s)
+    return {"p_win": pw, "attacker_wins": pw >= 0.5, "casualties": med, "casualties_given_outcome": given}
+
+
+# --- baselines -------------------------------------------------------------------------------------
+
+def logistic_features(a: Arrays, p: Params) -> np.ndarray:
+    """The model's inputs as regressors: ln men ratio; ln(1+x) differences of guns, tanks, sorties/day;
+    defender-posture indicators; ln of the terrain's defence factor, the weather's attack factor and the
+    season factor; attacker surprise level; casualty-insensitive flag."""
+    cols = [np.log(a.men[:, 0] / a.men[:, 1])]
+    for x in (a.guns, a.tanks, a.sorties_per_day):
+        cols.append(np.log1p(x[:, 0]) - np.log1p(x[:, 1]))
+    for k in range(2, len(POSTURES)):    # hasty defence (index 1) is the reference
+        cols.append((a.posture_idx == k).astype(float))
+    cols.append(np.log(p.terrain[a.terrain_idx, 1]))          # defence_position (TERRAIN_COLS[1])
+    cols.append(np.log(p.weather[a.weather_idx, 1]))          # attack (WEATHER_COLS[1])
+    cols.append(np.log(a.season_attack))
+    cols.append(a.surprise_idx.astype(float))
+    cols.append(a.insensitive.astype(float))
+    return np.column_stack(cols)
+
+
+def logistic_fit(X: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """L2-penalised logistic regression (penalty l2/2 |w|^2 on standardised columns, intercept free).
+    Returns (weights incl. intercept, column means, column scales)."""
+    mu, sd = X.mean(0), X.std(0)
+    sd = np.where(sd > 0, sd, 1.0)
+    Z = np.column_stack([np.ones(len(X)), (X - mu) / sd])
+    yy = y.astype(float)
+
+    def f(w):
+        eta = Z @ w
+        nll = np.sum(np.logaddexp(0.0, eta) - yy * eta) + 0.5 * l2 * np.sum(w[1:] ** 2)
+        g = Z.T @ (expit(eta) - yy)
+        g[1:] += l2 * w[1:]
+        return nll, g
+
+    w = minimize(f, np.zeros(Z.shape[1]), jac=True, method="BFGS").x
+    return w, mu, sd
+
+
+def logistic_predict(model, X: np.ndarray) -> np.ndarray:
+    w, mu, sd = model
+    return expit(np.column_stack([np.ones(len(X)), (X - mu) / sd]) @ w)
+
+
+def folds(n: int, k: int = N_FOLDS, seed: int = SEED) -> list[np.ndarray]:
+    """k disjoint test-index sets covering range(n), from a fixed-seed permutation."""
+    perm = np.random.default_rng(seed).permutation(n)
+    return [np.sort(f) for f in np.array_split(perm, k)]
+
+
+def casualty_scores(pred: np.ndarray, rec: np.ndarray) -> dict:
+    """Share of sides with predicted within +-50 % of recorded (0.5 <= pred/rec <= 1.5) and the median
+    |ln(pred/rec)|, over sides with a recorded figure > 0."""
+    ok = np.isfinite(rec) & (rec > 0)
+    r = pred[ok] / rec[ok]
+    return {"n_sides": int(ok.sum()), "within_50pct": float(np.mean((r >= 0.5) & (r <= 1.5))),
+            "median_abs_log_error": float(np.median(np.abs(np.log(r))))}
+
+
+def cross_validate(e: Engagements, base: Params | None = None, seed: int = SEED, k: int = N_FOLDS,
+                   maxiter: int = 400, method: str = "two_stage") -> dict:
+    """Five-fold CV of the calibrated model and the baselines on the same held-out folds.
+
+    Returns held-out predictions for every battle (each predicted by the fit on the other folds) and the
+    per-fold fitted parameters."""
+    base = base or default_params()
+    a_all = arrays(e, base)
+    n = len(e)
+    out = {"p_win": np.full(n, np.nan), "casualties": np.full((n, 2), np.nan),
+           "casualties_given_outcome": np.full((n, 2), np.nan), "p_win_default": np.full(n, np.nan),
+           "casualties_default": np.full((n, 2), np.nan), "p_logistic": np.full(n, np.nan),
+           "casualties_median_rate": np.full((n, 2), np.nan), "fold": np.full(n, -1), "fits": []}
+    pred0 = predict(a_all, base)
+    out["p_win_default"], out["casualties_default"] = pred0["p_win"], pred0["casualties"]
+    X = logistic_features(a_all, base)
+    for j, test in enumerate(folds(n, k, seed)):
+        train = np.setdiff1d(np.arange(n), test)
+        tr, te = e.take(train), e.take(test)
+        a_tr, a_te = arrays(tr, base), arrays(te, base)
+        res = fit(a_tr, base, method=method, maxiter=maxiter)
+        p = base.with_overrides(res["params"])
+        pr = predict(a_te, p)
+        out["p_win"][test] = pr["p_win"]
+        out["casualties"][test] = pr["casualties"]
+        out["casualties_given_outcome"][test] = pr["casualties_given_outcome"]
+        out["fold"][test] = j
+        out["fits"].append(res)
+        dec = a_tr.decisive
+        lm = logistic_fit(X[train][dec], a_tr.won[dec])
+        out["p_logistic"][test] = logistic_predict(lm, X[test])
+        # naive casualty baseline: each side's training-median daily loss rate, compounded over the days
+        ok = np.isfinite(a_tr.cas) & (a_tr.cas > 0)
+        rate = 1.0 - (1.0 - np.minimum(a_tr.cas / a_tr.men, 0.999)) ** (1.0 / np.maximum(a_tr.days, 1e-3))[:, None]
+        med = np.array([np.median(rate[ok[:, s], s]) for s in (0, 1)])
+        out["casualties_median_rate"][test] = a_te.men * (1.0 - (1.0 - med) ** a_te.days[:, None])
+    return out
+
+
+def summarize(e: Engagements, cv: dict, mask: np.ndarray | None = None) -> dict:
+    """Headline figures from the held-out predictions of `cross_validate` (optionally on a subset)."""
+    mask = np.ones(len(e), bool) if mask is None else mask
+    dec = e.decisive & mask
+    won = e.outcome > 0
+    acc = lambda pred: float(np.mean(pred[dec] == won[dec]))  # noqa: E731
+    larger = e.men[:, 0] >= e.men[:, 1]
+    cas = casualty_scores(cv["casualties"][mask], e.casualties[mask])
+    p = cv["p_win"][dec]
+    y = won[dec]
+    return {
+        "n": int(mask.sum()),
+        "n_decisive": int(dec.sum()),
+        "winner_accuracy": acc(cv["p_win"] >= 0.5),
+        "winner_brier": float(np.mean((p - y) ** 2)),
+        "winner_log_loss": float(-np.mean(np.where(y, np.log(np.clip(p, 1e-12, 1)), np.log(np.clip(1 - p, 1e-12, 1))))),
+        "baselines": {
+            "always_attacker": acc(np.ones(len(e), bool)),
+            "larger_force": acc(larger),
+            "logistic": acc(cv["p_logistic"] >= 0.5),
+            "uncalibrated_model": acc(cv["p_win_default"] >= 0.5),
+        },
+        "casualties_within_50pct": cas["within_50pct"],
+        "median_abs_log_error": cas["median_abs_log_error"],
+        "casualty_sides": cas["n_sides"],
+        "casualties_by_side": {
+            side: casualty_scores(cv["casualties"][mask][:, k], e.casualties[mask][:, k])
+            for k, side in enumerate(("attacker", "defender"))},
+        "casualties_given_recorded_outcome": casualty_scores(cv["casualties_given_outcome"][mask], e.casualties[mask]),
+        "casualty_baselines": {
+            "median_daily_rate": casualty_scores(cv["casualties_median_rate"][mask], e.casualties[mask]),
+            "uncalibrated_model": casualty_scores(cv["casualties_default"][mask], e.casualties[mask]),
+        },
+    }
+
+
+def provenance(summary: dict, fit_all: dict, n: int, dropped: dict) -> dict:
+    return {
+        "data": "CDB90 (U.S. Army Concepts Analysis Agency 1991, public domain; Jeffrey B. Arnold, CDB90, "
+                "github.com/jrnold/CDB90, ODC-BY 1.0), CDB90-patched.csv; battles from 1900 on, duplicates "
+                "(`parent` set) and isqno 256-260 excluded",
+        "n_battles": n,
+        "dropped": dropped,
+        "method": "maximum likelihood, two stages (scipy Powell + L-BFGS-B): Bernoulli(success_probability(power_ratio)) on decisive "
+                  "battles + lognormal(engagement_losses(daily_rates)) per side with recorded casualties; "
+                  "kriegsspiel.validation.calibrate",
+        "date": dt.date.today().isoformat(),
+        "cross_validation": {"folds": N_FOLDS, "seed": SEED,
+                             "winner_accuracy": round(summary["winner_accuracy"], 4),
+                             "casualties_within_50pct": round(summary["casualties_within_50pct"], 4),
+                             "median_abs_log_error": round(summary["median_abs_log_error"], 4)},
+        "negative_log_likelihood": round(fit_all["nll"], 3),
+    }
