@@ -1,0 +1,72 @@
+"""Ground-combat model against the literature's anchors (values cited in data/parameters/ground.yaml)."""
+
+import numpy as np
+import pytest
+
+from kriegsspiel.models import casualties, ground
+from kriegsspiel.params import POSTURES, default_params
+
+P = default_params().with_overrides({"attacker_rate_scale": 1.0, "defender_rate_scale": 1.0, "opposition_exponent": 1.0,
+                                     "size_exponent": 1.0, "loser_rate_multiplier": 1.0})
+FLAT = P.terrain_names.index("flat_bare_hard")        # terrain casualty factor 1.0
+DRY = P.weather_names.index("dry_sunshine_temperate")  # weather casualty factor 1.0
+
+
+def test_qjm_standard_rates_at_division_scale():
+    # Lawrence (1996): 2.8 %/day attacker, 1.5 %/day defender; size factor 1.0 at 10,000 men; opposition 1.0 at P/P 0.83-1.
+    ra, rd = ground.daily_rates(np.array(1.0), 10000, 10000, POSTURES.index("prepared_defence"), FLAT, DRY, 0,
+                                False, True, P)
+    assert ra == pytest.approx(0.028 * 0.95, rel=0.03)   # own/enemy 1.0 sits just above 0.83 -> factor ~0.98
+    assert rd == pytest.approx(0.015, rel=0.05)
+
+
+def test_qjm_maximum_rate_example():
+    # F01/F03 consistency check (size factor 2.0 is the table's smallest-force end): 2.8 x size 2.0 x main effort 1.5 x opposition 1.6 = 13.44 %/day
+    ra, _ = ground.daily_rates(np.array(0.15), 1, 10000, 1, FLAT, DRY, 0, False, True, P, main_effort=True)
+    assert ra == pytest.approx(0.1344, rel=1e-6)
+
+
+def test_japanese_multiplier_applies_to_both_sides():
+    a0, d0 = ground.daily_rates(np.array(1.5), 20000, 10000, 2, FLAT, DRY, 0, False, True, P)
+    a1, d1 = ground.daily_rates(np.array(1.5), 20000, 10000, 2, FLAT, DRY, 0, True, True, P)
+    assert a1 / a0 == pytest.approx(2.5) and d1 / d0 == pytest.approx(2.5)
+
+
+def test_defender_multipliers_raise_power():
+    s = ground.strength(10000.0, 36.0, 0.0, 0.0, FLAT, DRY, P)
+    base = ground.power_ratio(s, s, 1, 1, POSTURES.index("hasty_defence"), FLAT, DRY, 1.0, 0, 1, 1, P)
+    fort = ground.power_ratio(s, s, 1, 1, POSTURES.index("fortified_defence"), FLAT, DRY, 1.0, 0, 1, 1, P)
+    assert fort < base < 1.0
+    assert base == pytest.approx(1 / (1.3 * 1.05))   # hasty 1.3 x flat_bare_hard defence position 1.05 (NPW)
+
+
+def test_success_probability_monotone_in_ratio():
+    r = np.array([0.5, 1.0, 2.0, 4.0])
+    p = ground.success_probability(r, P)
+    assert np.all(np.diff(p) > 0)
+
+
+def test_advance_table_lookup():
+    # F01: infantry against prepared defence at P/P 2.26-3.00 advances 5 km/day (rolling_bare factor 1.0, dry 1.0)
+    rb = P.terrain_names.index("rolling_bare")
+    assert ground.advance_km(np.array(2.5), 2, 0, rb, DRY, P) == pytest.approx(5.0)
+    assert ground.advance_km(np.array(0.9), 2, 0, rb, DRY, P) == 0.0
+
+
+def test_loss_noise_has_mean_one():
+    z = np.random.default_rng(0).standard_normal(200_000)
+    assert ground.loss_noise(z, P).mean() == pytest.approx(1.0, abs=0.01)
+
+
+def test_split_conserves_exactly():
+    rng = np.random.default_rng(1)
+    losses = rng.integers(0, 5000, size=(50, 7))
+    shares = np.broadcast_to(np.array([0.13, 0.32, 0.55]), (50, 7, 3))
+    k, w, m = casualties.split(losses, shares, rng.random((50, 7, 2)))
+    assert np.array_equal(k + w + m, losses) and (w >= 0).all()
+    assert (m.sum() / losses.sum()) == pytest.approx(0.55, abs=0.01)
+
+
+def test_engagement_losses_match_one_day_rate():
+    assert ground.engagement_losses(10000.0, 0.02, 1.0, P) == pytest.approx(200.0)
+    assert ground.engagement_losses(10000.0, 0.02, 0.5, P) == pytest.approx(100.0)
