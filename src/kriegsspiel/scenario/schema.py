@@ -223,6 +223,12 @@ class Assumption(Strict):
     source: str | None = None
     note: str | None = None
     range: tuple[float, float] | None = Field(None, description="uncertainty range for sensitivity analysis")
+    applies_to: list[Name] = Field(
+        default_factory=list,
+        description="inputs this assumption stands for, each scaled by value / declared value in a sensitivity "
+        "analysis: parameters.NAME, units[NAME|side=KEY|type=TYPE|*].count|strength|quality|arrives_day, "
+        "unit_types[TYPE].FIELD, doctrine[SIDE].FIELD, operations[NAME].start_day (docs/ensembles.md)",
+    )
 
     @model_validator(mode="after")
     def _sourced(self) -> "Assumption":
