@@ -1,0 +1,139 @@
+"""Public API of ensembles: ``run_ensemble`` and ``open_results`` (exported by ``kriegsspiel``)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from ..results.store import Manifest, ResultStore, StoreMismatch
+
+__all__ = ["run_ensemble", "open_results", "EnsembleResult", "StoreMismatch"]
+
+Progress = Callable[[int], None]
+
+
+class EnsembleResult:
+    """The stored runs of an ensemble.
+
+    ``.out`` the directory; ``.manifest``; ``.table()`` all rows as a pandas DataFrame (one row per run,
+    ordered by ``run``; columns in kriegsspiel.ensemble.rows); ``.arrow()`` the same as a pyarrow Table;
+    ``.sql(query)`` a DuckDB query over the view ``runs``, as a DataFrame; ``.summary()`` the summary dict
+    (kriegsspiel.results.summary).
+    """
+
+    def __init__(self, store: ResultStore):
+        self.store = store
+
+    @property
+    def out(self) -> Path:
+        return self.store.out
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.store.manifest
+
+    def __len__(self) -> int:
+        return len(self.store.done_runs())
+
+    @property
+    def complete(self) -> bool:
+        return len(self.store.missing_runs()) == 0
+
+    def arrow(self, columns: list[str] | None = None):
+        return self.store.table(columns)
+
+    def table(self, columns: list[str] | None = None):
+        return self.arrow(columns).to_pandas()
+
+    def sql(self, query: str):
+        con = self.store.connect()
+        try:
+            return con.execute(query).df()
+        finally:
+            con.close()
+
+    def summary(self) -> dict:
+        from ..results.summary import summarise
+
+        return summarise(self.store)
+
+    def __repr__(self) -> str:
+        m = self.manifest
+        return f"EnsembleResult({m.scenario!r}, seed={m.seed}, runs={len(self)}/{m.runs}, out={str(self.out)!r})"
+
+
+def open_results(out: str | Path) -> EnsembleResult:
+    """The ensemble stored in directory `out` (complete or not)."""
+    return EnsembleResult(ResultStore.open(out))
+
+
+def _batches(runs: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    b = max(1, int(batch_size))
+    return [runs[i:i + b] for i in range(0, len(runs), b)]
+
+
+def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path | None = None, *,
+                 batch_size: int = 500, backend: str = "local", scheduler: str | None = None, workers: int = 2,
+                 settings: dict[str, float] | None = None, progress: Progress | None = None,
+                 client=None) -> EnsembleResult:
+    """Run campaigns 0..runs-1 of root seed `seed` and store their rows in `out` (a new temporary directory
+    when None). An existing `out` of the same ensemble is resumed: only the runs it lacks are run.
+
+    scenario: a bundled name, a path, a LoadedScenario or a Compiled scenario (default operation-otsu)
+    batch_size: runs simulated together (memory grows with it: state and dice are (batch, ...) arrays)
+    backend: "local" (this process) or "dask" (`scheduler` address, or a LocalCluster of `workers`
+             processes started and closed here; or an existing distributed `client`)
+    settings: assumption id -> value (a sensitivity point; see kriegsspiel.ensemble.assumptions)
+    progress: called with the number of runs of each batch as it is stored
+
+    Raises StoreMismatch if `out` holds another ensemble, ScenarioError for a bad scenario.
+    """
+    from .. import __version__
+    from ..api import load_scenario
+    from ..scenario.compile import Compiled
+    from .assumptions import apply, check
+    from .backends import dask_client, run_dask, run_local
+    from .batch import EnsembleSpec, compiled, register_compiled
+    from .rows import layout
+
+    if backend not in ("local", "dask"):
+        raise ValueError(f"backend must be 'local' or 'dask', not {backend!r}")
+    if runs < 0:
+        raise ValueError("runs must be >= 0")
+    given = scenario if isinstance(scenario, Compiled) else None
+    loaded = given.loaded if given is not None else load_scenario(scenario)
+    settings = {k: float(v) for k, v in (settings or {}).items()}
+    if settings:
+        check(loaded)
+        apply(loaded, settings)          # fail early on values the schema refuses
+    spec = EnsembleSpec(str(Path(loaded.path).resolve()), loaded.sha256, int(seed), tuple(sorted(settings.items())))
+    if given is not None and not settings:
+        register_compiled(spec, given)
+    c = compiled(spec)
+    lay = layout(c)
+    out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix=f"kriegsspiel-{loaded.scenario.name}-"))
+    manifest = Manifest(scenario=loaded.scenario.name, scenario_path=spec.scenario_path,
+                        scenario_sha256=loaded.sha256, seed=int(seed), runs=int(runs), version=__version__,
+                        labels=list(lay.labels), sides=list(lay.sides), key_places=list(lay.key_places),
+                        settings=settings)
+    store = ResultStore.open_or_create(out, manifest)
+    batches = _batches(store.missing_runs(), batch_size)
+
+    def done(table) -> None:
+        store.write_part(table)
+        if progress is not None:
+            progress(table.num_rows)
+
+    if batches:
+        if backend == "local":
+            run_local(spec, batches, done)
+        elif client is not None:
+            run_dask(spec, batches, done, client)
+        else:
+            with dask_client(scheduler, workers) as cl:
+                run_dask(spec, batches, done, cl)
+    store.finalize()
+    return EnsembleResult(store)

@@ -1,0 +1,164 @@
+"""Uncertain assumptions and what they change: the `applies_to` targets of a scenario's assumptions.
+
+An assumption with a ``range`` may name, in ``applies_to``, the inputs it stands for. A point of a
+sensitivity design gives the assumption a value ``v``; every target is then multiplied by ``v / value``
+(the ratio to the declared value), so a target that *is* the assumed quantity takes the value ``v``
+exactly, and one assumption can scale many inputs at once. Targets::
+
+    parameters.NAME                 a named model parameter (kriegsspiel.params.default_params().scalars)
+    units[SEL].FIELD                FIELD in count, strength, quality, arrives_day
+    unit_types[TYPE].FIELD          FIELD in men, guns, mortars, tanks, aircraft, supply_t_per_day
+    doctrine[SIDE].FIELD            FIELD in reserve_commit_ratio, counterattack_ratio, withdraw_ratio,
+                                    surrender_after_days_cut_off
+    operations[NAME].FIELD          FIELD in start_day
+
+SEL is a unit name, ``side=KEY``, ``type=TYPE`` or ``*``. Integer fields are rounded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from ..scenario.errors import Problem, ScenarioError
+from ..scenario.load import LoadedScenario
+from ..scenario.schema import Assumption, Scenario
+
+FIELDS = {
+    "units": {"count": float, "strength": float, "quality": float, "arrives_day": int},
+    "unit_types": {"men": int, "guns": float, "mortars": float, "tanks": float, "aircraft": float,
+                   "supply_t_per_day": float},
+    "doctrine": {"reserve_commit_ratio": float, "counterattack_ratio": float, "withdraw_ratio": float,
+                 "surrender_after_days_cut_off": int},
+    "operations": {"start_day": int},
+}
+_TARGET = re.compile(r"^(?:parameters\.(?P<param>[A-Za-z0-9_]+)|(?P<coll>[a-z_]+)\[(?P<sel>[^\]]+)\]\.(?P<field>[a-z_]+))$")
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str          # "parameters" or a collection of FIELDS
+    selector: str      # parameter name, or the SEL of a collection
+    field: str = ""
+
+
+def parse_target(text: str) -> Target:
+    m = _TARGET.match(text.strip())
+    if not m:
+        raise ValueError(f"`{text}` is not a target (parameters.NAME or units[SEL].FIELD, unit_types[TYPE].FIELD, "
+                         "doctrine[SIDE].FIELD, operations[NAME].FIELD)")
+    if m["param"]:
+        return Target("parameters", m["param"])
+    coll, sel, fld = m["coll"], m["sel"].strip(), m["field"]
+    if coll not in FIELDS:
+        raise ValueError(f"`{coll}` in `{text}`: one of {', '.join(['parameters', *FIELDS])}")
+    if fld not in FIELDS[coll]:
+        raise ValueError(f"`{fld}` in `{text}`: one of {', '.join(FIELDS[coll])}")
+    return Target(coll, sel, fld)
+
+
+def uncertain(s: Scenario) -> list[Assumption]:
+    """The assumptions a sensitivity analysis varies: those with a range and at least one target."""
+    return [a for a in s.assumptions if a.range is not None and getattr(a, "applies_to", None)]
+
+
+def unmapped(s: Scenario) -> list[Assumption]:
+    """Assumptions with a range but no `applies_to`: declared uncertain, but nothing to vary."""
+    return [a for a in s.assumptions if a.range is not None and not getattr(a, "applies_to", None)]
+
+
+def _select(data: dict, t: Target) -> list[dict]:
+    if t.kind == "units":
+        units = data["units"]
+        if t.selector == "*":
+            return units
+        if t.selector.startswith("side="):
+            return [u for u in units if u["side"] == t.selector[5:].strip()]
+        if t.selector.startswith("type="):
+            return [u for u in units if u["type"] == t.selector[5:].strip()]
+        return [u for u in units if u["name"] == t.selector]
+    if t.kind == "operations":
+        return [o for o in data["operations"] if o["name"] == t.selector]
+    if t.kind == "unit_types":
+        return [data["unit_types"][t.selector]] if t.selector in data["unit_types"] else []
+    if t.kind == "doctrine":
+        if t.selector not in data["sides"]:
+            return []
+        return [data["doctrine"].setdefault(t.selector, {})]
+    return []
+
+
+def _default(t: Target) -> float:
+    from ..scenario.schema import Doctrine, Operation, Unit, UnitType
+
+    model = {"units": Unit, "unit_types": UnitType, "doctrine": Doctrine, "operations": Operation}[t.kind]
+    return model.model_fields[t.field].default
+
+
+def check(loaded: LoadedScenario) -> None:
+    """Raise ScenarioError naming each assumption whose targets are malformed or select nothing."""
+    from ..params import default_params
+
+    s = loaded.scenario
+    data = s.model_dump(by_alias=True)
+    problems = []
+    for i, a in enumerate(s.assumptions):
+        for j, text in enumerate(getattr(a, "applies_to", None) or []):
+            where = f"assumptions[{i}].applies_to[{j}]"
+            line = loaded.line("assumptions", i, "applies_to", j)
+            try:
+                t = parse_target(text)
+            except ValueError as exc:
+                problems.append(Problem(str(loaded.path), line, where, repr(text), str(exc)))
+                continue
+            if t.kind == "parameters":
+                if t.selector not in default_params().scalars:
+                    problems.append(Problem(str(loaded.path), line, where, repr(text),
+                                            "a model parameter (kriegsspiel.params.default_params().scalars)"))
+            elif not _select(data, t):
+                problems.append(Problem(str(loaded.path), line, where, repr(text), f"a target that selects some {t.kind}"))
+            if not isinstance(a.value, (int, float)) or isinstance(a.value, bool) or a.value == 0:
+                problems.append(Problem(str(loaded.path), loaded.line("assumptions", i, "value"),
+                                        f"assumptions[{i}].value", repr(a.value), "a non-zero number (targets scale by value / declared value)"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def apply(loaded: LoadedScenario, settings: dict[str, float]) -> LoadedScenario:
+    """The scenario with each assumption `id` in `settings` set to its value (its targets scaled).
+
+    Raises ScenarioError when a scaled input leaves the range the schema allows."""
+    if not settings:
+        return loaded
+    from ..params import default_params
+
+    s = loaded.scenario
+    by_id = {a.id: a for a in s.assumptions}
+    unknown = sorted(set(settings) - set(by_id))
+    if unknown:
+        raise KeyError(f"unknown assumption(s): {unknown}")
+    data = s.model_dump(by_alias=True)
+    data["parameters"] = dict(data.get("parameters") or {})
+    base_params = {**default_params().scalars, **s.parameters}
+    for aid, value in settings.items():
+        a = by_id[aid]
+        ratio = float(value) / float(a.value)
+        for text in getattr(a, "applies_to", None) or []:
+            t = parse_target(text)
+            if t.kind == "parameters":
+                data["parameters"][t.selector] = float(data["parameters"].get(t.selector, base_params[t.selector])) * ratio
+                continue
+            cast = FIELDS[t.kind][t.field]
+            for obj in _select(data, t):
+                base = obj.get(t.field)
+                if base is None:
+                    base = _default(t)
+                new = float(base) * ratio
+                obj[t.field] = int(round(new)) if cast is int else new
+        data["assumptions"] = [{**x, "value": float(value)} if x["id"] == aid else x for x in data["assumptions"]]
+    try:
+        new = Scenario.model_validate(data)
+    except Exception as exc:  # pydantic.ValidationError: a scaled value left its allowed range
+        raise ScenarioError([Problem(str(loaded.path), None, "assumptions", repr(settings), f"inputs the schema accepts ({exc})")])
+    return dataclasses.replace(loaded, scenario=new)

@@ -1,0 +1,69 @@
+"""Where batches run: in this process (`local`) or on a Dask cluster (`dask`).
+
+Both take the batches still to do and hand each finished batch's rows (a pyarrow Table) to `done`, in
+whatever order they finish; the caller stores them. Only this process writes to the results store, so a
+worker needs no access to it, and a lost worker only means its batch is run again elsewhere (Dask
+reschedules it); rows are the same wherever a batch runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+
+from .batch import EnsembleSpec, run_batch
+
+Done = Callable[[object], None]
+
+
+def run_local(spec: EnsembleSpec, batches: Sequence[np.ndarray], done: Done) -> None:
+    """Run the batches one after another in this process."""
+    for runs in batches:
+        done(run_batch(spec, runs))
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int = 2):
+    """A distributed Client: connected to `scheduler`, or to a LocalCluster of `workers` single-threaded
+    worker processes that is started here and closed on exit."""
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=40)
+        client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_dask(spec: EnsembleSpec, batches: Sequence[np.ndarray], done: Done, client) -> None:
+    """Run the batches as Dask tasks, at most two per worker in flight (memory stays flat)."""
+    from dask.distributed import as_completed
+
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
+    limit = 2 * n_workers
+    todo = list(batches)[::-1]
+    futures = []
+    while todo and len(futures) < limit:
+        runs = todo.pop()
+        futures.append(client.submit(run_batch, spec, runs, pure=False))
+    ac = as_completed(futures)
+    try:
+        for fut in ac:
+            done(fut.result())
+            fut.release()
+            if todo:
+                runs = todo.pop()
+                ac.add(client.submit(run_batch, spec, runs, pure=False))
+    finally:
+        for f in futures:
+            f.cancel()
