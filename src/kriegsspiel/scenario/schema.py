@@ -151,6 +151,10 @@ class UnitType(Strict):
     aircraft: NonNeg = 0
     mobility: Mobility = Mobility.infantry
     supply_t_per_day: NonNeg = Field(80.0, description="consumption in combat (tons/day)")
+    # joint forces (kriegsspiel.models.naval/air/airborne): classes are keys of data/parameters/joint.yaml
+    ships: dict[str, NonNeg] = Field(default_factory=dict, description="ship class -> number (fleets, flotillas, lift)")
+    batteries: dict[str, NonNeg] = Field(default_factory=dict, description="coastal battery class -> number")
+    aircraft_model: Name | None = Field(None, description="aircraft type of an air unit (radius, load, crew)")
     source: Name
 
 
@@ -188,6 +192,12 @@ class Operation(Strict):
     surprise: Literal["none", "minor", "substantial", "complete"] = "none"
     conditions: Conditions = Field(default_factory=Conditions)
     quote: str | None = Field(None, description="the sentence of the source text this operation plays")
+    # joint operations (types other than ground_offensive)
+    targets: list[Name] = Field(default_factory=list, description="air_raid: places raided (default: the objective)")
+    drop_zones: list[Name] = Field(default_factory=list, description="airborne_drop: places seized (default: the objective)")
+    sorties_per_day: NonNeg | None = Field(None, description="sorties per aircraft per day (default: joint.yaml)")
+    duration_days: NonNegInt | None = Field(None, description="days the raid, bombardment or siege lasts (default: 1 / to the end)")
+    reach_note: str | None = Field(None, description="how a target near the edge of the aircraft's radius is reached")
 
 
 class Doctrine(Strict):
@@ -257,6 +267,10 @@ class Scenario(Strict):
     )
     freight_reference: Name | None = Field(
         None, description="place whose rail tonnage from the supply sources is reported day by day (e.g. Khabarovsk)"
+    )
+    freight_origin: Name | None = Field(
+        None, description="place where through freight enters the theatre (e.g. Krasnoyarsk): `freight_east_t` counts only "
+        "tonnage from here, so a cut of the line shows"
     )
     network: Network = Field(default_factory=Network)
     unit_types: dict[str, UnitType]
