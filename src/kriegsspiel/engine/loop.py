@@ -73,10 +73,7 @@ class Engine:
         climate = self.p.weather_climate[c.scenario.weather_region]
         self._climate = {m: np.cumsum(np.array([climate["east"][m], climate["west"][m]]), axis=1) for m in climate["east"]}
         self._season_attack = self.p.season["summer_temperate"]["attack"]
-        U = len(c.unit_names)
-        self._op_onehot = np.zeros((U, max(1, len(c.op_names))))
-        has_op = c.unit_op >= 0
-        self._op_onehot[np.flatnonzero(has_op), c.unit_op[has_op]] = 1.0
+        self._op_mob = self._op_mobility()
         self._update_supply(force=True)
 
     # ------------------------------------------------------------------ phases
@@ -121,12 +118,26 @@ class Engine:
             if len(after):
                 ready[:, o] &= (st.owner[:, after] == c.op_side[o]).all(axis=1)
         if ready.any():
-            men_op = (st.men * (st.status == ACTIVE)) @ self._op_onehot    # (R, O)
+            # units listed for a starting operation join it unless busy in a running one
+            for o in np.flatnonzero(ready.any(axis=0)):
+                listed = (c.unit_ops == o).any(axis=1)[None, :]
+                cur = st.unit_op
+                busy = (cur >= 0) & (np.take_along_axis(st.op_state, np.maximum(cur, 0), 1) == RUNNING)
+                st.unit_op = np.where(ready[:, o:o + 1] & listed & ~busy, o, st.unit_op)
+            men_op = self._men_by_op()
             st.op_men0 = np.where(ready, men_op, st.op_men0)
             st.op_day0 = np.where(ready, d, st.op_day0)
             st.op_state[ready] = RUNNING
             for r, o in zip(*np.nonzero(ready)):
                 self.log.add(r, d, "offensive", c.op_side[o], c.op_route[o, 0], op=o, value=int(men_op[r, o]))
+
+    def _men_by_op(self) -> np.ndarray:
+        """(R, O) men present in each operation's active units."""
+        st = self.st
+        R, O = st.op_state.shape
+        mask = (st.unit_op >= 0) & (st.status == ACTIVE)
+        flat = (np.arange(R)[:, None] * O + np.where(mask, st.unit_op, 0)).ravel()
+        return np.bincount(flat, weights=np.where(mask, st.men, 0).ravel(), minlength=R * O).reshape(R, O)
 
     def _unit_strength(self, place, wx, supply_mult):
         """(R, U) strength of every unit in the terrain and weather of `place` (R, U), times CEV, fatigue, supply."""
@@ -145,10 +156,8 @@ class Engine:
         nxt = np.minimum(st.op_pos + 1, c.op_route.shape[1] - 1)
         tgt = np.where(running & (st.op_pos + 1 < c.op_route_len[None, :]),
                        c.op_route[np.arange(O)[None, :], nxt], -1)         # (R, O)
-        op_of = c.unit_op
-        has_op = op_of >= 0
-        op_idx = np.where(has_op, op_of, 0)
-        unit_tgt = np.where(has_op[None, :], tgt[:, op_idx], -1)           # (R, U)
+        has_op = st.unit_op >= 0
+        unit_tgt = np.where(has_op, np.take_along_axis(tgt, np.maximum(st.unit_op, 0), 1), -1)   # (R, U)
         attacking = (unit_tgt >= 0) & (st.status == ACTIVE)
         supply_mult = supply_multiplier(st.stock, p["power_floor"], p["full_days"])
         moving = st.eta > 0
@@ -237,7 +246,7 @@ class Engine:
         order = np.array([0, 2, 3, 1, 0])      # infantry < horse cavalry < mechanised < armoured (speed rank)
         mob = []
         for o in range(len(c.op_names)):
-            ms = c.mobility[c.unit_op == o]
+            ms = c.mobility[(c.unit_ops == o).any(axis=1)]
             mob.append(int(ms[np.argmin(order[ms])]) if len(ms) else 0)
         return np.array(mob, dtype=np.int64)
 
@@ -249,7 +258,7 @@ class Engine:
         rows = np.arange(R)[:, None]
         valid = tgt >= 0
         t = np.where(valid, tgt, 0)
-        mob = np.broadcast_to(self._op_mobility()[None, :], (R, O))
+        mob = np.broadcast_to(self._op_mob[None, :], (R, O))
         terr = c.terrain_idx[t]
         wxt = wx[rows, t]
         opp = opposed[rows, t]
@@ -262,8 +271,9 @@ class Engine:
         counter = opp & (ratio[rows, t] > 0) & (1.0 / np.maximum(ratio[rows, t], 1e-9) > self.c.counter_ratio[def_side])
         gain = np.where(counter, -ground.advance_km(1.0 / np.maximum(ratio[rows, t], 1e-9), np.full_like(mob, HASTY),
                                                       np.zeros_like(mob), terr, wxt, p), gain)
+        thrown_back = counter & valid & (st.op_prog > 0)
         st.op_prog = np.where(valid, np.maximum(st.op_prog + gain, 0.0), st.op_prog)
-        for r, o in zip(*np.nonzero(counter & valid)):
+        for r, o in zip(*np.nonzero(thrown_back)) if self.record else ():
             self.log.add(r, d, "counterattack", def_side[0, o], t[r, o], op=o)
         leg = c.op_leg_km[np.arange(O)[None, :], st.op_pos]
         arrive = valid & (st.op_prog >= leg) & (~opp | won[rows, t] | own_target)
@@ -280,13 +290,13 @@ class Engine:
         st.op_pos = np.where(arrive, st.op_pos + 1, st.op_pos)
         st.op_prog = np.where(arrive, 0.0, st.op_prog)
         # forces travel with their operation
-        op_idx = np.where(c.unit_op >= 0, c.unit_op, 0)
-        here = c.op_route[op_idx[None, :], st.op_pos[:, op_idx]]
-        in_op = (c.unit_op[None, :] >= 0) & (st.op_state[:, op_idx] == RUNNING) & (st.status == ACTIVE)
+        op_idx = np.maximum(st.unit_op, 0)
+        here = c.op_route[op_idx, np.take_along_axis(st.op_pos, op_idx, 1)]
+        in_op = (st.unit_op >= 0) & (np.take_along_axis(st.op_state, op_idx, 1) == RUNNING) & (st.status == ACTIVE)
         st.loc = np.where(in_op, here, st.loc)
         # objective reached, or too weak to go on
         done = running & (st.op_pos >= c.op_route_len[None, :] - 1)
-        men_op = (st.men * (st.status == ACTIVE)) @ self._op_onehot
+        men_op = self._men_by_op()
         halt = running & ~done & (men_op < c.op_halt_strength[None, :] * st.op_men0)
         halt |= running & ~done & opp & (ratio[rows, t] < c.op_halt_ratio[None, :])
         for r, o in zip(*np.nonzero(done)):
@@ -421,7 +431,7 @@ class Engine:
             target = threat.argmax(axis=1)                                       # (R,)
             has = threat.max(axis=1) > 0
             idle = (st.status == ACTIVE) & (st.role == 1) & (st.eta == 0) & (c.unit_side[None, :] == s) \
-                & (c.unit_op[None, :] == NO_OP)
+                & (st.unit_op == NO_OP)
             km = c.rail_km[st.loc, target[:, None]]                              # (R, U)
             ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
             ok &= np.take_along_axis(st.reach[s], st.loc, 1)

@@ -41,6 +41,7 @@ class State:
     combat_days: np.ndarray          # (R, P) int64 consecutive days of combat at the place
     threat: np.ndarray               # (R, P) float attacker/defender power ratio today (0: none)
     capture_day: np.ndarray          # (R, P) int64 first day the place changed hands (-1: never)
+    unit_op: np.ndarray              # (R, U) int64 the operation a unit serves in now (-1: none)
     op_state: np.ndarray             # (R, O) int8
     op_pos: np.ndarray               # (R, O) int64 index in the route of the forces' place
     op_prog: np.ndarray              # (R, O) float km made good toward the next place
@@ -76,6 +77,7 @@ def initial_state(c: Compiled, runs: np.ndarray) -> State:
         owner=tile(c.theatre.owner).astype(np.int8),
         posture=tile(posture), held_days=np.full((R, P), 30, np.int64), combat_days=np.zeros((R, P), np.int64),
         threat=np.zeros((R, P)), capture_day=np.full((R, P), -1, np.int64),
+        unit_op=tile(c.unit_op),
         op_state=np.zeros((R, O), np.int8), op_pos=np.zeros((R, O), np.int64), op_prog=np.zeros((R, O)),
         op_men0=np.zeros((R, O)), op_day0=np.zeros((R, O), np.int64),
         freight=np.zeros((R, D)),

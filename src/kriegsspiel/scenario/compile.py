@@ -53,7 +53,8 @@ class Compiled:
     behaviour: np.ndarray            # index into BEHAVIOURS
     insensitive: np.ndarray          # bool: the unit's side is casualty-insensitive
     supply_t: np.ndarray             # combat consumption t/day
-    unit_op: np.ndarray              # operation index or -1
+    unit_op: np.ndarray              # first operation of each unit, or -1
+    unit_ops: np.ndarray             # (U, K) the unit's operations in plan order, -1 padded
     # ground operations (O)
     op_names: list[str]
     op_side: np.ndarray
@@ -136,11 +137,11 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
 
     ground_ops = [op for op in s.operations if op.type is OperationType.ground_offensive]
     joint_ops = [op for op in s.operations if op.type is not OperationType.ground_offensive]
-    unit_op = np.full(U, NO_OP, dtype=np.int64)
+    ops_of: list[list[int]] = [[] for _ in range(U)]
     routes, after = [], []
     for o, op in enumerate(ground_ops):
         for f in op.forces:
-            unit_op[unit_index[f]] = o
+            ops_of[unit_index[f]].append(o)
         origin = op.origin or units[unit_index[op.forces[0]]].location
         r = theatre.route(origin, op.objective, op.via)
         objective_pos = len(r) - 1
@@ -150,6 +151,11 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
                 r = r + more[1:]
         routes.append(([idx[n] for n in r], objective_pos))
         after.append(np.array([idx[n] for n in op.conditions.start_after_captured], dtype=np.int64))
+    K = max([len(x) for x in ops_of], default=1) or 1
+    unit_ops = -np.ones((U, K), dtype=np.int64)
+    for u, x in enumerate(ops_of):
+        unit_ops[u, : len(x)] = x
+    unit_op = unit_ops[:, 0].copy()
     O = len(ground_ops)
     L = max([len(r) for r, _ in routes], default=1)
     op_route = -np.ones((O, L), dtype=np.int64)
@@ -192,6 +198,7 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         insensitive=np.array([s.sides[u.side].casualty_insensitive for u in units]),
         supply_t=np.array([ut[u.type].supply_t_per_day for u in units]) * np.array([u.count for u in units]),
         unit_op=unit_op,
+        unit_ops=unit_ops,
         op_names=[op.name for op in ground_ops],
         op_side=np.array([side_keys.index(op.side) for op in ground_ops], dtype=np.int64),
         op_start=np.array([op.start_day for op in ground_ops], dtype=np.int64),
