@@ -339,7 +339,7 @@ class Engine:
                 st.status[r, units] = POCKET
                 st.cut[r, units] = np.maximum(st.cut[r, units], 1)
                 self.log.add(r, d, "encircled", int(old[r, pl]), pl, value=int(st.men[r, units].sum()))
-        self._update_supply(force=True)
+        self._update_supply()
 
     def _withdrawal_posture(self, ratio, opposed) -> None:
         """Doctrine: give ground in a delaying posture before encirclement, except where ordered to stand."""
@@ -353,13 +353,27 @@ class Engine:
 
     # ------------------------------------------------------------------ supply
     def _update_supply(self, force: bool = False) -> None:
+        """Recompute connectivity and rail tonnage for the runs whose ownership or rail damage changed."""
         c, st = self.c, self.st
-        cap = c.rail_cap[None, :] * (1.0 - st.rail_damage)
+        if force or not st.reach:
+            rows = np.arange(st.R)
+        else:
+            changed = (st.owner != self._supply_owner).any(axis=1) | (st.rail_damage != self._supply_damage).any(axis=1)
+            rows = np.flatnonzero(changed)
+            if not len(rows):
+                return
+        cap = c.rail_cap[None, :] * (1.0 - st.rail_damage[rows])
         for s in range(len(c.side_keys)):
-            friendly = st.owner == s
+            friendly = st.owner[rows] == s
             sources = c.supply_source[None, :] & friendly
-            st.reach[s] = reachable(sources, friendly, c.land_adj)
-            st.cap[s] = widest_path(sources, friendly, c.rail_src, c.rail_dst, cap, SOURCE_CAP_T)
+            reach = reachable(sources, friendly, c.land_nb)
+            tons = widest_path(sources, friendly, c.rail_nb, c.rail_eid, cap, SOURCE_CAP_T)
+            if len(rows) == st.R:
+                st.reach[s], st.cap[s] = reach, tons
+            else:
+                st.reach[s][rows], st.cap[s][rows] = reach, tons
+        self._supply_owner = st.owner.copy()
+        self._supply_damage = st.rail_damage.copy()
 
     def _supply(self, d: int) -> None:
         c, st, p = self.c, self.st, self.p

@@ -5,6 +5,9 @@ land edges through places the side owns joins it to one of the side's supply sou
 section 9.7). Tonnage is the widest (bottleneck) path over rail edges from the sources: the most a day's
 trains can bring, limited by the weakest section (Davis's reinforcement race and interdiction lever,
 theatre-models.md sections 9.5 and 9.8). docs/models/supply.md.
+
+Graphs are given as padded neighbour tables ``nb`` (P, K) (-1 for no neighbour), so every step is a dense
+gather over (R, P, K) — no Python loop over runs.
 """
 
 from __future__ import annotations
@@ -12,39 +15,64 @@ from __future__ import annotations
 import numpy as np
 
 
-def reachable(sources, friendly, adj, max_iter: int = 200):
+def neighbour_table(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Undirected edge list -> (nb (P, K) neighbour ids, eid (P, K) edge ids), -1 padded."""
+    lists: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for e, (a, b) in enumerate(zip(src, dst)):
+        lists[a].append((b, e))
+        lists[b].append((a, e))
+    k = max(1, max((len(x) for x in lists), default=1))
+    nb = -np.ones((n, k), dtype=np.int64)
+    eid = -np.ones((n, k), dtype=np.int64)
+    for i, x in enumerate(lists):
+        for j, (b, e) in enumerate(x):
+            nb[i, j], eid[i, j] = b, e
+    return nb, eid
+
+
+def reachable(sources, friendly, nb, max_iter: int = 64):
     """Boolean (R, P): places joined to a source through friendly places.
 
-    sources, friendly: (R, P) bool; adj: (P, P) float32 0/1 symmetric adjacency. Breadth-first by matrix
-    product until nothing changes.
-    """
-    reach = sources & friendly
-    for _ in range(max_iter):
-        grown = ((reach.astype(np.float32) @ adj) > 0) & friendly
-        grown |= reach
-        if np.array_equal(grown, reach):
-            break
-        reach = grown
-    return reach
-
-
-def widest_path(sources, friendly, src, dst, cap, source_cap: float, max_iter: int = 200):
-    """(R, P) float: bottleneck rail capacity (t/day) from any source to each place, through friendly places.
-
-    src, dst: (E,) edge endpoints (used both ways); cap: (R, E) capacity after damage. Bellman-Ford on
-    max-min: c[v] = max(c[v], min(c[u], cap(u, v))).
+    Connected components of the friendly subgraph by minimum-label propagation with pointer jumping
+    (Shiloach & Vishkin 1982, J. Algorithms 3:57), which needs O(log P) rounds on these graphs; then a
+    place is reached when its component holds a source.
     """
     R, P = friendly.shape
-    a = np.concatenate([src, dst])
-    b = np.concatenate([dst, src])
-    capab = np.concatenate([cap, cap], axis=1)                       # (R, 2E)
-    open_ab = friendly[:, a] & friendly[:, b]
-    capab = np.where(open_ab, capab, 0.0)
+    rows = np.arange(R)[:, None]
+    valid = nb >= 0
+    nbc = np.where(valid, nb, 0)
+    lab = np.where(friendly, np.arange(P)[None, :], P)           # P = "no label" for enemy places
+    for _ in range(max_iter):
+        cand = np.where(valid[None] & friendly[:, nbc], lab[:, nbc], P).min(axis=2)
+        new = np.where(friendly, np.minimum(lab, cand), P)
+        # hook each component's root to the smallest label seen, then jump pointers
+        root_min = np.full((R, P + 1), P)
+        np.minimum.at(root_min, (np.broadcast_to(rows, new.shape), lab), new)
+        hooked = np.minimum(new, root_min[rows, lab])
+        ext = np.concatenate([hooked, np.full((R, 1), P)], axis=1)
+        jumped = np.where(friendly, ext[rows, np.minimum(hooked, P)], P)
+        jumped = np.where(friendly, ext[rows, np.minimum(jumped, P)], P)
+        if np.array_equal(jumped, lab):
+            break
+        lab = jumped
+    has_source = np.zeros((R, P + 1), dtype=bool)
+    has_source[np.broadcast_to(rows, lab.shape)[sources & friendly], lab[sources & friendly]] = True
+    return has_source[rows, lab] & friendly
+
+
+def widest_path(sources, friendly, nb, eid, cap, source_cap: float, max_iter: int = 200):
+    """(R, P) float: bottleneck rail capacity (t/day) from any source to each place, through friendly places.
+
+    nb, eid: (P, K) rail neighbour table; cap: (R, E) capacity of each rail edge after damage. Bellman-Ford
+    on max-min: c[v] = max(c[v], max_k min(c[nb[v, k]], cap[eid[v, k]])).
+    """
+    valid = nb >= 0
+    nbc, eidc = np.where(valid, nb, 0), np.where(valid, eid, 0)
+    open_k = valid[None] & friendly[:, nbc] & friendly[:, :, None]
+    cap_k = np.where(open_k, cap[:, eidc], 0.0)                   # (R, P, K)
     best = np.where(sources & friendly, source_cap, 0.0)
     for _ in range(max_iter):
-        cand = np.minimum(best[:, a], capab)                          # (R, 2E)
-        new = best.copy()
-        np.maximum.at(new.T, b, cand.T)
+        new = np.maximum(best, np.minimum(best[:, nbc], cap_k).max(axis=2))
         if np.array_equal(new, best):
             break
         best = new

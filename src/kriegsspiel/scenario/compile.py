@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from ..models.supply import neighbour_table
 from ..params import BEHAVIOURS, MOBILITIES, POSTURES, SURPRISE, Params, default_params
-from ..world.theatre import LAND_KINDS, Theatre, build_theatre
+from ..world.theatre import Theatre, build_theatre
 from .load import LoadedScenario
 from .schema import OperationType, Scenario
 
@@ -35,6 +36,9 @@ class Compiled:
     rail_src: np.ndarray             # (Er,) rail edge endpoints
     rail_dst: np.ndarray
     rail_cap: np.ndarray             # (Er,) t/day
+    land_nb: np.ndarray              # (P, K) land neighbour table, -1 padded
+    rail_nb: np.ndarray              # (P, Kr) rail neighbour table
+    rail_eid: np.ndarray             # (P, Kr) rail edge id of each rail neighbour
     supply_source: np.ndarray        # (P,) bool
     # units (U)
     unit_names: list[str]
@@ -175,12 +179,14 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
     dates = [s.start + dt.timedelta(days=i) for i in range((s.end - s.start).days + 1)]
     freight_ref = idx[s.freight_reference] if s.freight_reference else -1
     role_code = {"front": 0, "reserve": 1, "garrison": 2}
+    rail_src = np.array([idx[e.src] for e in rail_edges], dtype=np.int64)
+    rail_dst = np.array([idx[e.dst] for e in rail_edges], dtype=np.int64)
+    rail_nb, rail_eid = neighbour_table(rail_src, rail_dst, P)
     return Compiled(
         loaded=loaded, theatre=theatre, params=params, side_keys=side_keys, dates=dates,
         terrain_idx=terrain_idx, zone=zone, land_adj=land_adj, neighbours=neighbours, land_km=land_km,
         rail_km=rail_km,
-        rail_src=np.array([idx[e.src] for e in rail_edges], dtype=np.int64),
-        rail_dst=np.array([idx[e.dst] for e in rail_edges], dtype=np.int64),
+        rail_src=rail_src, rail_dst=rail_dst, land_nb=neighbours, rail_nb=rail_nb, rail_eid=rail_eid,
         rail_cap=np.array([e.capacity_t_per_day for e in rail_edges], dtype=float),
         supply_source=theatre.supply_source.copy(),
         unit_names=[u.name for u in units], unit_side=unit_side, unit_type=[u.type for u in units],
