@@ -58,6 +58,19 @@ _BOUNDS_BY_NAME = {"ln_threshold": (-3.0, 3.0), "outcome_sigma": (-3.0, 2.0), "c
                    "loser_rate_multiplier": (-4.0, 4.0), "casualty_insensitive_multiplier": (-4.0, 4.0)}
 
 
+def prior_params() -> Params:
+    """The bundled parameters with the free ones at their ground.yaml starting values (not fitted.yaml),
+    so that a calibration never starts from its own previous output."""
+    from importlib import resources
+
+    import yaml
+
+    g = yaml.safe_load(resources.files("kriegsspiel.data.parameters").joinpath("ground.yaml").read_text("utf-8"))
+    start = {**{k: float(v) for k, v in g["engagement"].items() if isinstance(v, (int, float))},
+             "casualty_insensitive_multiplier": float(g["attrition"]["casualty_insensitive_multiplier"])}
+    return default_params().with_overrides({k: start[k] for k in FREE})
+
+
 def _to_x(values: dict, names) -> np.ndarray:
     return np.array([np.log(values[k]) if FREE[k] == "log" else values[k] for k in names], dtype=float)
 
@@ -164,7 +177,7 @@ def fit(a: Arrays, base: Params | None = None, method: str = "two_stage", maxite
     joint fit was worse on both the winner and the casualties (figures in docs/models/calibration.md). method "joint": one likelihood, both parts, all parameters.
     Returns {"params": {...}, "nll": float (outcome + casualty), "converged": bool, "iterations": int}.
     """
-    base = base or default_params()
+    base = base or prior_params()
     if method == "joint":
         params, _, conv, it = _minimize(a, base, tuple(FREE), {}, True, True, maxiter)
     elif method == "two_stage":
@@ -233,6 +246,16 @@ def logistic_predict(model, X: np.ndarray) -> np.ndarray:
     return expit(np.column_stack([np.ones(len(X)), (X - mu) / sd]) @ w)
 
 
+def always_attacker_accuracy(won: np.ndarray) -> float:
+    """Share of decisive battles the attacker won (the 'attacker always wins' predictor)."""
+    return float(np.mean(np.asarray(won, bool)))
+
+
+def larger_force_accuracy(men: np.ndarray, won: np.ndarray) -> float:
+    """Share of decisive battles won by the side with more men (ties: the attacker). men (n, 2)."""
+    return float(np.mean((men[:, 0] >= men[:, 1]) == np.asarray(won, bool)))
+
+
 def folds(n: int, k: int = N_FOLDS, seed: int = SEED) -> list[np.ndarray]:
     """k disjoint test-index sets covering range(n), from a fixed-seed permutation."""
     perm = np.random.default_rng(seed).permutation(n)
@@ -254,7 +277,7 @@ def cross_validate(e: Engagements, base: Params | None = None, seed: int = SEED,
 
     Returns held-out predictions for every battle (each predicted by the fit on the other folds) and the
     per-fold fitted parameters."""
-    base = base or default_params()
+    base = base or prior_params()
     a_all = arrays(e, base)
     n = len(e)
     out = {"p_win": np.full(n, np.nan), "casualties": np.full((n, 2), np.nan),
@@ -293,7 +316,6 @@ def summarize(e: Engagements, cv: dict, mask: np.ndarray | None = None) -> dict:
     dec = e.decisive & mask
     won = e.outcome > 0
     acc = lambda pred: float(np.mean(pred[dec] == won[dec]))  # noqa: E731
-    larger = e.men[:, 0] >= e.men[:, 1]
     cas = casualty_scores(cv["casualties"][mask], e.casualties[mask])
     p = cv["p_win"][dec]
     y = won[dec]
@@ -304,8 +326,8 @@ def summarize(e: Engagements, cv: dict, mask: np.ndarray | None = None) -> dict:
         "winner_brier": float(np.mean((p - y) ** 2)),
         "winner_log_loss": float(-np.mean(np.where(y, np.log(np.clip(p, 1e-12, 1)), np.log(np.clip(1 - p, 1e-12, 1))))),
         "baselines": {
-            "always_attacker": acc(np.ones(len(e), bool)),
-            "larger_force": acc(larger),
+            "always_attacker": always_attacker_accuracy(won[dec]),
+            "larger_force": larger_force_accuracy(e.men[dec], won[dec]),
             "logistic": acc(cv["p_logistic"] >= 0.5),
             "uncalibrated_model": acc(cv["p_win_default"] >= 0.5),
         },
