@@ -7,7 +7,8 @@ from kriegsspiel.models import casualties, ground
 from kriegsspiel.params import POSTURES, default_params
 
 P = default_params().with_overrides({"attacker_rate_scale": 1.0, "defender_rate_scale": 1.0, "opposition_exponent": 1.0,
-                                     "size_exponent": 1.0, "loser_rate_multiplier": 1.0})
+                                     "size_exponent": 1.0, "loser_rate_multiplier": 1.0,
+                                     "casualty_insensitive_multiplier": 2.5})  # the literature values, not the fit
 FLAT = P.terrain_names.index("flat_bare_hard")        # terrain casualty factor 1.0
 DRY = P.weather_names.index("dry_sunshine_temperate")  # weather casualty factor 1.0
 

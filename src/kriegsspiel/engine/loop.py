@@ -139,13 +139,13 @@ class Engine:
         flat = (np.arange(R)[:, None] * O + np.where(mask, st.unit_op, 0)).ravel()
         return np.bincount(flat, weights=np.where(mask, st.men, 0).ravel(), minlength=R * O).reshape(R, O)
 
-    def _unit_strength(self, place, wx, supply_mult):
-        """(R, U) strength of every unit in the terrain and weather of `place` (R, U), times CEV, fatigue, supply."""
-        st, c, p = self.st, self.c, self.p
-        tidx = c.terrain_idx[place]
-        widx = np.take_along_axis(wx, place, axis=1)
-        s = ground.strength(st.men, st.guns, st.tanks, 0.0, tidx, widx, p)
-        return s * c.quality[None, :] * st.fatigue * supply_mult
+    def _unit_strength(self, place, factors, mult):
+        """(R, U) strength of every unit in the terrain and weather of `place` (R, U), times `mult` (CEV,
+        fatigue, supply). `factors` are the day's (R, P) category factors of every place."""
+        st = self.st
+        rows = np.arange(st.R)[:, None]
+        f = tuple(x[rows, place] for x in factors[:3]) + (0.0,)
+        return ground.strength_from_factors(st.men, st.guns, st.tanks, 0.0, f, self.p) * mult
 
     def _ground(self, d: int, wx: np.ndarray) -> None:
         c, st, p = self.c, self.st, self.p
@@ -165,8 +165,10 @@ class Engine:
             & (np.take_along_axis(st.owner, st.loc, axis=1) == c.unit_side[None, :])
         # attacker strength at its target, defender strength where it stands
         att_place = np.where(attacking, unit_tgt, 0)
-        s_att = self._unit_strength(att_place, wx, supply_mult)
-        s_def = self._unit_strength(st.loc, wx, supply_mult)
+        factors = [np.broadcast_to(f, (R, P)) for f in ground.category_factors(c.terrain_idx[None, :], wx, p)]
+        mult = c.quality[None, :] * st.fatigue * supply_mult
+        s_att = self._unit_strength(att_place, factors, mult)
+        s_def = self._unit_strength(st.loc, factors, mult)
         A = _scatter(R, P, att_place, s_att, attacking)
         Dp = _scatter(R, P, st.loc, s_def, defending)
         A_men = _scatter(R, P, att_place, st.men, attacking)

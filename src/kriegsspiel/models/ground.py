@@ -20,6 +20,24 @@ _W = {c: i for i, c in enumerate(WEATHER_COLS)}
 _ADVANCE_ROW = np.array([0, 0, 1, 2, 0, 0])
 
 
+def category_factors(terrain_idx, weather_idx, p: Params):
+    """Terrain x weather factors per weapon category: (infantry r_n, artillery r_wg h_wg, tanks r_wi h_wi,
+    air r_wy h_wy) — NPW p. 228 (terrain) and p. 229 (weather)."""
+    t = p.terrain[terrain_idx]
+    w = p.weather[weather_idx]
+    return (t[..., _T["infantry_weapons"]],
+            t[..., _T["artillery"]] * w[..., _W["artillery"]],
+            t[..., _T["tanks"]] * w[..., _W["tanks"]],
+            t[..., _T["air"]] * w[..., _W["air"]])
+
+
+def strength_from_factors(men, guns, tanks, sorties, factors, p: Params):
+    """S from precomputed category factors (see `strength`)."""
+    f_inf, f_art, f_tank, f_air = factors
+    return (men * f_inf + p["guns_weight"] * guns * f_art + p["tanks_weight"] * tanks * f_tank
+            + p["air_weight"] * sorties * f_air)
+
+
 def strength(men, guns, tanks, sorties, terrain_idx, weather_idx, p: Params):
     """Force strength S (QJM 'S', in men-equivalents).
 
@@ -27,12 +45,7 @@ def strength(men, guns, tanks, sorties, terrain_idx, weather_idx, p: Params):
     with terrain factors r (NPW p. 228) and weather factors h (NPW p. 229) per weapon category; the weights
     w are the calibrated men-equivalents of a gun, a tank and a close-support sortie (Bracken 1995 form).
     """
-    t = p.terrain[terrain_idx]
-    w = p.weather[weather_idx]
-    return (men * t[..., _T["infantry_weapons"]]
-            + p["guns_weight"] * guns * t[..., _T["artillery"]] * w[..., _W["artillery"]]
-            + p["tanks_weight"] * tanks * t[..., _T["tanks"]] * w[..., _W["tanks"]]
-            + p["air_weight"] * sorties * t[..., _T["air"]] * w[..., _W["air"]])
+    return strength_from_factors(men, guns, tanks, sorties, category_factors(terrain_idx, weather_idx, p), p)
 
 
 def power_ratio(att_strength, def_strength, att_quality, def_quality, posture_idx, terrain_idx, weather_idx,
