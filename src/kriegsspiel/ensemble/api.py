@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..results.store import Manifest, ResultStore, StoreMismatch
+from ..results.store import Manifest, ResultStore, StoreMismatch, engine_fingerprint
 
 __all__ = ["run_ensemble", "open_results", "EnsembleResult", "StoreMismatch"]
 
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]
 
 
 class EnsembleResult:
@@ -87,7 +87,7 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
     backend: "local" (this process) or "dask" (`scheduler` address, or a LocalCluster of `workers`
              processes started and closed here; or an existing distributed `client`)
     settings: assumption id -> value (a sensitivity point; see kriegsspiel.ensemble.assumptions)
-    progress: called with the number of runs of each batch as it is stored
+    progress: called (runs stored, runs in all) once the store is open and after each stored batch
 
     Raises StoreMismatch if `out` holds another ensemble, ScenarioError for a bad scenario.
     """
@@ -118,14 +118,20 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
     manifest = Manifest(scenario=loaded.scenario.name, scenario_path=spec.scenario_path,
                         scenario_sha256=loaded.sha256, seed=int(seed), runs=int(runs), version=__version__,
                         labels=list(lay.labels), sides=list(lay.sides), key_places=list(lay.key_places),
-                        settings=settings)
+                        settings=settings, engine_sha256=engine_fingerprint())
     store = ResultStore.open_or_create(out, manifest)
-    batches = _batches(store.missing_runs(), batch_size)
+    missing = store.missing_runs()
+    batches = _batches(missing, batch_size)
+    stored = int(runs) - len(missing)
+    if progress is not None:
+        progress(stored, int(runs))
 
     def done(table) -> None:
+        nonlocal stored
         store.write_part(table)
+        stored += table.num_rows
         if progress is not None:
-            progress(table.num_rows)
+            progress(stored, int(runs))
 
     if batches:
         if backend == "local":

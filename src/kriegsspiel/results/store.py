@@ -42,9 +42,10 @@ class Manifest:
     sides: list[str]
     key_places: list[str]
     settings: dict[str, float] = field(default_factory=dict)   # assumption values of a sensitivity point
+    engine_sha256: str = ""        # the model code and parameter tables that made the rows (engine_fingerprint)
     format: str = FORMAT
 
-    IDENTITY = ("format", "scenario_sha256", "seed", "version", "settings")
+    IDENTITY = ("format", "scenario_sha256", "seed", "version", "settings", "engine_sha256")
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -54,6 +55,26 @@ class Manifest:
         data = json.loads(text)
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**known)
+
+
+def engine_fingerprint() -> str:
+    """sha256 of the code and tables a run's rows depend on (engine, models, scenario compiler, world,
+    parameters, row layout): a store refuses to mix rows made by different versions of them."""
+    import hashlib
+    from importlib import resources
+
+    root = Path(str(resources.files("kriegsspiel")))
+    files: list[Path] = []
+    for sub in ("engine", "models", "scenario", "world", "forces"):
+        files += sorted((root / sub).rglob("*.py"))
+    files += [root / "params.py", root / "ensemble" / "rows.py", root / "ensemble" / "assumptions.py"]
+    files += sorted((root / "data" / "parameters").glob("*.yaml"))
+    h = hashlib.sha256()
+    for f in files:
+        if f.exists():
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 def _atomic_write(path: Path, write) -> None:
@@ -97,12 +118,9 @@ class ResultStore:
         path = out / MANIFEST
         if path.exists():
             old = Manifest.from_json(path.read_text("utf-8"))
-            diffs = [f"{k}: {getattr(old, k)!r} there, {getattr(manifest, k)!r} now" for k in Manifest.IDENTITY
-                     if getattr(old, k) != getattr(manifest, k)]
+            diffs = [k for k in Manifest.IDENTITY if getattr(old, k) != getattr(manifest, k)]
             if diffs:
-                what = "; ".join(d if "sha256" not in d else
-                                 f"scenario {old.scenario} ({old.scenario_sha256[:12]}) there, "
-                                 f"{manifest.scenario} ({manifest.scenario_sha256[:12]}) now" for d in diffs)
+                what = "; ".join(_difference(k, old, manifest) for k in diffs)
                 raise StoreMismatch(f"{out} holds another ensemble ({what}); refusing to mix runs. "
                                     "Use a new --out, or delete the directory to start over.")
             store = cls(out, old)
@@ -199,6 +217,15 @@ class ResultStore:
 
         _atomic_write(path, write)
         return path
+
+
+def _difference(key: str, old: Manifest, new: Manifest) -> str:
+    if key == "scenario_sha256":
+        return (f"scenario {old.scenario} (sha256 {old.scenario_sha256[:12]}) there, "
+                f"{new.scenario} (sha256 {new.scenario_sha256[:12]}) now")
+    if key == "engine_sha256":
+        return "made by other model code or parameter tables"
+    return f"{key} {getattr(old, key)!r} there, {getattr(new, key)!r} now"
 
 
 def _sql_str(text: str) -> str:

@@ -1,0 +1,249 @@
+"""The `ensemble` and `sensitivity` commands; ``register(app)`` adds them to the `kriegsspiel` Typer app.
+
+Heavy imports (engine, pyarrow, duckdb, Dask, SALib) happen inside the commands, so ``--help`` stays fast.
+``python -m kriegsspiel.ensemble.cli`` runs the two commands on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+class Backend(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class Fmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Method(str, Enum):
+    morris = "morris"
+    sobol = "sobol"
+
+
+def _fail(lines) -> None:
+    for line in lines:
+        typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(2)
+
+
+def _progress(total: int, done: int, unit: str):
+    """A rich progress bar on stderr with throughput and time left (a context manager and an advance fn)."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f} {unit}/s" if speed else f"- {unit}/s", style="progress.data.speed")
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                   TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=False)
+    task = bar.add_task(unit, total=total, completed=done)
+    return bar, (lambda n: bar.advance(task, n))
+
+
+def _print_summary(s: dict, out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    t = Table(title=f"{s['scenario']}: {s['runs']:,} runs, seed {s['seed']}")
+    t.add_column("result")
+    t.add_column("share", justify="right")
+    for lab, v in s["result_share"].items():
+        t.add_row(lab, f"{v:.1%}")
+    con.print(t)
+    t = Table(title="casualties per side (men): p10 / p50 / p90")
+    for col in ("side", "killed", "wounded", "missing", "total"):
+        t.add_column(col, justify="left" if col == "side" else "right")
+    for side, d in s["casualties"].items():
+        t.add_row(side, *(" / ".join(f"{d[k][q]:,.0f}" for q in ("p10", "p50", "p90")) if d[k] else "-"
+                          for k in ("killed", "wounded", "missing", "total")))
+    con.print(t)
+    if s["places"]:
+        sides = list(next(iter(s["places"].values()))["control"])
+        t = Table(title="key places at the end")
+        for col in ("place", *[f"held by {x}" for x in sides], "fell in", "fell (p10 / p50 / p90)"):
+            t.add_column(col, justify="left" if col == "place" else "right")
+        for p, d in s["places"].items():
+            fd = d["fell_date"]
+            t.add_row(p, *(f"{d['control'][x]:.1%}" for x in sides), f"{d['fell_share']:.1%}",
+                      " / ".join(fd[q] for q in ("p10", "p50", "p90")) if fd else "-")
+        con.print(t)
+    if s.get("freight_total_t"):
+        f = s["freight_total_t"]
+        con.print(f"freight delivered (t, p10 / p50 / p90): {f['p10']:,.0f} / {f['p50']:,.0f} / {f['p90']:,.0f}")
+    con.print(f"runs stored in {out}/ (Parquet under parts/, DuckDB table `runs` in {out / 'results.duckdb'})")
+
+
+def ensemble(
+    scenario: Optional[str] = typer.Argument(None, help="bundled scenario name or path (default: operation-otsu)"),
+    runs: int = typer.Option(1000, "--runs", "-n", min=1, help="number of campaigns N (runs 0..N-1)"),
+    seed: int = typer.Option(0, "--seed", "-s", help="root random seed"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                       help="results directory (default ./ensemble-SCENARIO-seedS); rerun to resume"),
+    batch_size: int = typer.Option(500, "--batch-size", "-b", min=1, help="campaigns simulated together"),
+    backend: Backend = typer.Option(Backend.local, "--backend", help="local: this process; dask: a Dask cluster"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Dask scheduler address (default: start a local cluster)"),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, help="worker processes of the local Dask cluster"),
+    fmt: Fmt = typer.Option(Fmt.text, "--format", "-f", help="text tables or the JSON summary"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar (stderr)"),
+) -> None:
+    """Run N campaigns and store one row per run in Parquet (resumable); print the odds and loss ranges."""
+    from ..results.store import StoreMismatch
+    from ..scenario.bundled import resolve
+    from ..scenario.errors import ScenarioError
+    from .api import ResultStore, run_ensemble
+
+    if out is None:
+        out = Path(f"ensemble-{Path(resolve(scenario)).stem}-seed{seed}")
+    bar = None
+
+    def tick(stored: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar, state["advance"] = _progress(total, stored, "runs")
+            state["at"] = stored
+            bar.start()
+        state["advance"](stored - state["at"])
+        state["at"] = stored
+
+    state: dict = {}
+    try:
+        result = run_ensemble(scenario, runs, seed, out, batch_size=batch_size, backend=backend.value,
+                              scheduler=scheduler, workers=workers, progress=tick if progress else None)
+    except StoreMismatch as exc:
+        _fail([str(exc)])
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        _fail([f"{exc.filename}: {exc.strerror}"])
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.stop()
+            bar = None
+        stored = len(ResultStore.open(out).done_runs()) if (out / "manifest.json").exists() else 0
+        typer.echo(f"interrupted: {stored:,} of {runs:,} runs are stored in {out}; "
+                   "run the same command again to finish the rest.", err=True)
+        raise typer.Exit(130)
+    finally:
+        if bar is not None:
+            bar.stop()
+    summary = result.summary()
+    if fmt is Fmt.json:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        _print_summary(summary, out)
+
+
+def sensitivity(
+    scenario: Optional[str] = typer.Argument(None, help="bundled scenario name or path (default: operation-otsu)"),
+    runs_per_point: int = typer.Option(100, "--runs-per-point", "-n", min=1, help="campaigns at each design point"),
+    method: Method = typer.Option(Method.morris, "--method", "-m", help="morris screening (fast) or sobol indices"),
+    seed: int = typer.Option(0, "--seed", "-s", help="root seed (the same runs at every point)"),
+    trajectories: int = typer.Option(10, "--trajectories", help="Morris trajectories r: r (k + 1) points"),
+    base_samples: int = typer.Option(32, "--samples", help="Sobol base samples N (a power of 2): N (k + 2) points"),
+    backend: Backend = typer.Option(Backend.local, "--backend", help="local: this process; dask: a Dask cluster"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address"),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, help="worker processes of the local Dask cluster"),
+    fmt: Fmt = typer.Option(Fmt.text, "--format", "-f", help="a ranked table or JSON"),
+) -> None:
+    """Rank the scenario's uncertain assumptions by their influence on the outcome (with 95 % intervals)."""
+    from ..scenario.errors import ScenarioError
+    from .sensitivity import OUTPUTS, analyse
+
+    bar = None
+    state = {"n": 0}
+
+    def tick(k: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar, adv = _progress(total, 0, "points")
+            state["adv"] = adv
+            bar.start()
+        state["adv"](k - state["n"])
+        state["n"] = k
+
+    try:
+        if backend is Backend.dask:
+            from .backends import dask_client
+
+            with dask_client(scheduler, workers) as client:
+                res = analyse(scenario, method.value, runs_per_point, seed, trajectories=trajectories,
+                              base_samples=base_samples, progress=tick, client=client)
+        else:
+            res = analyse(scenario, method.value, runs_per_point, seed, trajectories=trajectories,
+                          base_samples=base_samples, progress=tick)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        _fail([f"{exc.filename}: {exc.strerror}"])
+    except ValueError as exc:
+        _fail([str(exc)])
+    finally:
+        if bar is not None:
+            bar.stop()
+    d = res.to_dict()
+    if fmt is Fmt.json:
+        sys.stdout.write(json.dumps(d, indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    con = Console()
+    index = "mu*" if res.method == "morris" else "ST"
+    t = Table(title=f"{res.scenario}: {res.method}, {res.points} points x {res.runs_per_point} runs, seed {res.seed}",
+              caption=f"{index} with 95% interval; win share = share of {', '.join(res.attacker_labels) or res.attacker}"
+                      + (" (per full range of the assumption)" if res.method == "morris" else " (share of variance)"))
+    for col in ("rank", "assumption", "range", f"win share {index}", f"casualties {index}", "applies to"):
+        t.add_column(col, justify="right" if col in ("rank",) or index in col else "left")
+    for i, f in enumerate(res.factors, 1):
+        w, c = f[OUTPUTS[0]], f[OUTPUTS[1]]
+        fmt_w = (lambda x: f"{x:.3f}")
+        fmt_c = (lambda x: f"{x:,.0f}") if res.method == "morris" else (lambda x: f"{x:.3f}")
+        t.add_row(str(i), escape(f["id"]), f"{f['range'][0]:g} - {f['range'][1]:g}",
+                  f"{fmt_w(w['index'])} ± {fmt_w(w['conf'])}", f"{fmt_c(c['index'])} ± {fmt_c(c['conf'])}",
+                  escape(", ".join(f["applies_to"])))
+    con.print(t)
+    b = res.baseline
+    con.print(f"baseline ({res.runs_per_point} runs): {res.attacker} win share {b['attacker_win_share']:.1%}, "
+              f"mean casualties {b['casualties_total']:,.0f}")
+    if res.not_varied:
+        con.print(f"not varied (a range but no applies_to): {', '.join(res.not_varied)}")
+    if not res.factors:
+        con.print("no assumption has both a range and applies_to: nothing to vary.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `ensemble` and `sensitivity` commands to `app`."""
+    app.command("ensemble")(ensemble)
+    app.command("sensitivity")(sensitivity)
+
+
+def main() -> None:
+    app = typer.Typer(add_completion=False, help="kriegsspiel ensembles and sensitivity analysis")
+    register(app)
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

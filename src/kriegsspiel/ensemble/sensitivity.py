@@ -1,0 +1,175 @@
+"""Which assumption decides it: global sensitivity of the outcome to the scenario's uncertain assumptions.
+
+The factors are the assumptions with a ``range`` and ``applies_to`` targets (ensemble.assumptions). A
+design of points over their ranges is drawn with SALib (Morris elementary effects by default: cheap
+screening, r (k + 1) points for k factors; Sobol indices optionally: N (k + 2) points); at each point the
+same runs 0..n-1 of the same root seed are simulated (common random numbers, so differences between points
+are the assumptions' doing, not the dice's), and two outputs are measured:
+
+- ``attacker_win_share``: the share of runs whose result's winner is the attacking side (the side of the
+  main-effort offensive);
+- ``casualties_total``: mean killed + wounded + missing of both sides, men.
+
+Each factor gets, per output, its index with a 95 % bootstrap confidence half-width: Morris mu* (mean
+absolute elementary effect per full range of the factor, in the output's units) or Sobol total-order ST
+(share of the output's variance). Factors are ranked by the win share, then the casualties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+OUTPUTS = ("attacker_win_share", "casualties_total")
+
+
+@dataclass
+class Factor:
+    id: str
+    value: float
+    low: float
+    high: float
+    applies_to: list[str]
+
+
+@dataclass
+class Sensitivity:
+    """The ranking: `factors` ordered most influential first, each {"id", "range", "value", "applies_to",
+    OUTPUT: {"index", "conf", ...}}; `not_varied` the ranged assumptions without targets."""
+
+    scenario: str
+    method: str
+    runs_per_point: int
+    points: int
+    seed: int
+    attacker: str
+    attacker_labels: list[str]
+    factors: list[dict]
+    not_varied: list[str] = field(default_factory=list)
+    baseline: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"scenario": self.scenario, "method": self.method, "runs_per_point": self.runs_per_point,
+                "points": self.points, "seed": self.seed, "attacker": self.attacker,
+                "attacker_labels": self.attacker_labels, "outputs": list(OUTPUTS), "baseline": self.baseline,
+                "ranking": self.factors, "not_varied": self.not_varied}
+
+
+def attacker_side(c) -> str:
+    """The attacking side: that of the main-effort ground offensive, else of the first operation."""
+    ops = c.scenario.operations
+    main = [op for op in ops if op.main_effort] or list(ops)
+    return main[0].side if main else c.side_keys[0]
+
+
+def point_outputs(spec, runs: int, attacker: str, batch_size: int = 1000) -> tuple[float, float]:
+    """(attacker win share, mean total casualties) of runs 0..runs-1 of `spec` (an EnsembleSpec)."""
+    from .batch import run_columns
+
+    wins = 0.0
+    cas = 0.0
+    for start in range(0, runs, batch_size):
+        cols = run_columns(spec, np.arange(start, min(runs, start + batch_size)))
+        wins += float((cols["winner"] == attacker).sum())
+        for key in cols:
+            if key.endswith(("_killed", "_wounded", "_missing")):
+                cas += float(cols[key].sum())
+    return wins / max(runs, 1), cas / max(runs, 1)
+
+
+def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, seed: int = 0, *,
+            trajectories: int = 10, levels: int = 4, base_samples: int = 32,
+            progress: Callable[[int, int], None] | None = None, client=None) -> Sensitivity:
+    """Vary the uncertain assumptions over their ranges and rank them (see the module docstring).
+
+    method: "morris" (`trajectories` r, `levels` grid levels) or "sobol" (`base_samples` N, a power of 2)
+    progress: called (points done, points in all) after each point
+    client: a dask.distributed Client to spread the points over (default: this process)
+    """
+    from ..api import load_scenario
+    from ..engine.outcome import labels, winner_of
+    from .assumptions import apply, check, uncertain, unmapped
+    from .batch import EnsembleSpec, compiled
+
+    if method not in ("morris", "sobol"):
+        raise ValueError(f"method must be 'morris' or 'sobol', not {method!r}")
+    loaded = load_scenario(scenario)
+    check(loaded)
+    s = loaded.scenario
+    factors = [Factor(a.id, float(a.value), float(a.range[0]), float(a.range[1]), list(a.applies_to))
+               for a in uncertain(s)]
+    base = EnsembleSpec(str(loaded.path.resolve()), loaded.sha256, int(seed))
+    c = compiled(base)
+    attacker = attacker_side(c)
+    att_labels = [lab for lab in labels(c) if winner_of(c, lab) == attacker]
+    result = Sensitivity(s.name, method, runs_per_point, 0, int(seed), attacker, att_labels, [],
+                         [a.id for a in unmapped(s)])
+    b = point_outputs(base, runs_per_point, attacker)
+    result.baseline = dict(zip(OUTPUTS, b))
+    if not factors:
+        return result
+    for f in factors:      # both ends of each range must be inputs the schema accepts
+        for v in (f.low, f.high):
+            apply(loaded, {f.id: v})
+    problem = {"num_vars": len(factors), "names": [f.id for f in factors],
+               "bounds": [[f.low, f.high] if f.high > f.low else [f.low, f.low + 1e-9] for f in factors]}
+    if method == "morris":
+        from SALib.sample import morris as sampler
+
+        X = sampler.sample(problem, N=trajectories, num_levels=levels, seed=seed)
+    else:
+        from SALib.sample import sobol as sampler
+
+        X = sampler.sample(problem, N=base_samples, calc_second_order=False, seed=seed)
+    specs = [EnsembleSpec(base.scenario_path, base.scenario_sha256, int(seed),
+                          tuple(sorted((f.id, float(x)) for f, x in zip(factors, row)))) for row in X]
+    Y = np.zeros((len(X), len(OUTPUTS)))
+    if client is None:
+        for i, sp in enumerate(specs):
+            Y[i] = point_outputs(sp, runs_per_point, attacker)
+            if progress:
+                progress(i + 1, len(specs))
+    else:
+        from dask.distributed import as_completed
+
+        futs = {client.submit(point_outputs, sp, runs_per_point, attacker, pure=False): i for i, sp in enumerate(specs)}
+        for k, fut in enumerate(as_completed(futs)):
+            Y[futs[fut]] = fut.result()
+            if progress:
+                progress(k + 1, len(specs))
+    result.points = len(X)
+    per_output = [_analyse(method, problem, X, Y[:, j], levels, seed) for j in range(len(OUTPUTS))]
+    rows = []
+    for i, f in enumerate(factors):
+        row = {"id": f.id, "value": f.value, "range": [f.low, f.high], "applies_to": f.applies_to}
+        for name, res in zip(OUTPUTS, per_output):
+            row[name] = {k: _num(v[i]) for k, v in res.items()}
+        rows.append(row)
+    rows.sort(key=lambda r: (-r[OUTPUTS[0]]["index"], -r[OUTPUTS[1]]["index"]))
+    result.factors = rows
+    return result
+
+
+def _num(x) -> float:
+    x = float(x)
+    return 0.0 if not np.isfinite(x) else x
+
+
+def _analyse(method: str, problem: dict, X: np.ndarray, y: np.ndarray, levels: int, seed: int) -> dict:
+    """Per factor: {"index", "conf", ...} arrays for one output."""
+    if np.ptp(y) == 0:     # the output never moved: no factor influences it
+        z = np.zeros(problem["num_vars"])
+        return {"index": z, "conf": z}
+    if method == "morris":
+        from SALib.analyze import morris
+
+        r = morris.analyze(problem, X, y, conf_level=0.95, num_levels=levels, seed=seed)
+        return {"index": np.asarray(r["mu_star"]), "conf": np.asarray(r["mu_star_conf"]),
+                "sigma": np.asarray(r["sigma"]), "mu": np.asarray(r["mu"])}
+    from SALib.analyze import sobol
+
+    r = sobol.analyze(problem, y, calc_second_order=False, conf_level=0.95, seed=seed)
+    return {"index": np.asarray(r["ST"]), "conf": np.asarray(r["ST_conf"]),
+            "S1": np.asarray(r["S1"]), "S1_conf": np.asarray(r["S1_conf"])}
