@@ -30,7 +30,6 @@ from .state import (ACTIVE, DELAY, DESTROYED, DONE, FORTIFIED, HALTED, HASTY, PE
 
 NORMAL, ROUT, ENCIRCLED, DESTROYED_C = (CIRCUMSTANCES.index(c) for c in ("normal", "rout", "encircled", "destroyed"))
 SOURCE_CAP_T = 1.0e6       # a supply source itself is not the bottleneck
-ROAD_CAP_T = 600.0         # tonnage to an off-rail place in supply by road: data/parameters (network default, mediocre road)
 
 
 def _normal(u):
@@ -72,7 +71,9 @@ class Engine:
         self._wx_classes = [self.p.weather_names.index(w) for w in self.p.weather_climate["classes"]]
         climate = self.p.weather_climate[c.scenario.weather_region]
         self._climate = {m: np.cumsum(np.array([climate["east"][m], climate["west"][m]]), axis=1) for m in climate["east"]}
-        self._season_attack = self.p.season["summer_temperate"]["attack"]
+        # season factor z_u per climate zone: summer, temperate east and steppe/desert west (qjm_tndm.yaml note)
+        zone_season = np.array([self.p.season["summer_temperate"]["attack"], self.p.season["summer_desert"]["attack"]])
+        self._season_attack = zone_season[c.zone][None, :]
         self._op_mob = self._op_mobility()
         self._update_supply(force=True)
 
@@ -89,6 +90,8 @@ class Engine:
             model.phase(self, d, wx)
         self._ground(d, wx)
         self._supply(d)
+        for model in self.joint:
+            model.after_supply(self, d)
         self._doctrine(d)
         self._record(d)
 
@@ -180,25 +183,28 @@ class Engine:
         opposed = contested & (D_men > 0)
         # surprise of each op in its first three days (linear decay, F02), strongest at the place
         age = d - st.op_day0
-        surprise_op = np.where(running, np.maximum(c.op_surprise[None, :] - age, 0), 0)
+        surprise_op = np.where(running & (age < 3), c.op_surprise[None, :], 0)
         surprise = np.zeros((R, P), np.int64)
+        decay = np.zeros((R, P))
         main = np.zeros((R, P), bool)
         valid = tgt >= 0
-        np.maximum.at(surprise, (np.broadcast_to(rows, tgt.shape)[valid], tgt[valid]), surprise_op[valid])
+        at = (np.broadcast_to(rows, tgt.shape)[valid], tgt[valid])
+        np.maximum.at(surprise, at, surprise_op[valid])
+        np.maximum.at(decay, at, np.clip(1.0 - age / 3.0, 0.0, 1.0)[valid])
         np.logical_or.at(main, (np.broadcast_to(rows, tgt.shape)[valid], tgt[valid]),
                          np.broadcast_to(c.op_main[None, :], tgt.shape)[valid])
         insens_u = c.insensitive[None, :] & (attacking | defending)
         insens = (_scatter(R, P, np.where(attacking, unit_tgt, st.loc), st.men, insens_u) > 0)
         terrain = np.broadcast_to(c.terrain_idx[None, :], (R, P))
         ratio = ground.power_ratio(A, Dp, 1.0, 1.0, st.posture, terrain, wx, self._season_attack, surprise,
-                                   1.0, 1.0, p)
+                                   1.0, 1.0, p, surprise_decay=decay)
         ratio = np.where(opposed, ratio, 0.0)
         st.threat = ratio
         z = _normal(self.rnd.day("combat", d))
         won = ground.attacker_prevails(np.maximum(ratio, 1e-9), z, p) & opposed
         decline = (1.0 - p["daily_decline"]) ** st.combat_days
         r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, st.posture, terrain, wx, surprise,
-                                          insens, won, p, main_effort=main)
+                                          insens, won, p, main_effort=main, surprise_decay=decay)
         zc = _normal(self.rnd.day("casualties", d))
         L_att = np.where(opposed, r_att * decline * A_men * ground.loss_noise(zc[..., 0], p), 0.0)
         L_def = np.where(opposed, r_def * decline * D_men * ground.loss_noise(zc[..., 1], p), 0.0)
@@ -210,10 +216,10 @@ class Engine:
                           np.where(defending, np.take_along_axis(opposed, st.loc, 1), False))
         losses = cas.allocate(exp_u, st.men, self.rnd.day("rounding", d))
         # circumstance: a defender beaten at P/P >= 3 or below the rout threshold routs; a cut-off unit is encircled
-        routed_place = won & (ratio >= 3.0)
+        lost_here = np.take_along_axis(won, st.loc, 1)
         circ = np.full(losses.shape, NORMAL)
-        routed_u = defending & (np.take_along_axis(routed_place, st.loc, 1)
-                                | (st.men < p["rout_threshold"] * c.men0[None, :]))
+        routed_u = defending & lost_here & (np.take_along_axis(ratio >= p["rout_ratio"], st.loc, 1)
+                                            | (st.men < p["rout_threshold"] * c.men0[None, :]))
         circ[routed_u] = ROUT
         circ[(st.cut > 0) & (losses > 0)] = ENCIRCLED
         self._apply_losses(losses, circ, self.rnd.day("split", d))
@@ -347,7 +353,8 @@ class Engine:
         """Doctrine: give ground in a delaying posture before encirclement, except where ordered to stand."""
         c, st = self.c, self.st
         def_side = st.owner
-        delay = opposed & (ratio >= c.withdraw_ratio[def_side]) & ~c.stand[None, :] & (st.posture != FORTIFIED)
+        holds = c.hold_fortified[def_side] & (st.posture == FORTIFIED)
+        delay = opposed & (ratio >= c.withdraw_ratio[def_side]) & ~c.stand[None, :] & ~holds
         st.posture = np.where(delay, DELAY, st.posture)
         st.held_days += 1
         # NPW: a hasty defence becomes prepared after 5 days in position (half depth, F02 QJMWargame.md)
@@ -383,14 +390,14 @@ class Engine:
         R, P = st.owner.shape
         active = st.status == ACTIVE
         use = np.where(st.engaged, 1.0, p["quiet_consumption_share"])
-        want = use + np.maximum(p["initial_stock_days"] - st.stock, 0.0) * 0.1
+        want = use + np.maximum(p["initial_stock_days"] - st.stock, 0.0) * p["restock_share_per_day"]
         demand_t = want * c.supply_t[None, :]
         in_supply = np.zeros_like(active)
         fill = np.zeros(st.stock.shape)
         for s in range(len(c.side_keys)):
             mine = active & (c.unit_side[None, :] == s)
             reach_u = np.take_along_axis(st.reach[s], st.loc, 1) & mine
-            cap_place = np.where(st.reach[s], np.maximum(st.cap[s], ROAD_CAP_T), 0.0)
+            cap_place = np.where(st.reach[s], np.maximum(st.cap[s], p["road_supply_t_per_day"]), 0.0)
             demand_place = _scatter(R, P, st.loc, demand_t, reach_u)
             f = np.minimum(1.0, cap_place / np.maximum(demand_place, 1e-9))
             fill = np.where(reach_u, np.take_along_axis(f, st.loc, 1), fill)
@@ -417,7 +424,8 @@ class Engine:
         pocket = st.status == POCKET
         if pocket.any():
             st.cut = np.where(pocket, st.cut + 1, st.cut)
-            exp_u = np.where(pocket, st.men * p["destroyed_rate_per_day"], 0.0)
+            exp_u = np.where(pocket, np.where(st.men < p["pocket_remnant_men"], st.men,
+                                              st.men * p["destroyed_rate_per_day"]), 0.0)
             u3 = self.rnd.day("pocket", d)
             losses = cas.allocate(exp_u, st.men, u3[..., 0])
             circ = np.where(pocket, DESTROYED_C, NORMAL)

@@ -63,7 +63,12 @@ def initial_state(c: Compiled, runs: np.ndarray) -> State:
     p = c.params
     tile = lambda a: np.repeat(np.asarray(a)[None, :], R, axis=0).copy()  # noqa: E731
     status = np.where(c.arrives > 0, WAITING, ACTIVE).astype(np.int8)
-    posture = np.where(c.theatre.fortification >= 0.5, FORTIFIED, PREPARED).astype(np.int64)
+    # a place's defence starts in the strongest posture of the units there (hasty < prepared < fortified),
+    # prepared where no unit says (forces in position for years); fortified where the place is a fortified region
+    posture = np.full(len(c.theatre.names), HASTY, dtype=np.int64)
+    defensive = (c.posture0 >= HASTY) & (c.posture0 <= FORTIFIED)
+    np.maximum.at(posture, c.loc0[defensive], c.posture0[defensive])
+    posture = np.where(c.theatre.fortification >= 0.5, FORTIFIED, np.maximum(posture, PREPARED))
     return State(
         runs=np.asarray(runs),
         men=tile(np.where(c.arrives > 0, 0, c.men0)).astype(np.int64),

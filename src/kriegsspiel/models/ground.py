@@ -49,17 +49,19 @@ def strength(men, guns, tanks, sorties, terrain_idx, weather_idx, p: Params):
 
 
 def power_ratio(att_strength, def_strength, att_quality, def_quality, posture_idx, terrain_idx, weather_idx,
-                season_attack, surprise_idx, att_supply, def_supply, p: Params):
+                season_attack, surprise_idx, att_supply, def_supply, p: Params, surprise_decay=1.0):
     """P_a / P_d: QJM combat power P = S x V x CEV (Dupuy, NPW; qjm_tndm.yaml `combat_power`).
 
     Attacker V: weather attack factor h_u x season z_u x surprise; defender V: posture u_s x terrain
     defence-position r_u (defensive postures only). `*_supply` are the supply multipliers in (0, 1].
+    Surprise's effect declines linearly to nothing over three days (day 1 full, day 2 two-thirds, day 3
+    one-third; F02 wargame.py, unverified): `surprise_decay` in [0, 1] scales the excess of the factor over 1.
     """
     posture_idx = np.asarray(posture_idx)
     defending = posture_idx > 0
     r_u = np.where(defending, p.terrain[terrain_idx][..., _T["defence_position"]], 1.0)
     p_att = att_strength * att_quality * p.weather[weather_idx][..., _W["attack"]] * season_attack \
-        * p.surprise_power[surprise_idx] * att_supply
+        * (1.0 + (p.surprise_power[surprise_idx] - 1.0) * surprise_decay) * att_supply
     p_def = def_strength * def_quality * p.posture_strength[posture_idx] * r_u * def_supply
     return p_att / np.maximum(p_def, 1e-9)
 
@@ -79,7 +81,8 @@ def _interp_log(x, xs, ys):
 
 
 def size_factor(men, p: Params):
-    """QJM size factor (F01 'Casualty rates'): 2.0 below 5,000 men ... 0.6 at 100,000; log-interpolated."""
+    """QJM size factor (F01 'Casualty rates'): 2.0 for the smallest force, 1.5 at 5,000 men ... 0.6 at
+    100,000; interpolated in ln(men) (a choice of this project: the table gives points only)."""
     return _interp_log(np.maximum(men, 1.0), np.maximum(p.size_men, 1.0), p.size_factor)
 
 
@@ -89,7 +92,7 @@ def opposition_factor(own_over_enemy, p: Params):
 
 
 def daily_rates(ratio, att_men, def_men, posture_idx, terrain_idx, weather_idx, surprise_idx, insensitive,
-                att_won, p: Params, main_effort=False):
+                att_won, p: Params, main_effort=False, surprise_decay=1.0):
     """Expected daily loss rates (share of men per day) of attacker and defender.
 
     QJM attrition (Lawrence 1996): rate = standard rate (2.8 % attacker, 1.5 % defender) x size factor x
@@ -106,7 +109,7 @@ def daily_rates(ratio, att_men, def_men, posture_idx, terrain_idx, weather_idx, 
              * size_factor(att_men, p) ** k_s * opposition_factor(ratio, p) ** k_o
              * env * mult * np.where(att_won, 1.0, loser))
     r_def = (p["defender_standard_rate"] * p["defender_rate_scale"] * p.posture_casualties[posture_idx]
-             * p.surprise_vuln[surprise_idx]
+             * (1.0 + (p.surprise_vuln[surprise_idx] - 1.0) * surprise_decay)
              * size_factor(def_men, p) ** k_s * opposition_factor(1.0 / np.maximum(ratio, 1e-9), p) ** k_o
              * env * mult * np.where(att_won, loser, 1.0))
     cap = p["max_daily_rate"]

@@ -66,11 +66,13 @@ def widest_path(sources, friendly, nb, eid, cap, source_cap: float, max_iter: in
     nb, eid: (P, K) rail neighbour table; cap: (R, E) capacity of each rail edge after damage. Bellman-Ford
     on max-min: c[v] = max(c[v], max_k min(c[nb[v, k]], cap[eid[v, k]])).
     """
+    best = np.where(sources & friendly, source_cap, 0.0)
+    if cap.shape[1] == 0:          # a theatre without railways
+        return best
     valid = nb >= 0
     nbc, eidc = np.where(valid, nb, 0), np.where(valid, eid, 0)
     open_k = valid[None] & friendly[:, nbc] & friendly[:, :, None]
     cap_k = np.where(open_k, cap[:, eidc], 0.0)                   # (R, P, K)
-    best = np.where(sources & friendly, source_cap, 0.0)
     for _ in range(max_iter):
         new = np.maximum(best, np.minimum(best[:, nbc], cap_k).max(axis=2))
         if np.array_equal(new, best):

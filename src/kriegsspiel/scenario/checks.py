@@ -58,6 +58,24 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
         for j, pl in enumerate([*c.all_of, *c.any_of]):
             if pl not in places:
                 bad((*path0, "all_of" if j < len(c.all_of) else "any_of"), pl, "the name of a place of the scenario")
+    from ..params import default_params
+
+    params = default_params()
+    for key in s.parameters:
+        if key not in params.scalars:
+            bad(("parameters", key), key, f"a model parameter name, one of {sorted(params.scalars)[:8]}... "
+                "(kriegsspiel.params.default_params().scalars)")
+    months = set(params.weather_climate[s.weather_region]["east"])
+    import datetime as _dt
+
+    m, d0 = set(), s.start
+    while d0 <= s.end and len(m) < 13:
+        m.add(d0.month)
+        d0 = (d0.replace(day=1) + _dt.timedelta(days=32)).replace(day=1)
+    if not m <= months:
+        bad(("weather_region",), s.weather_region,
+            f"a weather climatology covering the scenario's months {sorted(m)} (this one covers {sorted(months)}; "
+            "data/parameters/weather.yaml)")
     day_count = (s.end - s.start).days + 1
     for i, op in enumerate(s.operations):
         if op.side not in sides:

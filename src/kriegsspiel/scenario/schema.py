@@ -24,7 +24,7 @@ class Strict(BaseModel):
 
 
 class Posture(str, Enum):
-    """QJM postures (Dupuy, Numbers, Predictions and War, posture table; see data/parameters/qjm.yaml)."""
+    """QJM postures (Dupuy, Numbers, Predictions and War, posture table; see data/parameters/ground.yaml)."""
 
     attack = "attack"
     hasty_defence = "hasty_defence"
@@ -150,7 +150,9 @@ class UnitType(Strict):
     tanks: NonNeg = 0
     aircraft: NonNeg = 0
     mobility: Mobility = Mobility.infantry
-    supply_t_per_day: NonNeg = Field(80.0, description="consumption in combat (tons/day)")
+    supply_t_per_day: NonNeg = Field(
+        200.0, description="consumption in combat (tons/day); default: a Japanese infantry division in combat, "
+        "far-east-1944/environment.yaml (estimate)")
     # joint forces (kriegsspiel.models.naval/air/airborne): classes are keys of data/parameters/joint.yaml
     ships: dict[str, NonNeg] = Field(default_factory=dict, description="ship class -> number (fleets, flotillas, lift)")
     batteries: dict[str, NonNeg] = Field(default_factory=dict, description="coastal battery class -> number")

@@ -84,7 +84,7 @@ def build_theatre(loaded) -> tuple[Theatre, list[Problem]]:
         cls = terrain_class_of(p.terrain)
         if cls is None:
             problems.append(Problem(str(loaded.path), loaded.line("places"), f"places[{p.name}].terrain", short(p.terrain),
-                                    "a terrain class of data/parameters/terrain.yaml"))
+                                    "a terrain class of data/parameters/terrain_map.yaml or ground.yaml"))
             cls = "flat_mixed"
         terrain.append(cls)
     kinds = [p.kind for p in places]
