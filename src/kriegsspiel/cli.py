@@ -111,6 +111,77 @@ def validate(
     typer.echo(json.dumps(public(result), indent=2) if fmt is TextJson.json else render_text(result))
 
 
+@app.command()
+def report(
+    source: Path = typer.Argument(..., help="an ensemble directory (kriegsspiel ensemble --out) or a run's JSON file"),
+    html: Optional[Path] = typer.Option(None, "--html", help="write the offline HTML report to this file"),
+    plots: Optional[Path] = typer.Option(None, "--plots", help="write PNG and SVG figures into this directory"),
+    fmt: Optional[RunFormat] = typer.Option(None, "--format", "-f", help="also print the article in this format"),
+) -> None:
+    """Reports from stored results: HTML with the map replay, figures, and the article."""
+    from .report import render
+    from .report.inputs import load_report_inputs
+
+    if not source.exists():
+        _fail([f"{source}: no such ensemble directory or result file"])
+    try:
+        result, ensemble = _guard(load_report_inputs, source)
+    except (ValueError, KeyError) as exc:
+        _fail([f"{source}: not a kriegsspiel result ({exc})"])
+    if html is not None:
+        from .report.html import render_html
+
+        html.write_text(render_html(result, ensemble), encoding="utf-8")
+        typer.echo(f"wrote {html}", err=True)
+    if plots is not None:
+        from .report.plots import write_plots
+
+        for path in write_plots(result, plots, ensemble):
+            typer.echo(f"wrote {path}", err=True)
+    if fmt is not None or (html is None and plots is None):
+        _write(render(result, (fmt or RunFormat.markdown).value, ensemble), None)
+
+
+@app.command()
+def check(
+    article: Path = typer.Argument(..., help="an article: plain text like the seed, or wikitext with an infobox"),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="the matching scenario (default: operation-otsu)"),
+    runs: int = typer.Option(300, "--runs", "-n", min=10, help="campaigns in the ensemble to compare with"),
+    seed: int = typer.Option(0, "--seed", "-s"),
+    results: Optional[Path] = typer.Option(None, "--results", help="reuse this ensemble directory instead of running"),
+    fmt: TextJson = typer.Option(TextJson.text, "--format", "-f"),
+) -> None:
+    """Is an article's claimed outcome plausible? Each claim's percentile among simulated campaigns, and why."""
+    from . import api
+    from .ensemble.api import open_results, run_ensemble
+    from .report.check import check_article
+    from .report.inputs import check_context, ensemble_with_samples
+
+    if not article.is_file():
+        _fail([f"{article}: no such article file"])
+    text = article.read_text(encoding="utf-8", errors="replace")
+    c = _guard(api.compile, scenario)
+    ens = open_results(results) if results is not None else _guard(run_ensemble, c, runs=runs, seed=seed)
+    verdict = check_article(text, ensemble_with_samples(ens), check_context(c))
+    if fmt is TextJson.json:
+        typer.echo(json.dumps(verdict, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"Verdict: {verdict['verdict']}")
+    for claim in verdict["claims"]:
+        pct = "" if claim.get("percentile") is None else f" (percentile {claim['percentile']:.1f})"
+        mark = "plausible  " if claim["plausible"] else "IMPLAUSIBLE"
+        typer.echo(f"  {mark} {claim['side']:>6} {claim['category']:<8} {claim['claimed']}{pct}: {claim['reason']}")
+
+
+def _register_extensions() -> None:
+    from .ensemble.cli import register
+
+    register(app)
+
+
+_register_extensions()
+
+
 def main() -> None:
     try:
         app()

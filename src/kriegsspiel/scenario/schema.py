@@ -84,6 +84,9 @@ class Side(Strict):
         "Lawrence, TNDM Newsletter Apr 1997)",
     )
     surrender_behaviour: Literal["soviet", "japanese", "western"] = "western"
+    theatre_strength: NonNegInt | None = Field(
+        None, description="all the side's personnel in the theatre (ground, air, sea, rear), for plausibility checks")
+    theatre_strength_source: str | None = None
 
 
 class PlacesFile(Strict):

@@ -1,0 +1,62 @@
+"""What the report and check commands read: a single run's JSON, or an ensemble directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+CATEGORIES = ("killed", "wounded", "missing")
+
+
+def ensemble_with_samples(ens) -> dict:
+    """The ensemble's summary plus every run's casualties per side and category (for histograms, percentiles)."""
+    summary = ens.summary()
+    table = ens.table()
+    from ..ensemble.rows import slug
+
+    for side, cats in summary["casualties"].items():
+        for cat in CATEGORIES:
+            col = f"{slug(side)}_{cat}"
+            if col in table and cats.get(cat):
+                cats[cat]["samples"] = [int(x) for x in table[col].to_numpy()]
+    return summary
+
+
+def representative_run(ens):
+    """Re-run (exactly, by its seed and run index) the campaign closest to the ensemble's typical outcome:
+    the modal result label, then the median total casualties."""
+    from .. import api
+    from ..ensemble.rows import slug
+
+    table = ens.table()
+    modal = table["result"].mode().iloc[0]
+    sub = table[table["result"] == modal]
+    total = sum(sub[f"{slug(s)}_{c}"] for s in ens.manifest.sides for c in CATEGORIES)
+    run = int(sub["run"].to_numpy()[np.argmin(np.abs(total.to_numpy() - np.median(total.to_numpy())))])
+    return api.run(ens.manifest.scenario_path, seed=ens.manifest.seed, run_index=run).to_dict()
+
+
+def load_report_inputs(source: Path) -> tuple[dict, dict | None]:
+    """(a run result, an ensemble summary or None) from a run's JSON file or an ensemble directory."""
+    if source.is_dir():
+        from ..ensemble.api import open_results
+
+        ens = open_results(source)
+        return representative_run(ens), ensemble_with_samples(ens)
+    return json.loads(source.read_text(encoding="utf-8")), None
+
+
+def check_context(compiled) -> dict:
+    """Forces per side for the plausibility check: the scenario's declared theatre strength, else its order of battle."""
+    s = compiled.scenario
+    ctx: dict = {"days": compiled.n_days}
+    for i, key in enumerate(compiled.side_keys):
+        side = s.sides[key]
+        if side.theatre_strength:
+            ctx[key] = {"strength": int(side.theatre_strength), "source": side.theatre_strength_source or ""}
+        else:
+            ctx[key] = {"strength": int(compiled.men0[compiled.unit_side == i].sum()),
+                        "source": f"order of battle of scenario {s.name}"}
+    return ctx
