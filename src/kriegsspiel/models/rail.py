@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .supply import widest_path
-
 
 def add_damage(damage, share):
     """Combine damage shares: 1 - (1 - damage) x (1 - share)."""
@@ -23,6 +21,19 @@ def repair(damage, can_repair, rate_per_day: float):
 def through_tonnage(origin: int, side_owner, src, dst, cap, source_cap: float):
     """(R, P) tonnes a day that can run from the single entry place `origin` to every place through places
     held by the entry's side (widest path, models/supply.py) over damaged capacity `cap` (R, E)."""
-    sources = np.zeros_like(side_owner)
-    sources[:, origin] = True
-    return widest_path(sources, side_owner, src, dst, cap, source_cap)
+    R, P = side_owner.shape
+    a = np.concatenate([src, dst])
+    b = np.concatenate([dst, src])
+    capab = np.concatenate([cap, cap], axis=1)
+    capab = np.where(side_owner[:, a] & side_owner[:, b], capab, 0.0)
+    best = np.zeros((R, P))
+    best[:, origin] = np.where(side_owner[:, origin], source_cap, 0.0)
+    if len(a) == 0:
+        return best
+    for _ in range(P):
+        new = best.copy()
+        np.maximum.at(new.T, b, np.minimum(best[:, a], capab).T)
+        if np.array_equal(new, best):
+            break
+        best = new
+    return best
