@@ -33,7 +33,7 @@ from ..models import ground
 from ..models import naval as nav
 from ..models import rail as railm
 from ..models import riverine as riv
-from ..params import CIRCUMSTANCES, SURPRISE
+from ..params import CIRCUMSTANCES, MOBILITIES, SURPRISE
 from ..world.network import great_circle_km
 
 PHASE_ORDER = ("naval", "air", "airborne", "amphibious", "riverine", "siege", "rail")
@@ -101,7 +101,7 @@ def _sea_or_river_route(theatre, kind, origin, objective, day):
     for e in theatre.edges:
         if e.kind != kind:
             continue
-        if e.season is not None and not (e.season[0] <= day <= e.season[1]):
+        if day is not None and e.season is not None and not (e.season[0] <= day <= e.season[1]):
             continue
         if not g.has_edge(e.src, e.dst) or g.edges[e.src, e.dst]["km"] > e.km:
             g.add_edge(e.src, e.dst, km=e.km)
@@ -534,7 +534,11 @@ class AmphibiousPhase(JointModel):
                                             f"{_fmt(L_def[r])} defenders hit; {_fmt(lost)} lost on passage."),
                                     landed=int(frac[r] * men_before[r]), lost_on_passage=int(lost),
                                     attacker_casualties=int(round(L_att[r])), defender_casualties=int(round(L_def[r])))
-                take = won & (frac >= 0.999)
+                # a fortified place falls after 1 + round(3 x fortification) days won (ASSUMPTION, docs/models/amphibious.md)
+                wins = J.setdefault("wins", np.zeros((st.R, len(self.plan.ops)), np.int64))
+                wins[:, o.j] += won
+                need = 1 + int(round(3 * c.theatre.fortification[pl]))
+                take = won & (frac >= 0.999) & (wins[:, o.j] >= need)
                 J["days"][:, o.j] = np.where(ashore & ~land_now, J["days"][:, o.j] + 1, J["days"][:, o.j])
                 men_now = (st.men * tmask).sum(axis=1)
                 peak = J.setdefault("peak_men", np.zeros((st.R, len(self.plan.ops))))
@@ -864,17 +868,18 @@ class AirbornePhase(JointModel):
                 for k, (oo, dz, units) in enumerate(self.drops):
                     if oo is not o:
                         continue
-                    st.loc[:, units] = np.where(dropping[:, None], dz, st.loc[:, units])
+                    into = dropping & (J["drop_state"][:, k] < 3)
+                    st.loc[:, units] = np.where(into[:, None], dz, st.loc[:, units])
                     defended = (st.men * self._defenders(eng, 1 - o.side, dz)).sum(axis=1) > pb["defended_men"]
                     share = abm.landing_loss_share(u_units[:, units[0], 3] if len(units) else u[:, i, 0], defended,
                                                    tuple(pb["landing_loss_away"]), tuple(pb["landing_loss_defended"]))
-                    dropped_u = st.men[:, units] * add[:, None]
+                    dropped_u = st.men[:, units] * (add * into)[:, None]
                     aboard_u = aboard_lost[:, None] * st.men[:, units] / men_total[:, None]
                     exp[:, units] += dropped_u * share[:, None] + aboard_u
                     # stock carried: a few days
                     st.stock[:, units] = np.where(first[:, None], pb["stock_days_dropped"], st.stock[:, units])
                     if eng.record:
-                        for r in np.flatnonzero(dropping):
+                        for r in np.flatnonzero(into & (dropped_u.sum(axis=1) >= 1)):
                             eng.log.add(r, d, "airborne_drop", o.side, dz, value=int(dropped_u[r].sum()),
                                         detail=(f"{o.name}: {_fmt(dropped_u[r].sum())} {self._word(eng, o.side)} "
                                                 f"paratroops drop on {self._pname(eng, dz)} from "
@@ -913,7 +918,7 @@ class AirbornePhase(JointModel):
             others[units] = False
             others &= (c.unit_side == o.side)
             relief = ((st.loc == dz) & (st.status == ACTIVE) & others[None, :] & (st.men > 0)).any(axis=1)
-            linked = live & (ds == 2) & relief
+            linked = live & (ds >= 1) & (ds <= 2) & relief & (st.owner[:, dz] == o.side) & (men > 0)
             if linked.any():
                 J["drop_state"][linked, k] = 3
                 if eng.record:
@@ -932,22 +937,28 @@ class AirbornePhase(JointModel):
                 J["drop_state"][attack & ~won, k] = 1
                 if won.any():
                     J["drop_state"][won, k] = 2
+                    J.setdefault("seized_day", np.full((st.R, len(self.drops)), -1, np.int64))[won, k] = d
                     self._capture(eng, d, won, dz, o.side)
                     st.loc[:, units] = np.where(won[:, None], dz, st.loc[:, units])
                     self._demolish(eng, d, won, dz, o)
             # the hold: the enemy counter-attacks from the neighbouring places
-            hold = live & (J["drop_state"][:, k] == 2) & (st.owner[:, dz] == o.side) & ~linked
+            # (the enemy needs a day to organise the counter-attack: ASSUMPTION)
+            seized = J.get("seized_day", np.full((st.R, len(self.drops)), -1))[:, k]
+            hold = live & (J["drop_state"][:, k] == 2) & (st.owner[:, dz] == o.side) & ~linked & (seized < d)
+            retaken = np.zeros(st.R, bool)
             if hold.any():
-                self._hold(eng, d, wx, k, o, dz, units, pmask, hold, u, u_units)
-            # destroyed: too few left, or the zone lost
+                retaken = self._hold(eng, d, wx, k, o, dz, units, pmask, hold, u, u_units)
+            # destroyed: the zone retaken, too few left, or the zone lost in the ground battle
             men = (st.men * pmask).sum(axis=1)
-            lost_zone = live & (J["drop_state"][:, k] == 2) & (st.owner[:, dz] != o.side)
+            lost_zone = live & (J["drop_state"][:, k] == 2) & ((st.owner[:, dz] != o.side) | retaken)
             spent = live & (J["drop_state"][:, k] <= 1) & (frac >= 0.999) & (men < 0.3 * J["drop_men0"][:, k])
             gone = lost_zone | spent
             if gone.any():
                 exp = np.where(pmask & gone[:, None], st.men, 0.0)
                 self._lose(eng, d, exp, np.full(exp.shape, DESTROYED_C), u_units[..., ::-1])
                 J["drop_state"][gone, k] = 4
+                retake = retaken & (st.owner[:, dz] == o.side)
+                self._capture(eng, d, retake, dz, 1 - o.side)
                 if eng.record:
                     for r in np.flatnonzero(gone):
                         eng.log.add(r, d, "airborne_drop", o.side, dz, value=int(men[r]),
@@ -985,10 +996,13 @@ class AirbornePhase(JointModel):
         enemy = 1 - o.side
         nb = c.neighbours[dz]
         nb = nb[nb >= 0]
-        near = np.isin(st.loc, nb) & (c.unit_side[None, :] == enemy) & (st.status == ACTIVE) & (st.eta == 0)
+        static = c.mobility == MOBILITIES.index("static")
+        # units engaged in the ground battle and fortified-region garrisons do not turn on the paratroops
+        near = np.isin(st.loc, nb) & (c.unit_side[None, :] == enemy) & (st.status == ACTIVE) & (st.eta == 0) \
+            & ~st.engaged & ~static[None, :]
         near &= (c.land_km[dz][st.loc] <= pb["counter_km"])
         if not near.any():
-            return
+            return np.zeros(st.R, bool)
         s = _unit_strength(eng, dz, wx)
         A = (s * near).sum(axis=1) * pb["counter_share"]
         A_men = (st.men * near).sum(axis=1) * pb["counter_share"]
@@ -1008,8 +1022,7 @@ class AirbornePhase(JointModel):
             + np.where(pmask, st.men, 0.0) * (r_def * act)[:, None]
         self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units)
         st.engaged |= (near | pmask) & act[:, None]
-        if won.any():
-            self._capture(eng, d, won, dz, enemy)
+        return won
 
 
 # ---------------------------------------------------------------------------------------------------- siege
@@ -1057,7 +1070,7 @@ class SiegePhase(JointModel):
             bats = J["batteries"] * ((pl_.dist_km[st.loc, pl] <= 40.0) & (c.unit_side[None, :] == enemy))[..., None]
             guns = guns + (bats * pl_.battery["guns"]).sum(axis=(1, 2)) * ps["coastal_guns_landward"]
             w_art = eng.p.weather[wx[:, pl], WEATHER_COLS.index("artillery")]
-            targets = np.isin(st.loc, nb) & (c.unit_side[None, :] == o.side) & (st.status == ACTIVE)
+            targets = (np.isin(st.loc, nb) | (st.loc == pl)) & (c.unit_side[None, :] == o.side) & (st.status == ACTIVE)
             t_men = (st.men * targets).sum(axis=1)
             shell_cas = np.minimum(guns * ps["shelling_casualties_per_gun_day"] * w_art, 0.02 * t_men) * on
             exp += np.where(targets, st.men / np.maximum(t_men, 1)[:, None], 0.0) * shell_cas[:, None]

@@ -111,6 +111,93 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
             continue
         if theatre.route(origin, op.objective, op.via, op.side) is None:
             bad(("operations", i, "objective"), op.objective, f"a place some land route reaches from {origin!r}")
+    problems += check_joint(loaded, theatre)
+    return problems
+
+
+def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
+    """Joint operations: ships, batteries and aircraft that exist; landings at a coast reached by sea; river
+    operations on a navigable river in season; raids and drops within the aircraft's radius (docs/models/*.md)."""
+    import datetime as dt
+
+    from ..engine.joint import _sea_or_river_route, joint_params
+    from ..world.network import great_circle_km
+
+    s, name = loaded.scenario, str(loaded.path)
+    jp = joint_params()
+    problems: list[Problem] = []
+
+    def bad(path: tuple, value: object, expected: str) -> None:
+        problems.append(Problem(name, loaded.line(*path), _fmt(path), short(value), expected))
+
+    ships, bats, craft = jp["ship_classes"], jp["coastal_batteries"], jp["air"]["aircraft"]
+    for key, ut in s.unit_types.items():
+        for cls in ut.ships:
+            if cls not in ships:
+                bad(("unit_types", key, "ships", cls), cls, f"a ship class of data/parameters/joint.yaml {sorted(ships)[:8]}...")
+        for cls in ut.batteries:
+            if cls not in bats:
+                bad(("unit_types", key, "batteries", cls), cls, f"a coastal battery class of joint.yaml {sorted(bats)}")
+        if ut.aircraft_model is not None and ut.aircraft_model not in craft:
+            bad(("unit_types", key, "aircraft_model"), ut.aircraft_model, f"an aircraft of joint.yaml {sorted(craft)}")
+    places = {p.name for p in loaded.places}
+    units = {u.name: u for u in s.units}
+    idx = theatre.index
+    for i, op in enumerate(s.operations):
+        t = op.type.value
+        if t == "ground_offensive":
+            continue
+        for fld in ("targets", "drop_zones"):
+            for j, pl in enumerate(getattr(op, fld)):
+                if pl not in places:
+                    bad(("operations", i, fld, j), pl, "the name of a place of the scenario")
+        if any(pl not in places for pl in [*op.targets, *op.drop_zones]):
+            continue
+        forces = [units[f] for f in op.forces if f in units]
+        types = [s.unit_types[u.type] for u in forces if u.type in s.unit_types]
+        origin = op.origin or (forces[0].location if forces else None)
+        day = s.start + dt.timedelta(days=op.start_day)
+        has_ships = any(ut.ships for ut in types)
+        if t in ("naval_bombardment", "amphibious_landing") and not has_ships:
+            bad(("operations", i, "forces"), op.forces, f"a {t} needs a unit with `ships` (a fleet or lift)")
+        if t == "amphibious_landing":
+            o = idx[op.objective]
+            if not (theatre.coastal[o] or theatre.port[o]):
+                bad(("operations", i, "objective"), op.objective,
+                    f"a place with a coast for the landing of {op.name!r} ({op.objective!r} is neither coastal nor a port)")
+            elif origin is not None and _sea_or_river_route(theatre, "sea", origin, op.objective, day)[0] is None:
+                bad(("operations", i, "origin"), origin,
+                    f"a port joined to {op.objective!r} by sea lanes open on {day} for {op.name!r}")
+        if t == "river_assault" and origin is not None:
+            if _sea_or_river_route(theatre, "river", origin, op.objective, day)[0] is None:
+                any_season = _sea_or_river_route(theatre, "river", origin, op.objective, None)[0] is not None
+                why = (f"navigable on {day}: the river is out of season then" if any_season
+                       else "on the navigable river network (no river edge joins them)")
+                bad(("operations", i, "objective"), op.objective, f"a place reached by river from {origin!r} {why}, for {op.name!r}")
+        if t in ("air_raid", "airborne_drop"):
+            role = "bomber" if t == "air_raid" else "transport"
+            models = [ut.aircraft_model for ut in types if ut.aircraft_model in craft and craft[ut.aircraft_model]["role"] == role]
+            if not models:
+                bad(("operations", i, "forces"), op.forces, f"an {t} needs a unit with `aircraft_model` of role {role}")
+                continue
+            radius = min(craft[m]["radius_km"] for m in models)
+            fld = "targets" if t == "air_raid" else "drop_zones"
+            names = getattr(op, fld) or [op.objective]
+            o = idx[origin]
+            for j, pl in enumerate(names):
+                km = float(great_circle_km(theatre.lat[o], theatre.lon[o], theatre.lat[idx[pl]], theatre.lon[idx[pl]]))
+                path = ("operations", i, fld, j) if getattr(op, fld) else ("operations", i, "objective")
+                if km > radius:
+                    bad(path, pl, f"a {'target' if role == 'bomber' else 'drop zone'} within the {role}s' radius: "
+                                  f"{pl!r} is {km:,.0f} km from {origin!r}, {min(models, key=lambda m: craft[m]['radius_km'])} "
+                                  f"reaches {radius:,.0f} km ({op.name!r})")
+                elif km > jp["air"]["edge_of_radius_share"] * radius and not op.reach_note:
+                    bad(("operations", i, "reach_note"), None,
+                        f"a `reach_note` saying how {pl!r} ({km:,.0f} km, at the edge of the {radius:,.0f} km radius) is reached")
+            if t == "airborne_drop":
+                troops = [u for u, ut in zip(forces, types) if not ut.ships and not ut.aircraft_model]
+                if len(troops) < len(names):
+                    bad(("operations", i, "forces"), op.forces, f"at least one troop unit per drop zone ({len(names)})")
     return problems
 
 
