@@ -299,8 +299,10 @@ class JointModel:
         surprise = np.full(st.R, o.surprise if d == o.start else 0)
         ratio = ground.power_ratio(A * power_mult / v ** k, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w,
                                    _season(eng, pl), surprise, 1.0, 1.0, p)
-        opposed = D_men > 0
-        won = ground.attacker_prevails(np.maximum(ratio, 1e-9), _normal(u_op[:, 1]), p) | ~opposed
+        # only the runs where this assault is fought (attackers engaged); never touch the others
+        active = A_men > 0
+        opposed = active & (D_men > 0)
+        won = (ground.attacker_prevails(np.maximum(ratio, 1e-9), _normal(u_op[:, 1]), p) | (D_men <= 0)) & active
         insens = (c.insensitive[None, :] & (att_mask | dmask)).any(axis=1)
         r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, posture, terrain, w, surprise, insens,
                                           won, p)
@@ -940,7 +942,7 @@ class AirbornePhase(JointModel):
                     J.setdefault("seized_day", np.full((st.R, len(self.drops)), -1, np.int64))[won, k] = d
                     self._capture(eng, d, won, dz, o.side)
                     st.loc[:, units] = np.where(won[:, None], dz, st.loc[:, units])
-                    self._demolish(eng, d, won, dz, o)
+                    self._demolish(eng, d, won, dz, o, (st.men * pmask).sum(axis=1))
             # the hold: the enemy counter-attacks from the neighbouring places
             # (the enemy needs a day to organise the counter-attack: ASSUMPTION)
             seized = J.get("seized_day", np.full((st.R, len(self.drops)), -1))[:, k]
@@ -978,7 +980,7 @@ class AirbornePhase(JointModel):
                 st.stock = np.where(m, st.stock + fill[:, None] * want, st.stock)
                 st.cut = np.where(m, 0, st.cut)
 
-    def _demolish(self, eng, d, won, dz, o):
+    def _demolish(self, eng, d, won, dz, o, men):
         st, c, pb = eng.st, eng.c, self.jp["airborne"]
         edges = (c.rail_src == dz) | (c.rail_dst == dz)
         if edges.any():
@@ -987,7 +989,7 @@ class AirbornePhase(JointModel):
         if eng.record:
             for r in np.flatnonzero(won):
                 eng.log.add(r, d, "airborne_drop", o.side, dz, value=int(edges.sum()),
-                            detail=(f"The {self._word(eng, o.side)} paratroops seize {self._pname(eng, dz)}"
+                            detail=(f"The {self._word(eng, o.side)} paratroops ({_fmt(men[r])} men) seize {self._pname(eng, dz)}"
                                     f"{' and blow the railway there (' + str(int(edges.sum())) + ' rail sections cut)' if edges.any() else ''}."),
                             outcome="seized")
 
