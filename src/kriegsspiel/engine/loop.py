@@ -459,6 +459,8 @@ class Engine:
             km = c.rail_km[st.loc, target[:, None]]                              # (R, U)
             ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
             ok &= np.take_along_axis(st.reach[s], st.loc, 1)
+            # trains run only while the line from the side's railheads to the target is open (cut or bombed: wait)
+            ok &= (st.cap[s][np.arange(R), target] > 0)[:, None]
             if not ok.any():
                 continue
             pick = np.where(ok, km, np.inf).argmin(axis=1)

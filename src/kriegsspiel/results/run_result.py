@@ -148,5 +148,21 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
                        "run": int(st.runs[row]), "sources": MODEL_SOURCES},
     }
     if s.claims:
-        data["claims"] = s.claims
+        data["claims"] = _jsonable(s.claims)
+    joint = st.extra.get("joint", {})
+    if "civilians_killed" in joint:
+        data["civilians"] = {key: {"killed": int(round(joint["civilians_killed"][row][c.theatre.owner == i].sum())),
+                                   "wounded": int(round(joint["civilians_wounded"][row][c.theatre.owner == i].sum()))}
+                             for i, key in enumerate(c.side_keys)}
     return RunResult(data)
+
+
+def _jsonable(x):
+    """Scenario data as JSON values (dates as ISO strings)."""
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    return x
