@@ -238,15 +238,24 @@ class Engine:
         self._withdrawal_posture(ratio, opposed)
 
     def _apply_losses(self, losses, circ, u2) -> None:
+        """Take integer `losses` (R, U) from the units, split by circumstance `circ` (R, U or scalar) with
+        uniforms `u2` (R, U, 2). Only the units that lose men are touched (most days, a few columns)."""
         st, c, p = self.st, self.c, self.p
-        shares = p.split[c.behaviour[None, :], circ]                       # (R, U, 3)
-        k, w, m = cas.split(losses, shares, u2)
-        st.killed += k
-        st.wounded += w
-        st.missing += m
-        st.men -= losses
-        gone = (st.men <= 0) & ((st.status == ACTIVE) | (st.status == POCKET))
-        st.status[gone] = DESTROYED
+        cols = np.flatnonzero((losses != 0).any(axis=0))
+        if not len(cols):
+            return
+        lost = losses[:, cols]
+        circ = circ[:, cols] if np.ndim(circ) == 2 else circ
+        shares = p.split[c.behaviour[cols][None, :], circ]                 # (R, u, 3)
+        k, w, m = cas.split(lost, shares, u2[:, cols])
+        st.killed[:, cols] += k
+        st.wounded[:, cols] += w
+        st.missing[:, cols] += m
+        st.men[:, cols] -= lost
+        status = st.status[:, cols]
+        gone = (st.men[:, cols] <= 0) & ((status == ACTIVE) | (status == POCKET))
+        status[gone] = DESTROYED
+        st.status[:, cols] = status
 
     def _op_mobility(self) -> np.ndarray:
         """Per operation: the slowest mobility class among its units (infantry unless all are motorised)."""
@@ -347,7 +356,7 @@ class Engine:
                 st.status[r, units] = POCKET
                 st.cut[r, units] = np.maximum(st.cut[r, units], 1)
                 self.log.add(r, d, "encircled", int(old[r, pl]), pl, value=int(st.men[r, units].sum()))
-        self._update_supply()
+        # connectivity and tonnage are recomputed once a day, in the supply phase, for the runs whose map changed
 
     def _withdrawal_posture(self, ratio, opposed) -> None:
         """Doctrine: give ground in a delaying posture before encirclement, except where ordered to stand."""
