@@ -335,27 +335,45 @@ class Engine:
         st.posture = np.where(cap_mask, HASTY, st.posture)
         st.held_days = np.where(cap_mask, 0, st.held_days)
         st.combat_days = np.where(cap_mask, 0, st.combat_days)
+        rows = np.arange(R)[:, None]
         nb = c.neighbours                                                    # (P, K)
-        for r, pl in zip(*np.nonzero(cap_mask)):
-            self.log.add(r, d, "capture", int(cap_side[r, pl]), pl, value=int(old[r, pl]))
-            units = np.flatnonzero((st.loc[r] == pl) & (st.status[r] == ACTIVE) & (c.unit_side != cap_side[r, pl])
-                                   & (st.eta[r] == 0))
-            if not len(units):
-                continue
-            cand = nb[pl][nb[pl] >= 0]
-            cand = cand[st.owner[r, cand] == old[r, pl]]
-            if len(cand) and not c.stand[pl]:
-                # away from where the attack came from
-                origins = c.op_route[np.arange(len(c.op_names)), st.op_pos[r]][tgt[r] == pl]
-                far = c.land_km[np.ix_(cand, origins)].min(axis=1) if len(origins) else np.zeros(len(cand))
-                back = cand[np.argmax(far)]
-                st.loc[r, units] = back
-                st.posture[r, back] = np.where(st.posture[r, back] == FORTIFIED, FORTIFIED, HASTY)
-                self.log.add(r, d, "withdrawal", int(old[r, pl]), back, value=int(st.men[r, units].sum()))
-            else:
-                st.status[r, units] = POCKET
-                st.cut[r, units] = np.maximum(st.cut[r, units], 1)
-                self.log.add(r, d, "encircled", int(old[r, pl]), pl, value=int(st.men[r, units].sum()))
+        nbc = np.maximum(nb, 0)
+        # the friendly neighbour farthest (by land) from the places the attacks came from
+        cand_ok = (nb >= 0)[None] & (st.owner[:, nbc] == old[:, :, None]) & ~c.stand[None, :, None]   # (R, P, K)
+        far = np.full(cand_ok.shape, np.inf)
+        for o in range(tgt.shape[1]):
+            t = tgt[:, o]
+            hit = np.flatnonzero(t >= 0)
+            if len(hit):
+                front = c.op_route[o, st.op_pos[hit, o]]
+                far[hit, t[hit]] = np.minimum(far[hit, t[hit]], c.land_km[front[:, None], nbc[t[hit]]])
+        far = np.where(np.isinf(far), 0.0, far)
+        pick = np.where(cand_ok, far, -np.inf).argmax(axis=2)
+        back = np.take_along_axis(np.broadcast_to(nbc[None], cand_ok.shape), pick[..., None], 2)[..., 0]   # (R, P)
+        can_retreat = cand_ok.any(axis=2)
+        at_lost = cap_mask[rows, st.loc] & (st.status == ACTIVE) & (st.eta == 0) \
+            & (c.unit_side[None, :] != cap_side[rows, st.loc])
+        retreat = at_lost & can_retreat[rows, st.loc]
+        pocket = at_lost & ~retreat
+        dest = back[rows, st.loc]
+        if self.record:
+            for r, pl in zip(*np.nonzero(cap_mask)):
+                self.log.add(r, d, "capture", int(cap_side[r, pl]), pl, value=int(old[r, pl]))
+                here = at_lost[r] & (st.loc[r] == pl)
+                if here.any():
+                    if can_retreat[r, pl]:
+                        self.log.add(r, d, "withdrawal", int(old[r, pl]), back[r, pl], value=int(st.men[r, here].sum()))
+                    else:
+                        self.log.add(r, d, "encircled", int(old[r, pl]), pl, value=int(st.men[r, here].sum()))
+        if retreat.any():
+            rr, uu = np.nonzero(retreat)
+            receiving = np.zeros_like(cap_mask)
+            receiving[rr, dest[rr, uu]] = True
+            st.posture = np.where(receiving & (st.posture != FORTIFIED), HASTY, st.posture)
+            st.loc = np.where(retreat, dest, st.loc)
+        if pocket.any():
+            st.status[pocket] = POCKET
+            st.cut = np.where(pocket, np.maximum(st.cut, 1), st.cut)
         # connectivity and tonnage are recomputed once a day, in the supply phase, for the runs whose map changed
 
     def _withdrawal_posture(self, ratio, opposed) -> None:
