@@ -1,0 +1,122 @@
+"""Riverine operations: river forces up the Amur and opposed crossings, the flotilla duel, crossing lift and
+the river factor; strikes by river forces without troops (docs/models/riverine.md). Draws from the
+`riverine` stream."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...models import naval as nav
+from ...models import riverine as riv
+from .amphibious import AmphibiousPhase
+from .base import ACTIVE, ASHORE, DONE, FORTIFIED, NORMAL, UNDERWAY, _fmt, _noise, _spread
+from .plan import JOp
+
+RIVER_KM_PER_DAY = 150.0   # ASSUMPTION: river convoy of monitors and barges at 6-7 km/h for a day (docs/models/riverine.md)
+
+
+def sea_days_for(o: JOp) -> int:
+    return max(1, math.ceil(o.route_km / RIVER_KM_PER_DAY))
+
+
+class RiverinePhase(AmphibiousPhase):
+    """River forces up the Amur and opposed crossings: flotilla duel, crossing lift, river factor (docs/models/riverine.md)."""
+
+    name = "riverine"
+    op_types = ("river_assault",)
+    shore_table = "v_river"
+    params_key = "riverine"
+    kind_word = "cross to"
+    _event = "river_assault"
+    shore_factor = staticmethod(riv.river_factor)
+
+    def _speed(self):
+        return RIVER_KM_PER_DAY
+
+    def _lift(self, eng, o, J):
+        pl_, pr = self.plan, self.jp["riverine"]
+        ships = self._fleet_ships(eng, o, J)
+        craft = (ships * pl_.ship["river"]).sum(axis=1)
+        tl = ships @ (pl_.ship["lift_men"] * pl_.ship["river_transport"])
+        return riv.crossing_men_per_day(craft, tl, pr["men_per_craft_day"], pr["transport_trips_per_day"]), ships
+
+    def _passage(self, eng, d, o, i, u, u_units, J, on):
+        """A day on the river: the flotilla meets the enemy's river craft on its route and at the objective."""
+        self._duel(eng, d, o, i, u, u_units, J, on)
+
+    def _duel(self, eng, d, o, i, u, u_units, J, on):
+        st, c, pl_ = eng.st, eng.c, self.plan
+        route = np.zeros(len(c.theatre.names), bool)
+        route[o.route or [o.objective]] = True
+        enemy = (c.unit_side != o.side)[None, :] & (st.status == ACTIVE) & route[st.loc]
+        eships = J["ships"] * enemy[..., None] * pl_.ship["river"]
+        own = J["ships"][:, o.fleet, :] * pl_.ship["river"]
+        e_kg = nav.sea_power(eships.sum(axis=1), pl_.ship["broadside"], pl_.ship["river"])
+        o_kg = nav.sea_power(own.sum(axis=1), pl_.ship["broadside"], pl_.ship["river"])
+        lo, le = riv.duel(o_kg, e_kg, self.jp["riverine"]["duel_k"])
+        lo, le = lo * on * _noise(u[:, i, 3], 0.3), le * on * _noise(u[:, i, 3], 0.3)
+        lo, le = np.minimum(lo, 0.6), np.minimum(le, 0.6)
+        b_own, b_all = J["ships"][:, o.fleet, :].copy(), J["ships"].copy()
+        J["ships"][:, o.fleet, :] -= own * lo[:, None, None]
+        J["ships"] -= eships * le[:, None, None]
+        exp = self._crew_lost(b_all, J["ships"])
+        exp[:, o.fleet] += self._crew_lost(b_own, J["ships"][:, o.fleet, :]) * 0
+        self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units)
+        # the flotilla's guns suppress the far bank
+        shell = nav.bombardment_t(J["ships"][:, o.fleet, :].sum(axis=1) * pl_.ship["river"], pl_.ship["main_guns"],
+                                  pl_.ship["shell_kg"], pl_.ship["rof"], self.jp["riverine"]["bombardment_hours"]) * on
+        J["shell_t"][:, o.objective] += shell
+        J.setdefault("flotilla", {})[o.j] = (e_kg * on, le * on, lo * on, shell)
+        return shell
+
+    def phase(self, eng, d, wx):
+        st = eng.st
+        J = st.extra["joint"]
+        super().phase(eng, d, wx)
+        u, u_units = self._draws(eng, d)
+        for i, o in enumerate(self.ops):
+            state = J["op_state"][:, o.j]
+            # at the objective the flotilla fights every day of the assault
+            fighting = state == ASHORE
+            if fighting.any():
+                self._duel(eng, d, o, i, u, u_units, J, fighting)
+            if not len(o.troops):
+                self._strike(eng, d, o, i, u, u_units, J, state)
+
+    def _strike(self, eng, d, o, i, u, u_units, J, state):
+        """A strike without troops: up the river (meeting the enemy's craft), then shell the objective."""
+        st = eng.st
+        dur = o.duration or 1
+        days = J["days"][:, o.j]
+        travel = (state == UNDERWAY) & (days < sea_days_for(o) - 1)
+        if travel.any():
+            self._duel(eng, d, o, i, u, u_units, J, travel)
+        strike = (state == UNDERWAY) & ~travel & (st.owner[:, o.objective] != o.side)
+        if strike.any():
+            shell = self._duel(eng, d, o, i, u, u_units, J, strike)
+            pl = o.objective
+            dmask = self._defenders(eng, 1 - o.side, pl)
+            d_men = (st.men * dmask).sum(axis=1)
+            cas_exp = self._shelled(shell, st.posture[:, pl] == FORTIFIED, d_men) * strike
+            exp = _spread(st.men, dmask, d_men, cas_exp)
+            self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units[..., ::-1])
+            if eng.record:
+                self._report_strike(eng, d, o, J, strike, shell, cas_exp)
+        J["days"][:, o.j] = np.where(state == UNDERWAY, days + 1, days)
+        over = (state == UNDERWAY) & ((J["days"][:, o.j] >= sea_days_for(o) - 1 + dur)
+                                      | (st.owner[:, o.objective] == o.side))
+        J["op_state"][over, o.j] = DONE
+
+    def _report_strike(self, eng, d, o, J, strike, shell, cas_exp):
+        pl = o.objective
+        e_kg, le, lo, _ = J["flotilla"][o.j]
+        for r in np.flatnonzero(strike):
+            fl = (f"; the {self._word(eng, 1 - o.side)} flotilla engages and loses {le[r]:.0%} of its craft "
+                  f"for {lo[r]:.0%}" if e_kg[r] > 0 else "")
+            eng.log.add(r, d, "river_assault", o.side, pl, value=int(round(shell[r])),
+                        detail=(f"{o.name}: {self._word(eng, o.side)} river forces strike "
+                                f"{self._pname(eng, pl)}: {shell[r]:,.0f} t of shell, about "
+                                f"{_fmt(cas_exp[r])} defenders hit{fl}."),
+                        shell_t=round(float(shell[r]), 1), defender_casualties=int(round(cas_exp[r])))
