@@ -89,9 +89,22 @@ def _loss_total(result: dict, side: str) -> int:
 
 
 def _event_sentence(result: dict, ev: dict) -> str:
+    """The event's own dated sentence (the engine writes one with its figures), else a generic one."""
+    detail = (ev.get("detail") or "").strip()
+    if detail:
+        return detail if detail.endswith((".", "!", "?")) else detail + "."
     verb = VERBS.get(ev["kind"], ev["kind"].replace("_", " ") + " at {place}").format(place=ev["place"])
-    detail = f": {ev['detail']}" if ev.get("detail") else ""
-    return f"{_name(result, ev['side'])} forces {verb}{detail}."
+    return f"{_name(result, ev['side'])} forces {verb}."
+
+
+def _assault_summary(result: dict, evs: list[dict]) -> str:
+    """Days of ground assaults at one place, as one sentence with their figures."""
+    first, last = evs[0]["date"], evs[-1]["date"]
+    cost = sum(int(e.get("value", 0)) for e in evs)
+    won = sum(1 for e in evs if e.get("won"))
+    span = f"On {fmt_date(first)}" if first == last else f"From {fmt_date(first)} to {fmt_date(last)}"
+    return (f"{span}, {len(evs)} day{'s' if len(evs) > 1 else ''} of {_name(result, evs[0]['side'])} assaults at "
+            f"{evs[0]['place']} cost both sides {fmt_int(cost)} casualties; the attacker prevailed on {won} of them.")
 
 
 def _day_losses(result: dict, iso: str) -> str:
@@ -208,7 +221,11 @@ def _battles(result: dict, order: list[str]) -> list[Section]:
         heading = (f"The Defence of {place}" if owner0 == owner1 else
                    f"The Fall of {place}" if owner0 and owner1 else f"The Battle of {place}")
         evs = [e for e in result["events"] if e["place"] == place]
-        paras = [" ".join(_chronicle(result, evs, losses=False))]
+        assaults = [e for e in evs if e["kind"] == "ground_assault"]
+        paras = [" ".join(_chronicle(result, [e for e in evs if e["kind"] != "ground_assault"], losses=False))]
+        if assaults:
+            paras.append(_assault_summary(result, assaults))
+        paras = [p for p in paras if p]
         if owner1:
             paras.append(f"On {fmt_date(result['end'])} {place} was held by {_name(result, owner1)}.")
         out.append(Section(heading, paras))
