@@ -67,7 +67,7 @@ class Engine:
         for model in self.joint:
             model.init_state(c, self.st)
         self.log = EventLog(enabled=record)
-        self.timeline = {"men": [], "killed": [], "wounded": [], "missing": [], "owner": []} if record else None
+        self.timeline = {"men": [], "killed": [], "wounded": [], "missing": [], "owner": [], "forces": []} if record else None
         self._wx_classes = [self.p.weather_names.index(w) for w in self.p.weather_climate["classes"]]
         climate = self.p.weather_climate[c.scenario.weather_region]
         self._climate = {m: np.cumsum(np.array([climate["east"][m], climate["west"][m]]), axis=1) for m in climate["east"]}
@@ -506,6 +506,12 @@ class Engine:
         for key, arr in (("men", st.men), ("killed", st.killed), ("wounded", st.wounded), ("missing", st.missing)):
             self.timeline[key].append(np.stack([arr[:, c.unit_side == s].sum(axis=1) for s in range(len(c.side_keys))], 1))
         self.timeline["owner"].append(st.owner.copy())
+        # men present at each place per side (units on the move by rail are counted nowhere)
+        R, P = st.owner.shape
+        here = (st.status == ACTIVE) | (st.status == POCKET)
+        self.timeline["forces"].append(np.stack(
+            [_scatter(R, P, st.loc, st.men, here & (st.eta == 0) & (c.unit_side[None, :] == s))
+             for s in range(len(c.side_keys))], axis=2).astype(np.int64))
 
 
 def simulate(c: Compiled, runs, root_seed: int, record: bool = False) -> Engine:
