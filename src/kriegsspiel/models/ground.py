@@ -49,19 +49,25 @@ def strength(men, guns, tanks, sorties, terrain_idx, weather_idx, p: Params):
 
 
 def power_ratio(att_strength, def_strength, att_quality, def_quality, posture_idx, terrain_idx, weather_idx,
-                season_attack, surprise_idx, att_supply, def_supply, p: Params, surprise_decay=1.0):
+                season_attack, surprise_idx, att_supply, def_supply, p: Params, surprise_decay=1.0,
+                air_superiority=0.0):
     """P_a / P_d: QJM combat power P = S x V x CEV (Dupuy, NPW; qjm_tndm.yaml `combat_power`).
 
     Attacker V: weather attack factor h_u x season z_u x surprise; defender V: posture u_s x terrain
     defence-position r_u (defensive postures only). `*_supply` are the supply multipliers in (0, 1].
     Surprise's effect declines linearly to nothing over three days (day 1 full, day 2 two-thirds, day 3
     one-third; F02 wargame.py, unverified): `surprise_decay` in [0, 1] scales the excess of the factor over 1.
+    `air_superiority` (CDB90 AEROA: +1 the attacker holds it, -1 the defender, 0 neither; fractions allowed)
+    multiplies the attacker's power by air_superiority_power ** air_superiority (QJM air-superiority
+    factors w_y, reduced to one calibrated multiplier; default 0 = no effect).
     """
     posture_idx = np.asarray(posture_idx)
     defending = posture_idx > 0
     r_u = np.where(defending, p.terrain[terrain_idx][..., _T["defence_position"]], 1.0)
     p_att = att_strength * att_quality * p.weather[weather_idx][..., _W["attack"]] * season_attack \
         * (1.0 + (p.surprise_power[surprise_idx] - 1.0) * surprise_decay) * att_supply
+    if np.any(np.asarray(air_superiority) != 0):
+        p_att = p_att * p["air_superiority_power"] ** np.asarray(air_superiority, dtype=float)
     p_def = def_strength * def_quality * p.posture_strength[posture_idx] * r_u * def_supply
     return p_att / np.maximum(p_def, 1e-9)
 
