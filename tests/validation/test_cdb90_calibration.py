@@ -104,3 +104,63 @@ def test_calibration_beats_its_starting_point_on_held_out_casualties(fitset):
     assert np.isfinite(cv["p_win"]).all() and (cv["fold"] >= 0).all()
     assert s["median_abs_log_error"] < s["casualty_baselines"]["uncalibrated_model"]["median_abs_log_error"]
     assert s["winner_accuracy"] >= s["baselines"]["always_attacker"]
+
+
+def test_fitted_values_are_usable_campaign_inputs():
+    # Second round: equipment weights inside their stated plausible boxes (5-60 men per gun or tank, 0-30 per
+    # sortie-day), so a few hundred tanks cannot outweigh an army; rates and noise finite and positive.
+    data = yaml.safe_load(resources.files("kriegsspiel.data.parameters").joinpath("fitted.yaml").read_text("utf-8"))
+    f = data["engagement"]
+    assert 5.0 - 1e-6 <= f["guns_weight"] <= 60.0 + 1e-6
+    assert 5.0 - 1e-6 <= f["tanks_weight"] <= 60.0 + 1e-6
+    assert 0.0 <= f["air_weight"] <= 30.0 + 1e-6
+    assert 0.0 <= f["daily_decline"] < 1.0
+    for k in ("outcome_sigma", "attacker_rate_scale", "defender_rate_scale", "casualty_sigma"):
+        assert 0.0 < f[k] < 50.0, k
+    prov = data["provenance"]
+    assert prov["cross_validation"]["held_out"] is True and "priors" in prov and "prior_scale" in prov
+
+
+def test_priors_pull_towards_their_centres_and_flat_is_plain_likelihood():
+    theta = {"tanks_weight": 17.32, "outcome_sigma": 1.2}
+    names = tuple(theta)
+    assert cal.log_prior_penalty(theta, names, 1.0) == pytest.approx(0.0, abs=1e-6)
+    far = {"tanks_weight": 60.0, "outcome_sigma": 2.4}
+    assert cal.log_prior_penalty(far, names, 1.0) > cal.log_prior_penalty(far, names, 4.0) > 0.0
+    assert cal.log_prior_penalty(far, names, np.inf) == 0.0
+
+
+def test_one_standard_error_rule_prefers_the_stronger_prior_within_noise():
+    rng = np.random.default_rng(1)
+    base_ll = rng.normal(-1.0, 0.5, 400)
+    rows = [{"tau": 0.5, "_ll": base_ll - 0.2}, {"tau": 1.0, "_ll": base_ll - 0.001 + 0.05 * np.tile([1.0, -1.0], 200)},
+            {"tau": np.inf, "_ll": base_ll}]
+    for r in rows:
+        r["ll"] = float(np.mean(r["_ll"]))
+    assert cal._one_se_choice(rows, "ll") == 1.0
+
+
+def test_engagement_days_are_whole_days_and_air_superiority_is_read(fitset):
+    e, _ = fitset
+    base = cal.prior_params()
+    a = cal.arrays(e, base)
+    assert (a.days >= 1.0).all() and (e.days < 1.0).any()
+    assert np.allclose(a.days, np.maximum(e.days, 1.0))
+    assert set(np.unique(a.air)) <= {-1.0, 0.0, 1.0} and (a.air != 0).any()
+    a0 = cal.arrays(e, base, {"min_engagement_days": 0.0})
+    assert np.allclose(a0.days, e.days)
+
+
+def test_air_superiority_is_neutral_by_default_and_multiplies_attacker_power():
+    from kriegsspiel.models import ground
+    from kriegsspiel.params import POSTURES
+
+    p = cal.prior_params()
+    flat, dry = p.terrain_names.index("flat_bare_hard"), p.weather_names.index("dry_sunshine_temperate")
+    s = ground.strength(10000.0, 36.0, 0.0, 0.0, flat, dry, p)
+    args = (s, s, 1, 1, POSTURES.index("hasty_defence"), flat, dry, 1.0, 0, 1, 1)
+    base = ground.power_ratio(*args, p)
+    assert ground.power_ratio(*args, p, air_superiority=0.0) == pytest.approx(base)
+    q = p.with_overrides({"air_superiority_power": 1.5})
+    assert ground.power_ratio(*args, q, air_superiority=1.0) == pytest.approx(1.5 * base)
+    assert ground.power_ratio(*args, q, air_superiority=-1.0) == pytest.approx(base / 1.5)

@@ -1,4 +1,5 @@
-"""Maximum-likelihood calibration of the ground-combat model on CDB90, with five-fold cross-validation.
+"""Calibration of the ground-combat model on CDB90 (posterior mode under weakly-informative priors), with
+five-fold cross-validation.
 
 The likelihood is written through the engine's own functions (``models.ground``) evaluated with
 ``Params.with_overrides``; there is no separate regression. Per battle i (attacker a, defender d):
@@ -13,7 +14,8 @@ Point predictions on held-out battles do not know the outcome: the winner is the
 a side's casualties are the model's median, exp(P ln L_won + (1 - P) ln L_lost - s^2/2).
 
 Inputs per battle come from ``validation.cdb90``; judgemental ``cea`` is not an input (both qualities 1),
-nor are supply (1), air superiority and front width (the model has no term for them). CAS sorties enter
+nor are supply (1) and front width (no model term). Air superiority (AEROA) enters ``power_ratio``; the
+engagement lasts max(days, 1) days (STRUCTURE). CAS sorties enter
 ``strength`` per day of combat: FLY / max(days, 1) (ASSUMPTION: ground.yaml's air weight is per sortie
 and day). Defender surprise (5 battles after 1900) has no term in ``power_ratio`` and is ignored.
 """
@@ -39,7 +41,8 @@ N_FOLDS = 5
 FREE = {
     "guns_weight": "log",
     "tanks_weight": "log",
-    "air_weight": "log",
+    "air_weight": "id",
+    "air_superiority_power": "log",
     "ln_threshold": "id",
     "outcome_sigma": "log",
     "attacker_rate_scale": "log",
@@ -49,13 +52,66 @@ FREE = {
     "loser_rate_multiplier": "log",
     "casualty_sigma": "log",
     "casualty_insensitive_multiplier": "log",
+    "daily_decline": "id",
 }
-# Box on the transformed values: keeps the optimiser out of numerically meaningless corners
-# (weights 0.007..1100 men per weapon, scales and multipliers e^-4..e^4, exponents -3..5).
+# Box on the transformed values. The equipment weights are held to plausible men-equivalents (a prior's hard
+# edge, see PRIORS); the rest keeps the optimiser out of numerically meaningless corners.
 _BOUNDS = {"log": (-5.0, 7.0), "id": (-3.0, 5.0)}
-_BOUNDS_BY_NAME = {"ln_threshold": (-3.0, 3.0), "outcome_sigma": (-3.0, 2.0), "casualty_sigma": (-3.0, 1.5),
+_BOUNDS_BY_NAME = {"guns_weight": (np.log(5.0), np.log(60.0)), "tanks_weight": (np.log(5.0), np.log(60.0)),
+                   "air_weight": (0.0, 30.0), "air_superiority_power": (np.log(0.5), np.log(3.0)),
+                   "ln_threshold": (-3.0, 3.0), "outcome_sigma": (-3.0, 2.0), "casualty_sigma": (-3.0, 1.5),
                    "attacker_rate_scale": (-4.0, 4.0), "defender_rate_scale": (-4.0, 4.0),
-                   "loser_rate_multiplier": (-4.0, 4.0), "casualty_insensitive_multiplier": (-4.0, 4.0)}
+                   "loser_rate_multiplier": (-4.0, 4.0), "casualty_insensitive_multiplier": (-4.0, 4.0),
+                   "daily_decline": (0.0, 0.6)}
+
+# Weakly-informative priors, Normal(centre, sd) on the transformed value (ln for "log" parameters). The sd
+# is multiplied by the prior scale tau of the stage (PRIOR_SCALE), chosen by held-out likelihood over the
+# five folds (`select_prior_scale`; the grid is in docs/models/calibration.md). casualty_sigma has no prior
+# (flat in its box): the casualty residuals identify it. Bases:
+PRIORS = {
+    # ASSUMPTION (order of magnitude): a gun or a tank is worth 5-60 riflemen; centre the geometric mean 17.3,
+    # sd ln(60/5)/4 so that the box is +-2 sd. Dupuy's per-weapon WWII OLIs are a GAP in the project's data
+    # (shared/data/factors/README.md); the box also keeps a 500-tank army from outweighing 100,000 men tenfold.
+    "guns_weight": (np.log(17.32), np.log(12.0) / 4, "ASSUMPTION: 5-60 men per tube, +-2 sd"),
+    "tanks_weight": (np.log(17.32), np.log(12.0) / 4, "ASSUMPTION: 5-60 men per tank, +-2 sd"),
+    # ASSUMPTION: 0-30 men per close-support sortie and day; centre ground.yaml's 10, sd 10.
+    "air_weight": (10.0, 10.0, "ASSUMPTION: 0-30 men per sortie-day, centre 10"),
+    # QJM air superiority (F01): superiority x1.1 on artillery and air, inferiority x0.8 -> centre ln 1.1.
+    "air_superiority_power": (np.log(1.1), 0.25, "QJM air-superiority factors (F01), centre 1.1"),
+    # QJM: P/P > 1 means the attacker prevails (NPW) -> centre 0, sd 0.5 (a factor 1.65 either way).
+    "ln_threshold": (0.0, 0.5, "QJM P/P > 1 (NPW)"),
+    # TDI division-level data (literature.md s.3): attacker wins 42 % at force ratio 0.5-1 and 83 % at 2.5-3,
+    # i.e. Phi(ln r / sigma) with sigma 1.0-1.4 -> centre 1.2, sd 0.35 in ln.
+    "outcome_sigma": (np.log(1.2), 0.35, "TDI win share by force ratio: sigma 1.0-1.4"),
+    # QJM standard rates (Lawrence 1996) -> centre 1. sd ln 2: Dupuy's WWII division rates span 1-3 %/day.
+    "attacker_rate_scale": (0.0, np.log(2.0), "QJM standard rate 2.8 %/day; Dupuy 1-3 %/day"),
+    "defender_rate_scale": (0.0, np.log(2.0), "QJM standard rate 1.5 %/day; Dupuy 1-3 %/day"),
+    # The QJM tables as published -> exponent 1, sd 0.5.
+    "opposition_exponent": (1.0, 0.5, "QJM opposition factor as tabulated (F01)"),
+    "size_exponent": (1.0, 0.5, "QJM size factor as tabulated (F01)"),
+    # Dupuy verity 3 gives the direction, not the size: centre 1 (no effect), sd ln 2.
+    "loser_rate_multiplier": (0.0, np.log(2.0), "Dupuy verity 3 (direction only)"),
+    # TNDM x2.5 for casualty-insensitive fights (Lawrence 1997), sd ln 2.
+    "casualty_insensitive_multiplier": (np.log(2.5), np.log(2.0), "TNDM x2.5 (Lawrence 1997)"),
+    # Dupuy verity 13 / QJM exhaustion 0.05 a day; sd 0.1.
+    "daily_decline": (0.05, 0.1, "Dupuy verity 13; QJM exhaustion 5 %/day"),
+}
+# Prior scale per stage (multiplies every sd), chosen by the held-out grid of `select_prior_scale`.
+PRIOR_SCALE = {"outcome": 2.0, "casualties": 1.0}
+PRIOR_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+# Structural options measured on the held-out folds (docs/models/calibration.md); those kept are on.
+# min_engagement_days: the duration fed to engagement_losses is max(days, this). The engine fights whole
+# days (one engagement a day per place), so a CDB90 action of a few hours is one day of combat in its
+# terms; fitting sub-day actions pro rata was what made the rates look sub-linear in duration.
+STRUCTURE = {"air_superiority": True, "daily_decline": True, "min_engagement_days": 1.0}
+
+
+def free_names(structure: dict | None = None) -> tuple:
+    st = {**STRUCTURE, **(structure or {})}
+    drop = {k for k in ("air_superiority", "daily_decline") if not st[k]}
+    names = {"air_superiority": "air_superiority_power", "daily_decline": "daily_decline"}
+    return tuple(k for k in FREE if k not in {names[d] for d in drop})
 
 
 def prior_params() -> Params:
@@ -97,15 +153,18 @@ class Arrays:
     won: np.ndarray          # (n,) bool: recorded attacker win
     decisive: np.ndarray     # (n,) bool
     cas: np.ndarray          # (n, 2) recorded casualties, nan unknown
+    air: np.ndarray          # (n,) AEROA +1 / 0 / -1, unknown -> 0
 
 
-def arrays(e: Engagements, p: Params) -> Arrays:
+def arrays(e: Engagements, p: Params, structure: dict | None = None) -> Arrays:
+    min_days = {**STRUCTURE, **(structure or {})}["min_engagement_days"]
     return Arrays(
         men=e.men, guns=e.guns, tanks=e.tanks,
         sorties_per_day=e.sorties / np.maximum(e.days, 1.0)[:, None],
         posture_idx=e.posture_idx, terrain_idx=e.terrain_idx(p), weather_idx=e.weather_idx(p),
         season_attack=e.season_attack(p), surprise_idx=e.surprise_att, insensitive=e.insensitive,
-        days=e.days, won=e.outcome > 0, decisive=e.outcome != 0, cas=e.casualties,
+        days=np.maximum(e.days, min_days), won=e.outcome > 0, decisive=e.outcome != 0, cas=e.casualties,
+        air=np.nan_to_num(e.air_superiority),
     )
 
 
@@ -115,7 +174,7 @@ def model_ratio(a: Arrays, p: Params) -> np.ndarray:
                          a.weather_idx, p) for k in (0, 1)]
     one = np.ones(len(a.days))
     return ground.power_ratio(s[0], s[1], one, one, a.posture_idx, a.terrain_idx, a.weather_idx,
-                              a.season_attack, a.surprise_idx, one, one, p)
+                              a.season_attack, a.surprise_idx, one, one, p, air_superiority=a.air)
 
 
 def model_losses(a: Arrays, ratio: np.ndarray, att_won, p: Params) -> np.ndarray:
@@ -126,36 +185,64 @@ def model_losses(a: Arrays, ratio: np.ndarray, att_won, p: Params) -> np.ndarray
                             ground.engagement_losses(a.men[:, 1], r_def, a.days, p)])
 
 
+def outcome_loglik(a: Arrays, p: Params, ratio=None) -> np.ndarray:
+    """Per decisive battle: ln P(recorded outcome)."""
+    ratio = model_ratio(a, p) if ratio is None else ratio
+    prob = np.clip(ground.success_probability(ratio[a.decisive], p), 1e-12, 1 - 1e-12)
+    return np.where(a.won[a.decisive], np.log(prob), np.log1p(-prob))
+
+
+def casualty_loglik(a: Arrays, p: Params, ratio=None) -> np.ndarray:
+    """Per side with a recorded figure > 0: ln density of ln c (lognormal around the expected losses given
+    the recorded winner; the constant -ln sqrt(2 pi) included)."""
+    ratio = model_ratio(a, p) if ratio is None else ratio
+    loss = model_losses(a, ratio, a.won, p)
+    ok = np.isfinite(a.cas) & (a.cas > 0)
+    s = p["casualty_sigma"]
+    z = (np.log(a.cas[ok]) - (np.log(np.maximum(loss[ok], 1e-9)) - 0.5 * s * s)) / s
+    return -0.5 * z * z - np.log(s) - 0.5 * np.log(2 * np.pi)
+
+
 def negloglik(theta: dict, a: Arrays, base: Params, outcome: bool = True, casualties: bool = True) -> float:
     p = base.with_overrides(theta)
     ratio = model_ratio(a, p)
     nll = 0.0
     if outcome:
-        prob = np.clip(ground.success_probability(ratio[a.decisive], p), 1e-12, 1 - 1e-12)
-        y = a.won[a.decisive]
-        nll -= float(np.sum(np.where(y, np.log(prob), np.log1p(-prob))))
+        nll -= float(np.sum(outcome_loglik(a, p, ratio)))
     if casualties:
-        loss = model_losses(a, ratio, a.won, p)
-        ok = np.isfinite(a.cas) & (a.cas > 0)
-        s = p["casualty_sigma"]
-        z = (np.log(a.cas[ok]) - (np.log(np.maximum(loss[ok], 1e-9)) - 0.5 * s * s)) / s
-        nll += float(np.sum(0.5 * z * z + np.log(s)))
+        nll -= float(np.sum(casualty_loglik(a, p, ratio)))
     return nll
 
 
-OUTCOME_PARAMS = ("guns_weight", "tanks_weight", "air_weight", "ln_threshold", "outcome_sigma")
+def log_prior_penalty(theta: dict, names, scale: float) -> float:
+    """-ln prior (up to a constant) of the named parameters, sds multiplied by `scale` (inf: flat)."""
+    if not np.isfinite(scale):
+        return 0.0
+    x = _to_x(theta, names)
+    pen = 0.0
+    for k, v in zip(names, x):
+        if k in PRIORS:
+            mu, sd, _ = PRIORS[k]
+            pen += 0.5 * ((v - mu) / (sd * scale)) ** 2
+    return pen
+
+
+OUTCOME_PARAMS = ("guns_weight", "tanks_weight", "air_weight", "air_superiority_power", "ln_threshold",
+                  "outcome_sigma")
 CASUALTY_PARAMS = tuple(k for k in FREE if k not in OUTCOME_PARAMS)
 
 
 def _minimize(a: Arrays, base: Params, names: tuple, fixed: dict, outcome: bool, casualties: bool,
-              maxiter: int):
+              maxiter: int, scale: float = np.inf):
     x0 = _to_x({k: base[k] for k in names}, names)
     bounds = [_BOUNDS_BY_NAME.get(k, _BOUNDS[FREE[k]]) for k in names]
     x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
     n = max(len(a.days), 1)
 
     def f(x):
-        v = negloglik({**fixed, **_from_x(x, names)}, a, base, outcome, casualties) / n
+        theta = _from_x(x, names)
+        v = (negloglik({**fixed, **theta}, a, base, outcome, casualties)
+             + log_prior_penalty(theta, names, scale)) / n
         return v if np.isfinite(v) else 1e6
 
     # Powell first: the interpolated QJM tables and the daily-rate cap make the surface piecewise smooth,
@@ -167,27 +254,34 @@ def _minimize(a: Arrays, base: Params, names: tuple, fixed: dict, outcome: bool,
     return _from_x(best.x, names), float(best.fun * n), bool(res.success or res2.success), int(res.nit + res2.nit)
 
 
-def fit(a: Arrays, base: Params | None = None, method: str = "two_stage", maxiter: int = 400) -> dict:
-    """Maximum-likelihood values of the free parameters, from the bundled defaults (deterministic).
+def fit(a: Arrays, base: Params | None = None, method: str = "two_stage", maxiter: int = 400,
+        prior_scale: dict | None = None, structure: dict | None = None) -> dict:
+    """Posterior-mode (MAP) values of the free parameters under PRIORS, from the bundled defaults
+    (deterministic). `prior_scale` {"outcome": tau_o, "casualties": tau_c} multiplies the prior sds
+    (np.inf: maximum likelihood within the box); `structure` switches the optional terms (STRUCTURE).
 
-    method "two_stage" (the default): the combat-power weights, ln_threshold and outcome_sigma maximise
-    the outcome likelihood; then the attrition parameters maximise the casualty likelihood with those
-    fixed. Combat power is the QJM's predictor of the outcome (Dupuy, NPW), and in the joint fit the
-    casualty terms (740 sides against 340 outcomes) bend the weights away from it; on the same folds the
-    joint fit was worse on both the winner and the casualties (figures in docs/models/calibration.md). method "joint": one likelihood, both parts, all parameters.
+    method "two_stage" (the default): the combat-power weights, air superiority, ln_threshold and
+    outcome_sigma maximise the outcome posterior; then the attrition parameters maximise the casualty
+    posterior with those fixed. Combat power is the QJM's predictor of the outcome (Dupuy, NPW), and in a
+    joint fit the casualty terms (740 sides against 340 outcomes) bend the weights away from it (figures in
+    docs/models/calibration.md). method "joint": one posterior, both parts, all parameters (tau_o).
     Returns {"params": {...}, "nll": float (outcome + casualty), "converged": bool, "iterations": int}.
     """
     base = base or prior_params()
+    tau = {**PRIOR_SCALE, **(prior_scale or {})}
+    names = free_names(structure)
+    o_names = tuple(k for k in OUTCOME_PARAMS if k in names)
+    c_names = tuple(k for k in CASUALTY_PARAMS if k in names)
     if method == "joint":
-        params, _, conv, it = _minimize(a, base, tuple(FREE), {}, True, True, maxiter)
+        params, _, conv, it = _minimize(a, base, names, {}, True, True, maxiter, tau["outcome"])
     elif method == "two_stage":
-        po, _, c1, i1 = _minimize(a, base, OUTCOME_PARAMS, {}, True, False, maxiter)
-        pc, _, c2, i2 = _minimize(a, base, CASUALTY_PARAMS, po, False, True, maxiter)
+        po, _, c1, i1 = _minimize(a, base, o_names, {}, True, False, maxiter, tau["outcome"])
+        pc, _, c2, i2 = _minimize(a, base, c_names, po, False, True, maxiter, tau["casualties"])
         params, conv, it = {**po, **pc}, c1 and c2, i1 + i2
     else:
         raise ValueError(f"method must be 'two_stage' or 'joint', not {method!r}")
     return {"params": params, "nll": negloglik(params, a, base), "converged": conv, "iterations": it,
-            "method": method}
+            "method": method, "prior_scale": tau}
 
 
 def predict(a: Arrays, p: Params) -> dict:
@@ -208,7 +302,7 @@ def predict(a: Arrays, p: Params) -> dict:
 def logistic_features(a: Arrays, p: Params) -> np.ndarray:
     """The model's inputs as regressors: ln men ratio; ln(1+x) differences of guns, tanks, sorties/day;
     defender-posture indicators; ln of the terrain's defence factor, the weather's attack factor and the
-    season factor; attacker surprise level; casualty-insensitive flag."""
+    season factor; attacker surprise level; casualty-insensitive flag; air superiority (AEROA)."""
     cols = [np.log(a.men[:, 0] / a.men[:, 1])]
     for x in (a.guns, a.tanks, a.sorties_per_day):
         cols.append(np.log1p(x[:, 0]) - np.log1p(x[:, 1]))
@@ -219,6 +313,7 @@ def logistic_features(a: Arrays, p: Params) -> np.ndarray:
     cols.append(np.log(a.season_attack))
     cols.append(a.surprise_idx.astype(float))
     cols.append(a.insensitive.astype(float))
+    cols.append(a.air)
     return np.column_stack(cols)
 
 
@@ -272,33 +367,40 @@ def casualty_scores(pred: np.ndarray, rec: np.ndarray) -> dict:
 
 
 def cross_validate(e: Engagements, base: Params | None = None, seed: int = SEED, k: int = N_FOLDS,
-                   maxiter: int = 400, method: str = "two_stage") -> dict:
+                   maxiter: int = 400, method: str = "two_stage", prior_scale: dict | None = None,
+                   structure: dict | None = None, baselines: bool = True) -> dict:
     """Five-fold CV of the calibrated model and the baselines on the same held-out folds.
 
-    Returns held-out predictions for every battle (each predicted by the fit on the other folds) and the
-    per-fold fitted parameters."""
+    Returns held-out predictions for every battle (each predicted by the fit on the other folds), the
+    held-out log-likelihoods ("outcome_ll" per decisive battle, "casualty_ll" per side with a record, given
+    the recorded winner) and the per-fold fitted parameters."""
     base = base or prior_params()
-    a_all = arrays(e, base)
+    a_all = arrays(e, base, structure)
     n = len(e)
     out = {"p_win": np.full(n, np.nan), "casualties": np.full((n, 2), np.nan),
            "casualties_given_outcome": np.full((n, 2), np.nan), "p_win_default": np.full(n, np.nan),
            "casualties_default": np.full((n, 2), np.nan), "p_logistic": np.full(n, np.nan),
-           "casualties_median_rate": np.full((n, 2), np.nan), "fold": np.full(n, -1), "fits": []}
+           "casualties_median_rate": np.full((n, 2), np.nan), "fold": np.full(n, -1), "fits": [],
+           "outcome_ll": [], "casualty_ll": []}
     pred0 = predict(a_all, base)
     out["p_win_default"], out["casualties_default"] = pred0["p_win"], pred0["casualties"]
     X = logistic_features(a_all, base)
     for j, test in enumerate(folds(n, k, seed)):
         train = np.setdiff1d(np.arange(n), test)
         tr, te = e.take(train), e.take(test)
-        a_tr, a_te = arrays(tr, base), arrays(te, base)
-        res = fit(a_tr, base, method=method, maxiter=maxiter)
+        a_tr, a_te = arrays(tr, base, structure), arrays(te, base, structure)
+        res = fit(a_tr, base, method=method, maxiter=maxiter, prior_scale=prior_scale, structure=structure)
         p = base.with_overrides(res["params"])
         pr = predict(a_te, p)
+        out["outcome_ll"].append(outcome_loglik(a_te, p))
+        out["casualty_ll"].append(casualty_loglik(a_te, p))
         out["p_win"][test] = pr["p_win"]
         out["casualties"][test] = pr["casualties"]
         out["casualties_given_outcome"][test] = pr["casualties_given_outcome"]
         out["fold"][test] = j
         out["fits"].append(res)
+        if not baselines:
+            continue
         dec = a_tr.decisive
         lm = logistic_fit(X[train][dec], a_tr.won[dec])
         out["p_logistic"][test] = logistic_predict(lm, X[test])
@@ -307,7 +409,54 @@ def cross_validate(e: Engagements, base: Params | None = None, seed: int = SEED,
         rate = 1.0 - (1.0 - np.minimum(a_tr.cas / a_tr.men, 0.999)) ** (1.0 / np.maximum(a_tr.days, 1e-3))[:, None]
         med = np.array([np.median(rate[ok[:, s], s]) for s in (0, 1)])
         out["casualties_median_rate"][test] = a_te.men * (1.0 - (1.0 - med) ** a_te.days[:, None])
+    out["outcome_ll"] = np.concatenate(out["outcome_ll"])
+    out["casualty_ll"] = np.concatenate(out["casualty_ll"])
     return out
+
+
+def held_out_scores(e: Engagements, cv: dict) -> dict:
+    """Mean held-out log-likelihoods and the headline figures of one cross-validation."""
+    dec = e.decisive
+    won = e.outcome > 0
+    cas = casualty_scores(cv["casualties"], e.casualties)
+    return {"outcome_ll": float(np.mean(cv["outcome_ll"])), "casualty_ll": float(np.mean(cv["casualty_ll"])),
+            "winner_accuracy": float(np.mean((cv["p_win"][dec] >= 0.5) == won[dec])),
+            "casualties_within_50pct": cas["within_50pct"], "median_abs_log_error": cas["median_abs_log_error"]}
+
+
+def _one_se_choice(rows: list[dict], key: str) -> float:
+    """The one-standard-error rule (Hastie, Tibshirani and Friedman, ESL 2nd ed., s. 7.10): the strongest
+    prior (smallest tau) whose mean held-out log-likelihood is within one standard error of the best, the
+    standard error from the per-battle (per-side) differences to the best, paired on the same folds."""
+    best = max(rows, key=lambda r: r[key])
+    for r in sorted(rows, key=lambda r: r["tau"]):
+        d = r["_" + key] - best["_" + key]
+        se = float(np.std(d, ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+        r[key + "_se_to_best"] = se
+        if np.mean(d) >= -se:
+            return r["tau"]
+    return best["tau"]
+
+
+def select_prior_scale(e: Engagements, base: Params | None = None, grid=PRIOR_GRID,
+                       structure: dict | None = None) -> dict:
+    """Choose the prior scale of each stage on the held-out folds: the outcome stage's tau on the outcome
+    log-likelihood (casualty stage at PRIOR_SCALE), then the casualty stage's tau on the casualty
+    log-likelihood given the chosen outcome tau; each by the one-standard-error rule (`_one_se_choice`) over
+    `grid` and np.inf (no prior: maximum likelihood within the box). Returns the grids and the choice."""
+    base = base or prior_params()
+
+    def run(scale):
+        cv = cross_validate(e, base, prior_scale=scale, structure=structure, baselines=False)
+        return {**held_out_scores(e, cv), "_outcome_ll": cv["outcome_ll"], "_casualty_ll": cv["casualty_ll"]}
+
+    rows_o = [{"tau": t, **run({"outcome": t})} for t in (*grid, np.inf)]
+    t_o = _one_se_choice(rows_o, "outcome_ll")
+    rows_c = [{"tau": t, **run({"outcome": t_o, "casualties": t})} for t in (*grid, np.inf)]
+    t_c = _one_se_choice(rows_c, "casualty_ll")
+    strip = lambda rows: [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]  # noqa: E731
+    return {"outcome": strip(rows_o), "casualties": strip(rows_c), "chosen": {"outcome": t_o, "casualties": t_c},
+            "rule": "one standard error (ESL s. 7.10), paired per battle / per side"}
 
 
 def summarize(e: Engagements, cv: dict, mask: np.ndarray | None = None) -> dict:
