@@ -202,7 +202,15 @@ class Engine:
         st.threat = ratio
         z = _normal(self.rnd.day("combat", d))
         won = ground.attacker_prevails(np.maximum(ratio, 1e-9), z, p) & opposed
-        decline = (1.0 - p["daily_decline"]) ** st.combat_days
+        # NPW campaign rule (F02 QJMWargame.md): when the defender prevails, the engagement lasts two days;
+        # then both sides lose at the holding rate until the attacker is reinforced by 20 % or more
+        renewed = (st.fail_days >= p["defender_prevails_days"]) & (A >= p["renewal_strength_ratio"] * st.hold_power)
+        holding = opposed & (st.fail_days >= p["defender_prevails_days"]) & ~renewed
+        won &= ~holding
+        new_fail = np.where(~opposed | won | renewed, 0, np.where(holding, st.fail_days, st.fail_days + 1))
+        st.hold_power = np.where((new_fail >= p["defender_prevails_days"]) & ~holding, A, st.hold_power)
+        st.fail_days = new_fail
+        decline = (1.0 - p["daily_decline"]) ** st.combat_days * np.where(holding, p["holding_mission_factor"], 1.0)
         r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, st.posture, terrain, wx, surprise,
                                           insens, won, p, main_effort=main, surprise_decay=decay)
         zc = _normal(self.rnd.day("casualties", d))
@@ -293,7 +301,11 @@ class Engine:
         for r, o in zip(*np.nonzero(thrown_back)) if self.record else ():
             self.log.add(r, d, "counterattack", def_side[0, o], t[r, o], op=o)
         leg = c.op_leg_km[np.arange(O)[None, :], st.op_pos]
-        arrive = valid & (st.op_prog >= leg) & (~opp | won[rows, t] | own_target)
+        # defenders with no friendly neighbour to fall back on (or ordered to stand) hold the place until they
+        # are destroyed or break: the attacker invests it and fights on (theatre-models.md section 9, item 7)
+        trapped = opp & ~self._can_retreat()[rows, t]
+        st.op_prog = np.where(valid & trapped, np.minimum(st.op_prog, leg), st.op_prog)
+        arrive = valid & (st.op_prog >= leg) & (~opp | won[rows, t] | own_target) & ~(trapped & ~own_target)
         # capture the places reached; resolve each place once even if several operations arrive
         cap_mask = np.zeros_like(st.owner, dtype=bool)
         cap_side = np.zeros_like(st.owner)
@@ -324,6 +336,13 @@ class Engine:
         st.op_state[done] = DONE
         st.op_state[halt] = HALTED
 
+    def _can_retreat(self) -> np.ndarray:
+        """(R, P): the place's owner holds a land neighbour its defenders can fall back on (not a stand place)."""
+        c, st = self.c, self.st
+        nb = c.neighbours
+        ok = (nb >= 0)[None] & (st.owner[:, np.maximum(nb, 0)] == st.owner[:, :, None])
+        return ok.any(axis=2) & ~np.take_along_axis(c.stand, st.owner.astype(np.int64), 0)
+
     def _capture(self, d, cap_mask, cap_side, tgt, arrive) -> None:
         """Places change hands; their defenders fall back to the friendly neighbour farthest from the attack,
         or, with nowhere to go (or ordered to stand), are left in a pocket."""
@@ -339,7 +358,8 @@ class Engine:
         nb = c.neighbours                                                    # (P, K)
         nbc = np.maximum(nb, 0)
         # the friendly neighbour farthest (by land) from the places the attacks came from
-        cand_ok = (nb >= 0)[None] & (st.owner[:, nbc] == old[:, :, None]) & ~c.stand[None, :, None]   # (R, P, K)
+        stand = c.stand[old.astype(np.int64), np.arange(P)[None, :]]                      # (R, P) held to the last
+        cand_ok = (nb >= 0)[None] & (st.owner[:, nbc] == old[:, :, None]) & ~stand[:, :, None]   # (R, P, K)
         far = np.full(cand_ok.shape, np.inf)
         for o in range(tgt.shape[1]):
             t = tgt[:, o]
@@ -381,7 +401,8 @@ class Engine:
         c, st = self.c, self.st
         def_side = st.owner
         holds = c.hold_fortified[def_side] & (st.posture == FORTIFIED)
-        delay = opposed & (ratio >= c.withdraw_ratio[def_side]) & ~c.stand[None, :] & ~holds
+        stand = c.stand[def_side.astype(np.int64), np.arange(def_side.shape[1])[None, :]]
+        delay = opposed & (ratio >= c.withdraw_ratio[def_side]) & ~stand & ~holds
         st.posture = np.where(delay, DELAY, st.posture)
         st.held_days += 1
         # NPW: a hasty defence becomes prepared after 5 days in position (half depth, F02 QJMWargame.md)

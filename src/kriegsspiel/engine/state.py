@@ -40,6 +40,8 @@ class State:
     held_days: np.ndarray            # (R, P) int64 days the defender has held the place (for preparation)
     combat_days: np.ndarray          # (R, P) int64 consecutive days of combat at the place
     threat: np.ndarray               # (R, P) float attacker/defender power ratio today (0: none)
+    fail_days: np.ndarray            # (R, P) int64 consecutive days the defence has prevailed
+    hold_power: np.ndarray           # (R, P) float attacker strength when the fight fell to holding
     capture_day: np.ndarray          # (R, P) int64 first day the place changed hands (-1: never)
     unit_op: np.ndarray              # (R, U) int64 the operation a unit serves in now (-1: none)
     op_state: np.ndarray             # (R, O) int8
@@ -81,7 +83,7 @@ def initial_state(c: Compiled, runs: np.ndarray) -> State:
         cut=np.zeros((R, U), np.int64), fatigue=np.ones((R, U)), engaged=np.zeros((R, U), bool),
         owner=tile(c.theatre.owner).astype(np.int8),
         posture=tile(posture), held_days=np.full((R, P), 30, np.int64), combat_days=np.zeros((R, P), np.int64),
-        threat=np.zeros((R, P)), capture_day=np.full((R, P), -1, np.int64),
+        threat=np.zeros((R, P)), fail_days=np.zeros((R, P), np.int64), hold_power=np.zeros((R, P)), capture_day=np.full((R, P), -1, np.int64),
         unit_op=tile(c.unit_op),
         op_state=np.zeros((R, O), np.int8), op_pos=np.zeros((R, O), np.int64), op_prog=np.zeros((R, O)),
         op_men0=np.zeros((R, O)), op_day0=np.zeros((R, O), np.int64),

@@ -79,7 +79,7 @@ class Compiled:
     reserves_by_rail: np.ndarray
     hold_fortified: np.ndarray
     surrender_days: np.ndarray
-    stand: np.ndarray                # (P,) bool: held to the last
+    stand: np.ndarray                # (S, P) bool: held to the last by side S
     freight_ref: int
     joint_ops: list = field(default_factory=list)   # non-ground operations, compiled by their models
 
@@ -172,10 +172,10 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
     doctrine = [s.doctrine.get(k) for k in side_keys]
     from .schema import Doctrine
     doctrine = [d if d is not None else Doctrine() for d in doctrine]
-    stand = np.zeros(P, dtype=bool)
-    for d in doctrine:
+    stand = np.zeros((len(side_keys), P), dtype=bool)
+    for s_i, d in enumerate(doctrine):
         for n in d.stand_places:
-            stand[idx[n]] = True
+            stand[s_i, idx[n]] = True
     dates = [s.start + dt.timedelta(days=i) for i in range((s.end - s.start).days + 1)]
     freight_ref = idx[s.freight_reference] if s.freight_reference else -1
     role_code = {"front": 0, "reserve": 1, "garrison": 2}
