@@ -18,21 +18,27 @@ def repair(damage, can_repair, rate_per_day: float):
     return np.where(can_repair, np.maximum(damage - rate_per_day, 0.0), damage)
 
 
-def through_tonnage(origin: int, side_owner, src, dst, cap, source_cap: float):
+def through_tonnage(origin: int, side_owner, src, dst, cap, source_cap: float, nb=None, eid=None):
     """(R, P) tonnes a day that can run from the single entry place `origin` to every place through places
-    held by the entry's side (widest path, models/supply.py) over damaged capacity `cap` (R, E)."""
+    held by the entry's side (widest path, models/supply.py) over damaged capacity `cap` (R, E).
+
+    nb, eid: the rail neighbour table of (src, dst) (models.supply.neighbour_table), built here if not given.
+    Each round takes, for every place, the best min(tonnage at a neighbour, edge capacity) over its neighbours
+    (a dense gather; max and min are exact, so the result does not depend on how the maximum is taken)."""
     R, P = side_owner.shape
-    a = np.concatenate([src, dst])
-    b = np.concatenate([dst, src])
-    capab = np.concatenate([cap, cap], axis=1)
-    capab = np.where(side_owner[:, a] & side_owner[:, b], capab, 0.0)
     best = np.zeros((R, P))
     best[:, origin] = np.where(side_owner[:, origin], source_cap, 0.0)
-    if len(a) == 0:
+    if len(src) == 0:
         return best
+    if nb is None:
+        from .supply import neighbour_table
+        nb, eid = neighbour_table(src, dst, P)
+    valid = nb >= 0
+    nbc, eidc = np.where(valid, nb, 0), np.where(valid, eid, 0)
+    open_k = valid[None] & side_owner[:, nbc] & side_owner[:, :, None]
+    cap_k = np.where(open_k, cap[:, eidc], 0.0)                                  # (R, P, K)
     for _ in range(P):
-        new = best.copy()
-        np.maximum.at(new.T, b, np.minimum(best[:, a], capab).T)
+        new = np.maximum(best, np.minimum(best[:, nbc], cap_k).max(axis=2))
         if np.array_equal(new, best):
             break
         best = new

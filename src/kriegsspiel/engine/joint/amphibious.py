@@ -42,7 +42,8 @@ class AmphibiousPhase(JointModel):
         pl = o.objective
         enemy_units = (c.unit_side != o.side)[None, :] & (st.status == ACTIVE)
         near = (pl_.dist_km[st.loc, pl] <= pn["sea_control_km"]) & enemy_units
-        subs = (J["ships"] * near[..., None] * pl_.ship["submarine"]).sum(axis=(1, 2))
+        S = self.ship_units                  # only these units hold ships; the others' rows are zeros
+        subs = (J["ships"][:, S] * near[:, S, None] * pl_.ship["submarine"]).sum(axis=(1, 2))
         _, ships = self._lift(eng, o, J)
         escorts = (ships * (pl_.ship["escort"] | pl_.ship["warship"])).sum(axis=1)
         radius = np.array([m["radius_km"] if m and m.get("role") == "bomber" else 0.0 for m in pl_.air_model])
@@ -58,7 +59,7 @@ class AmphibiousPhase(JointModel):
         before = J["ships"][:, o.fleet, :].copy()
         J["ships"][:, o.fleet, :] = before * (1.0 - share[:, None, None] * tr)
         exp[:, o.fleet] += self._crew_lost(before, J["ships"][:, o.fleet, :])
-        lost = self._lose(eng, d, exp, np.full(exp.shape, DESTROYED_C), u_units)
+        lost = self._lose(eng, d, exp, DESTROYED_C, u_units)
         J.setdefault("lost_at_sea", np.zeros(J["op_state"].shape))[:, o.j] += lost[:, o.troops].sum(axis=1)
 
     def phase(self, eng, d, wx):

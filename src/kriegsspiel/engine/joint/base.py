@@ -62,6 +62,18 @@ class JointModel:
         self.plan = plan
         self.ops = [o for o in plan.ops if o.type in self.op_types]
         self.jp = joint_params()
+        # the units that hold ships: every other unit's rows of state["joint"]["ships"] are zeros for good
+        self.ship_units = np.flatnonzero(plan.ships0.any(axis=1))
+        self._routes: dict[int, np.ndarray] = {}
+
+    def _route_mask(self, c, o: JOp) -> np.ndarray:
+        """(P,) bool: the places on operation o's sea or river route (its objective if it has none)."""
+        m = self._routes.get(o.j)
+        if m is None:
+            m = np.zeros(len(c.theatre.names), bool)
+            m[o.route or [o.objective]] = True
+            self._routes[o.j] = m
+        return m
 
     def stream_shapes(self, c) -> dict:
         return {self.name: (c.n_days, len(self.ops) + len(c.unit_names), 4)} if self.name else {}

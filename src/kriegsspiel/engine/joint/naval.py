@@ -59,9 +59,10 @@ class NavalPhase(JointModel):
             hits = nav.coastal_hits(guns, hours, pn["coastal_hits_per_gun_hour"], n) * _noise(u[:, i, 2]) * on
             sunk = nav.ships_sunk(hits, war.sum(axis=1), pl_.ship["hits_to_sink"])   # (R, K)
             # enemy warships within the sea-control radius give battle (Lanchester on broadside)
-            enemy_units = (c.unit_side != o.side)
-            near = (pl_.dist_km[st.loc, pl] <= pn["sea_control_km"]) & enemy_units[None, :] & (st.status == ACTIVE)
-            eships = J["ships"] * near[..., None]
+            S = self.ship_units                  # only these units hold ships; the others' rows are zeros
+            near = (pl_.dist_km[st.loc[:, S], pl] <= pn["sea_control_km"]) & (c.unit_side[S] != o.side)[None, :] \
+                & (st.status[:, S] == ACTIVE)
+            eships = J["ships"][:, S] * near[..., None]
             e_kg = nav.sea_power(eships.sum(axis=1), pl_.ship["broadside"], pl_.ship["warship"])
             o_kg = nav.sea_power(war.sum(axis=1), pl_.ship["broadside"], pl_.ship["warship"])
             lost_o, lost_e = riv.duel(o_kg, e_kg, self.jp["riverine"]["duel_k"] * 0.5)
@@ -72,10 +73,11 @@ class NavalPhase(JointModel):
             before = J["ships"][:, o.fleet, :].copy()
             J["ships"][:, o.fleet, :] = before - war * share_k[:, None, :]
             exp[:, o.fleet] += self._crew_lost(before, J["ships"][:, o.fleet, :])
-            e_before = J["ships"].copy()
-            J["ships"] = J["ships"] - eships * (lost_e[:, None, None] * pl_.ship["warship"])
-            exp += self._crew_lost(e_before, J["ships"])
-            self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units)
+            e_before = J["ships"][:, S]
+            e_after = e_before - eships * (lost_e[:, None, None] * pl_.ship["warship"])
+            J["ships"][:, S] = e_after
+            exp[:, S] += self._crew_lost(e_before, e_after)
+            self._lose(eng, d, exp, NORMAL, u_units)
             if eng.record:
                 self._report(eng, d, o, on, shell, fog, cas_exp, broken, guns, hits, e_kg, before, e_before)
 
@@ -91,8 +93,10 @@ class NavalPhase(JointModel):
             if guns[r] > 0:
                 parts.append(f"coastal batteries ({_fmt(guns[r])} guns) score {hits[r]:.1f} hits")
             if e_kg[r] > 0:
+                full = J["ships"][r].copy()
+                full[self.ship_units] = e_before[r]
                 parts.append(f"the {self._word(eng, 1 - o.side)} fleet gives battle and loses "
-                             f"{float((e_before[r] - J['ships'][r]).sum()):.1f} ships")
+                             f"{float((full - J['ships'][r]).sum()):.1f} ships")
             parts.append(f"{lost_ships:.1f} ships lost")
             eng.log.add(r, d, "naval_bombardment", o.side, pl, value=int(round(shell[r])), op=-1,
                         detail="; ".join(parts) + ".", shell_t=round(float(shell[r]), 1),

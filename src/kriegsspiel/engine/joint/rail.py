@@ -48,6 +48,18 @@ class RailPhase(JointModel):
             return
         o = c.theatre.index[origin]
         side = int(c.theatre.owner[o])
-        cap = c.rail_cap[None, :] * (1.0 - st.rail_damage)
-        through = railm.through_tonnage(o, st.owner == side, c.rail_src, c.rail_dst, cap, 1.0e6)
+        # recompute only the runs whose map or rail damage changed since the last day (each run's through
+        # tonnage depends on its own row only)
+        last = getattr(self, "_through", None)          # this engine's model object (joint.build per engine)
+        if last is None or last[0].shape[0] != st.R:
+            rows = np.arange(st.R)
+            through = np.zeros(st.owner.shape)
+        else:
+            through, owner0, damage0 = last
+            rows = np.flatnonzero((st.owner != owner0).any(axis=1) | (st.rail_damage != damage0).any(axis=1))
+        if len(rows):
+            cap = c.rail_cap[None, :] * (1.0 - st.rail_damage[rows])
+            through[rows] = railm.through_tonnage(o, st.owner[rows] == side, c.rail_src, c.rail_dst, cap, 1.0e6,
+                                                  c.rail_nb, c.rail_eid)
+        self._through = (through, st.owner.copy(), st.rail_damage.copy())
         st.freight[:, d] = np.where(st.owner[:, o] == side, through[:, c.freight_ref], 0.0)

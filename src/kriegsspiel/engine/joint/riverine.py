@@ -48,22 +48,25 @@ class RiverinePhase(AmphibiousPhase):
 
     def _duel(self, eng, d, o, i, u, u_units, J, on):
         st, c, pl_ = eng.st, eng.c, self.plan
-        route = np.zeros(len(c.theatre.names), bool)
-        route[o.route or [o.objective]] = True
-        enemy = (c.unit_side != o.side)[None, :] & (st.status == ACTIVE) & route[st.loc]
-        eships = J["ships"] * enemy[..., None] * pl_.ship["river"]
+        # only the units that hold ships (self.ship_units) can have or lose any: the others' rows are zeros
+        S = self.ship_units
+        route = self._route_mask(c, o)
+        enemy = (c.unit_side[S] != o.side)[None, :] & (st.status[:, S] == ACTIVE) & route[st.loc[:, S]]
+        b_all = J["ships"][:, S]                                                    # (R, nS, K), a copy
+        eships = b_all * enemy[..., None] * pl_.ship["river"]
         own = J["ships"][:, o.fleet, :] * pl_.ship["river"]
         e_kg = nav.sea_power(eships.sum(axis=1), pl_.ship["broadside"], pl_.ship["river"])
         o_kg = nav.sea_power(own.sum(axis=1), pl_.ship["broadside"], pl_.ship["river"])
         lo, le = riv.duel(o_kg, e_kg, self.jp["riverine"]["duel_k"])
         lo, le = lo * on * _noise(u[:, i, 3], 0.3), le * on * _noise(u[:, i, 3], 0.3)
         lo, le = np.minimum(lo, 0.6), np.minimum(le, 0.6)
-        b_own, b_all = J["ships"][:, o.fleet, :].copy(), J["ships"].copy()
         J["ships"][:, o.fleet, :] -= own * lo[:, None, None]
-        J["ships"] -= eships * le[:, None, None]
-        exp = self._crew_lost(b_all, J["ships"])
-        exp[:, o.fleet] += self._crew_lost(b_own, J["ships"][:, o.fleet, :]) * 0
-        self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units)
+        after = J["ships"][:, S]
+        after -= eships * le[:, None, None]
+        J["ships"][:, S] = after
+        exp = np.zeros(st.men.shape)
+        exp[:, S] = self._crew_lost(b_all, after)
+        self._lose(eng, d, exp, NORMAL, u_units)
         # the flotilla's guns suppress the far bank
         shell = nav.bombardment_t(J["ships"][:, o.fleet, :].sum(axis=1) * pl_.ship["river"], pl_.ship["main_guns"],
                                   pl_.ship["shell_kg"], pl_.ship["rof"], self.jp["riverine"]["bombardment_hours"]) * on
