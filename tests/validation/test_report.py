@@ -1,4 +1,4 @@
-"""The `kriegsspiel validate` result: the JSON shape of issue 4 item 6, and its text table."""
+"""The `kriegsspiel validate` result: the JSON shape (cdb90 and operations blocks), and its text table."""
 
 import json
 

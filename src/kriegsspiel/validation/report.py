@@ -2,7 +2,7 @@
 battles, the integrator check, and back-tests of the Lake Khasan and Khalkhin Gol scenarios -- one dict,
 rendered as a text table or written as docs/validation.md with its calibration plot.
 
-    validate(quick=False) -> dict      (JSON-ready; issue 4 item 6 shape plus details)
+    validate(quick=False) -> dict      (JSON-ready: cdb90 and operations blocks plus details)
     render_text(result) -> str
     write_docs(result, path)           docs/validation.md + docs/validation-calibration.png
     write_fitted(result, path)         data/parameters/fitted.yaml
@@ -24,7 +24,7 @@ OPERATION_RUNS = {"full": 200, "quick": 20}
 FREE_SCALE = {"log": "ln", "id": "linear"}
 OPERATION_SEED = 1938
 
-# The record (issue 4; sources in the scenario files): personnel losses by side and the winner.
+# The record (sources in the scenario files): personnel losses by side and the winner.
 OPERATIONS = [
     {"name": "Battle of Lake Khasan (29 Jul - 11 Aug 1938)", "scenario": "lake-khasan-1938",
      "recorded": {"winner": "ussr", "result": "Japanese withdrawal",
@@ -309,7 +309,7 @@ simple predictors it must beat, computed on the same battles in the same run. Th
 
 ## Reading the figures
 
-- Goals (issue 4): winner accuracy ≥ 80 %, casualties within ±50 % for ≥ 60 % of sides. Published anchors
+- Goals: winner accuracy ≥ 80 %, casualties within ±50 % for ≥ 60 % of sides. Published anchors
   (shared/data/literature.md §3): attacker-always 64.7 % (WWII 68.8 %), larger force 72 % in WWII, machine
   learning ≈ 75 %, the TNDM "in the ballpark" for fewer than 60 % / 50 % of attackers / defenders.
 - Casualties are predicted without knowing the winner (the model's median, mixed over its own winner
