@@ -7,7 +7,7 @@ import pytest
 
 DATES = ["1944-06-02", "1944-06-03", "1944-06-04", "1944-06-05", "1944-06-06"]
 
-# name, lat, lon, kind, initial owner (coordinates from shared/data/far-east-1944/places.csv)
+# name, lat, lon, kind, initial owner (coordinates from `src/kriegsspiel/data/theatres/far-east-1944/places.csv`)
 PLACES = [
     ("Vladivostok", 43.1056, 131.8735, "port", "ussr"),
     ("Khabarovsk", 48.4620, 135.0971, "city", "ussr"),
@@ -28,6 +28,22 @@ CONTROL = {  # per day; changes are the captures in EVENTS
     "Okha": ["ussr", "ussr", "ussr", "japan", "japan"],
     "Skovorodino": ["ussr", "japan", "japan", "japan", "ussr"],
 }
+
+# men present per place, side and day (places never held by troops are left out)
+FORCES = {
+    "Vladivostok": {"japan": [0, 12000, 15000, 9000, 5000], "ussr": [42000, 41000, 39500, 38000, 37600]},
+    "Khabarovsk": {"japan": [0, 0, 0, 0, 0], "ussr": [62300, 62300, 62250, 62250, 62200]},
+    "Chita": {"japan": [0, 0, 0, 0, 0], "ussr": [45000, 44000, 30000, 12000, 8000]},
+    "Blagoveshchensk": {"japan": [0, 0, 0, 0, 0], "ussr": [18000, 18000, 21000, 24000, 24000]},
+    "Skovorodino": {"japan": [0, 1800, 1500, 1200, 0], "ussr": [4200, 0, 0, 0, 3000]},
+    "Aleksandrovsk-Sakhalinsky": {"japan": [3000, 4000, 5000, 5500, 5500], "ussr": [6000, 5000, 0, 0, 0]},
+    "Okha": {"japan": [0, 0, 0, 2000, 2000], "ussr": [4200, 4200, 4200, 0, 0]},
+    "Harbin": {"japan": [23747] * 5, "ussr": [0] * 5},
+    "Heihe": {"japan": [52000, 48000, 30000, 30000, 29500], "ussr": [0] * 5},
+    "Toyohara (Yuzhno-Sakhalinsk)": {"japan": [9000, 6000, 5000, 2500, 2500], "ussr": [0] * 5},
+}
+# land edges whose ends differ in owner, day by day (the river Heihe–Blagoveshchensk never counts)
+FRONT_SEGMENTS = [1, 3, 3, 2, 0]
 
 EVENTS = [
     ("1944-06-02", "naval_bombardment", "japan", "Vladivostok", "5th Fleet cruisers shell the harbour and the Russky Island batteries"),
@@ -90,7 +106,7 @@ def make_result() -> dict:
         "control": {name: seq[-1] for name, seq in control.items()},
         "events": [dict(zip(("date", "kind", "side", "place", "detail"), e)) for e in EVENTS],
         "timeline": {"dates": list(DATES), "sides": tl_sides, "control": control,
-                     "freight_east_t": [21000, 18500, 9000, 7600, 12400]},
+                     "forces": copy.deepcopy(FORCES), "freight_east_t": [21000, 18500, 9000, 7600, 12400]},
         "places": [{"name": n, "lat": la, "lon": lo, "kind": k, "initial_owner": o} for n, la, lo, k, o in PLACES],
         "network": [
             {"from": "Chita", "to": "Skovorodino", "kind": "rail"},
@@ -100,6 +116,7 @@ def make_result() -> dict:
             {"from": "Heihe", "to": "Harbin", "kind": "rail"},
             {"from": "Heihe", "to": "Blagoveshchensk", "kind": "river"},
             {"from": "Toyohara (Yuzhno-Sakhalinsk)", "to": "Aleksandrovsk-Sakhalinsky", "kind": "road"},
+            {"from": "Aleksandrovsk-Sakhalinsky", "to": "Okha", "kind": "track"},
             {"from": "Kashiwabara (Paramushir)", "to": "Petropavlovsk-Kamchatsky", "kind": "sea"},
         ],
         "assumptions": [

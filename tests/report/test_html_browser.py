@@ -98,3 +98,84 @@ def test_csp_blocks_network_loads(page, tmp_path, result):
     page.wait_for_timeout(300)
     assert page.fetched == []  # attempted, and stopped by the CSP
     assert any("Content Security Policy" in e for e in page.errors)
+
+
+def _forces(page):
+    """(place, side, men, cx, r) of every force symbol on the map."""
+    return page.eval_on_selector_all("#map circle.force", """els => els.map(e => [e.getAttribute('data-place'),
+        e.getAttribute('data-force-side'), +e.getAttribute('data-men'), +e.getAttribute('cx'), +e.getAttribute('r'),
+        e.querySelector('title').textContent])""")
+
+
+def _front(page):
+    return page.eval_on_selector_all("#map g.front path", "els => els.map(e => [e.dataset.from, e.dataset.to].sort())")
+
+
+def test_slider_moves_forces_and_front(page, tmp_path, result):
+    from .conftest import FORCES, FRONT_SEGMENTS
+
+    _open(page, tmp_path, render_html(result))
+    seen = {}
+    for i in range(len(FRONT_SEGMENTS)):
+        _slide(page, i)
+        front, forces = _front(page), _forces(page)
+        assert len(front) == FRONT_SEGMENTS[i], (i, front)
+        expected = {(pl, s, seq[i]) for pl, by in FORCES.items() for s, seq in by.items() if seq[i] > 0}
+        assert {(pl, s, men) for pl, s, men, *_ in forces} == expected
+        seen[i] = (front, forces)
+    # the front moves: Skovorodino falls on day 1 (both its rail links), Okha stands alone on day 2
+    assert ["Chita", "Skovorodino"] not in seen[0][0] and ["Chita", "Skovorodino"] in seen[1][0]
+    assert ["Aleksandrovsk-Sakhalinsky", "Okha"] in seen[2][0]
+    assert not any("Heihe" in seg for d in seen.values() for seg in d[0])  # a river is no front
+    # area in proportion to the men
+    day0 = {(pl, s): (men, r) for pl, s, men, _, r, _ in seen[0][1]}
+    (m1, r1), (m2, r2) = day0[("Khabarovsk", "ussr")], day0[("Skovorodino", "ussr")]
+    assert (r1 / r2) ** 2 == pytest.approx(m1 / m2, rel=0.02)
+    # a contested place: one symbol per side, side by side and touching at the place
+    vlad = [f for f in seen[1][1] if f[0] == "Vladivostok"]
+    assert sorted(f[1] for f in vlad) == ["japan", "ussr"]
+    (_, _, _, xa, ra, _), (_, _, _, xb, rb, _) = vlad
+    assert abs(xa - xb) == pytest.approx(ra + rb, abs=0.05)
+    assert "Vladivostok — Empire of Japan: 12,000 men" in [f[5] for f in vlad]
+    # the Soviet symbol at Vladivostok shrinks as its garrison does
+    r_ussr = {i: next(f[4] for f in seen[i][1] if f[:2] == ["Vladivostok", "ussr"]) for i in (0, 4)}
+    assert r_ussr[4] < r_ussr[0]
+    legend = page.text_content("#legend")
+    for words in ("front", "men present", "railway", "road", "track", "river route", "sea lane", "Soviet Union"):
+        assert words in legend
+    assert page.errors == [] and page.remote == []
+
+
+def test_map_zooms_and_fits_the_fighting(page, tmp_path, result):
+    _open(page, tmp_path, render_html(result))
+    vb = lambda: [float(v) for v in page.get_attribute("#map", "viewBox").split()]
+    fitted = vb()
+    page.click("#zoom-all")
+    whole = vb()
+    assert fitted[2] < whole[2] and fitted[2] / fitted[3] == pytest.approx(whole[2] / whole[3], rel=1e-3)
+    r_whole = _forces(page)[0][4]
+    page.click("#zoom-in")
+    assert vb()[2] == pytest.approx(whole[2] / 1.5, rel=1e-3)
+    assert _forces(page)[0][4] == pytest.approx(r_whole / 1.5, rel=0.02)  # the same size on screen
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    before = vb()[2]
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(100)
+    assert vb()[2] < before
+    page.click("#zoom-fight")
+    assert vb() == pytest.approx(fitted, rel=1e-3)
+    assert page.errors == [] and page.remote == []
+
+
+def test_hostile_place_names_stay_text_on_the_map(page, tmp_path, result):
+    import json
+
+    bad = '<img src=x onerror="window.__pwned=1">"Okha'
+    html = render_html(json.loads(json.dumps(result).replace('"Okha"', json.dumps(bad))))
+    _open(page, tmp_path, html)
+    _slide(page, 2)  # Okha is still Soviet, its track to Aleksandrovsk is front
+    assert any(f[0] == bad and f[5].startswith(bad) for f in _forces(page))
+    assert sorted(["Aleksandrovsk-Sakhalinsky", bad]) in _front(page)
+    assert page.locator("#map img").count() == 0 and page.evaluate("window.__pwned") is None
+    assert page.errors == [] and page.remote == []

@@ -1,5 +1,9 @@
 """One self-contained, offline HTML report: article, map replay, charts and ensemble distributions.
 
+The map replays, day by day, who holds each place, the men of each side present there (circles of
+area in proportion to the men), the front (land links whose two ends are held by different sides)
+and the events; it zooms with the mouse wheel or its buttons and opens fitted to the fighting.
+
 The page carries its data as JSON in a ``<script type="application/json">`` block and draws the
 map and charts with its own inline script (``static/report.js``) from the packaged geometry in
 ``data/geo``. Its Content-Security-Policy forbids every network load, so it opens from file://.
@@ -84,11 +88,15 @@ def render_html(result: dict, ensemble: dict | None = None, *, check: dict | Non
 {_e(result["result"]["label"])}</p></header>
 <main>
 <div class="grid">
- <section class="panel"><h2>Control of places</h2>
+ <section class="panel"><h2>Control of places, forces and the front</h2>
   <svg id="map" role="img" aria-label="map of the theatre"></svg>
   <div class="controls"><button id="play" type="button">Play</button>
    <input id="day" type="range" min="0" max="0" value="0" aria-label="day">
-   <span id="date"></span></div>
+   <span id="date"></span>
+   <span class="zoom"><button id="zoom-in" type="button" title="zoom in (or mouse wheel)">+</button>
+    <button id="zoom-out" type="button" title="zoom out">−</button>
+    <button id="zoom-fight" type="button" title="fit the view to the places where the fighting is">Fighting</button>
+    <button id="zoom-all" type="button" title="the whole theatre">All</button></span></div>
   <div class="legend" id="legend"></div>
  </section>
  <section class="panel"><h2>Events of the day</h2><ol id="events"></ol></section>

@@ -45,38 +45,200 @@
 
   const where = Object.fromEntries(R.places.map((p) => [p.name, p]));
   const EDGE = {
-    rail: { stroke: "#333", "stroke-width": 1.6 }, road: { stroke: "#8c5a2b", "stroke-width": 1 },
-    river: { stroke: "#2b6cb0", "stroke-width": 1.4, "stroke-dasharray": "2 2" },
-    sea: { stroke: "#4a90c2", "stroke-width": 1, "stroke-dasharray": "6 3" },
+    rail: { label: "railway", stroke: "#333", "stroke-width": 1.6 },
+    road: { label: "road", stroke: "#8c5a2b", "stroke-width": 1.1 },
+    track: { label: "track", stroke: "#8c5a2b", "stroke-width": 1, "stroke-dasharray": "1 2.5" },
+    river: { label: "river route", stroke: "#2b6cb0", "stroke-width": 1.4, "stroke-dasharray": "2 2" },
+    sea: { label: "sea lane", stroke: "#4a90c2", "stroke-width": 1, "stroke-dasharray": "6 3" },
   };
+  const LAND = new Set(["rail", "road", "track"]);
+  const edgeStyle = (kind) => { const { label, ...st } = EDGE[kind] || EDGE.road; return st; };
   const edges = el("g", { fill: "none" }, map);
   for (const e of R.network) {
     const a = where[e.from], b = where[e.to];
     if (!a || !b) continue;
-    el("path", Object.assign({ d: path([[a.lon, a.lat], [b.lon, b.lat]]), class: "edge-" + e.kind },
-      EDGE[e.kind] || EDGE.road), edges);
+    el("path", Object.assign({ d: path([[a.lon, a.lat], [b.lon, b.lat]]), class: "edge-" + e.kind }, edgeStyle(e.kind)), edges);
   }
+  // the land links between places, once per pair: the front runs along those whose ends differ in owner
+  const landPairs = [], seenPair = new Set();
+  for (const e of R.network) {
+    if (!LAND.has(e.kind) || !where[e.from] || !where[e.to] || e.from === e.to) continue;
+    const key = [e.from, e.to].sort().join("\u0000");
+    if (seenPair.has(key)) continue;
+    seenPair.add(key);
+    landPairs.push([e.from, e.to]);
+  }
+  const FRONT = { stroke: "#f28e00", width: 5 };
+  const frontG = el("g", { fill: "none", stroke: FRONT.stroke, "stroke-width": FRONT.width, "stroke-linecap": "round", class: "front" }, map);
+  const forcesG = el("g", { class: "forces" }, map);
   const eventRing = el("g", {}, map);
-  const marks = {};
-  const placesG = el("g", {}, map);
+  const marks = {}, labels = {};
+  const placesG = el("g", {}, map), labelsG = el("g", { fill: "#222", class: "labels" }, map);
   for (const p of R.places) {
     const g = el("g", { class: "place" }, placesG);
-    const c = el("circle", { cx: px(p.lon), cy: py(p.lat), r: 5, stroke: "#fff", "stroke-width": 1.5 }, g);
+    const c = el("circle", { cx: px(p.lon), cy: py(p.lat), r: 5, stroke: "#fff", "stroke-width": 1.2 }, g);
     el("title", {}, c, p.name);
-    el("text", { x: (+px(p.lon) + 7).toFixed(1), y: (+py(p.lat) + 4).toFixed(1), fill: "#222" }, g, p.name);
+    labels[p.name] = el("text", {}, labelsG, p.name);
     marks[p.name] = c;
   }
 
+  // ---- forces: a circle per side with men at a place, area in proportion to the men ----
+  const FORCES = TL.forces || {};
+  let maxMen = 1;
+  for (const bySide of Object.values(FORCES)) for (const seq of Object.values(bySide)) maxMen = Math.max(maxMen, ...seq);
+  const R_MAX = 20;  // screen pixels for the largest force of the campaign
+  const radiusPx = (men) => Math.max(1.5, R_MAX * Math.sqrt(men / maxMen));
+
+  // ---- zoom and pan: the view is a viewBox of the same shape as the whole map ----
+  const full = { x: 0, y: 0, w: W, h: H };
+  let view = Object.assign({}, full), day = 0;
+  const scale = () => (map.getBoundingClientRect().width || 700) / view.w;  // screen px per map unit
+  function clampView(v) {
+    const w = Math.min(full.w, Math.max(full.w / 40, v.w)), h = w * full.h / full.w;
+    return { x: Math.min(full.w - w, Math.max(0, v.x)), y: Math.min(full.h - h, Math.max(0, v.y)), w, h };
+  }
+  function setView(v) {
+    view = clampView(v);
+    map.setAttribute("viewBox", [view.x, view.y, view.w, view.h].map((n) => n.toFixed(1)).join(" "));
+    restyle();
+  }
+  function fitTo(names) {
+    const pts = names.map((n) => where[n]).filter(Boolean);
+    if (!pts.length) return setView(full);
+    const xs = pts.map((p) => +px(p.lon)), ys = pts.map((p) => +py(p.lat)), pad = 1.2 * S;
+    let x0 = Math.min(...xs) - pad, x1 = Math.max(...xs) + pad, y0 = Math.min(...ys) - pad, y1 = Math.max(...ys) + pad;
+    let w = x1 - x0, h = y1 - y0;
+    if (w / h < full.w / full.h) w = h * full.w / full.h; else h = w * full.h / full.w;
+    setView({ x: (x0 + x1) / 2 - w / 2, y: (y0 + y1) / 2 - h / 2, w, h });
+  }
+  function zoomAt(factor, cx, cy) {  // factor > 1 zooms in, about the map point (cx, cy)
+    const w = view.w / factor, h = view.h / factor;
+    setView({ x: cx - (cx - view.x) / factor, y: cy - (cy - view.y) / factor, w, h });
+  }
+  // where the fighting is: both ends of every front segment and every place held by men of two sides
+  const fighting = new Set();
+  for (const [a, b] of landPairs) {
+    const ca = TL.control[a], cb = TL.control[b];
+    if (ca && cb && ca.some((s, i) => s !== cb[i])) { fighting.add(a); fighting.add(b); }
+  }
+  const onLand = new Set(landPairs.flat());
+  for (const [name, bySide] of Object.entries(FORCES)) {
+    const seqs = Object.values(bySide);
+    if (onLand.has(name) && TL.dates.some((_, i) => seqs.filter((q) => q[i] > 0).length > 1)) fighting.add(name);
+  }
+  const KIND_WEIGHT = { city: 3, port: 2, rail_junction: 1 };
+  const peak = (name) => Math.max(0, ...Object.values(FORCES[name] || {}).flat());
+  const byWeight = R.places.slice().sort((a, b) => (fighting.has(b.name) - fighting.has(a.name)) ||
+    ((KIND_WEIGHT[b.kind] || 0) - (KIND_WEIGHT[a.kind] || 0)) || (peak(b.name) - peak(a.name)));
+  const toMap = (evt) => {
+    const r = map.getBoundingClientRect();
+    return [view.x + (evt.clientX - r.left) / r.width * view.w, view.y + (evt.clientY - r.top) / r.height * view.h];
+  };
+  map.addEventListener("wheel", (evt) => {
+    evt.preventDefault();
+    const [cx, cy] = toMap(evt);
+    zoomAt(evt.deltaY < 0 ? 1.25 : 0.8, cx, cy);
+  }, { passive: false });
+  let drag = null;
+  map.addEventListener("pointerdown", (evt) => {
+    drag = { x: evt.clientX, y: evt.clientY, view: Object.assign({}, view) };
+    map.setPointerCapture(evt.pointerId);
+  });
+  map.addEventListener("pointermove", (evt) => {
+    if (!drag) return;
+    const k = map.getBoundingClientRect().width / view.w;
+    setView(Object.assign({}, drag.view, { x: drag.view.x - (evt.clientX - drag.x) / k, y: drag.view.y - (evt.clientY - drag.y) / k }));
+  });
+  const endDrag = () => { drag = null; };
+  map.addEventListener("pointerup", endDrag);
+  map.addEventListener("pointercancel", endDrag);
+  const centre = () => [view.x + view.w / 2, view.y + view.h / 2];
+  document.getElementById("zoom-in").addEventListener("click", () => zoomAt(1.5, ...centre()));
+  document.getElementById("zoom-out").addEventListener("click", () => zoomAt(1 / 1.5, ...centre()));
+  document.getElementById("zoom-fight").addEventListener("click", () => fitTo([...fighting]));
+  document.getElementById("zoom-all").addEventListener("click", () => setView(full));
+
+  // sizes that stay the same on screen whatever the zoom
+  function restyle() {
+    const k = scale();
+    const taken = [];  // screen boxes of the labels shown: the most important places are labelled first
+    for (const p of byWeight) {
+      const x = +px(p.lon) + 5 / k, y = +py(p.lat) + 3.5 / k, t = labels[p.name];
+      marks[p.name].setAttribute("r", (3.5 / k).toFixed(2));
+      t.setAttribute("x", x.toFixed(1));
+      t.setAttribute("y", y.toFixed(1));
+      const bx = (x - view.x) * k, by = (y - view.y) * k, b = [bx, by - 9, bx + 5.8 * p.name.length, by + 2];
+      const clash = taken.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
+      t.setAttribute("display", clash ? "none" : "inline");
+      if (!clash) taken.push(b);
+    }
+    labelsG.setAttribute("font-size", (10 / k).toFixed(2));
+    for (const ring of eventRing.children) ring.setAttribute("r", (9 / k).toFixed(2));
+    drawDay(day);
+  }
+
+  function drawDay(i) {
+    const k = scale();
+    frontG.replaceChildren();
+    for (const [a, b] of landPairs) {
+      const sa = (TL.control[a] || [])[i], sb = (TL.control[b] || [])[i];
+      if (!sa || !sb || sa === sb) continue;
+      const pa = where[a], pb = where[b];
+      const seg = el("path", { d: path([[pa.lon, pa.lat], [pb.lon, pb.lat]]), "data-from": a, "data-to": b }, frontG);
+      el("title", {}, seg, `front: ${a} (${sideName(sa)}) – ${b} (${sideName(sb)})`);
+    }
+    forcesG.replaceChildren();
+    const order = Object.entries(FORCES).map(([name, bySide]) => {
+      const here = SIDES.filter((s) => bySide[s] && bySide[s][i] > 0).map((s) => [s, bySide[s][i]]);
+      return [name, here, here.reduce((t, h) => t + h[1], 0)];
+    }).filter((x) => x[1].length && where[x[0]]).sort((x, y) => y[2] - x[2]);  // the largest underneath
+    for (const [name, here] of order) {
+      const p = where[name], rs = here.map((h) => radiusPx(h[1]) / k);
+      // side by side, touching at the place itself when two sides are there
+      let x = +px(p.lon) - (here.length > 1 ? rs[0] : 0);
+      here.forEach(([side, men], j) => {
+        const c = el("circle", {
+          cx: x.toFixed(2), cy: py(p.lat), r: rs[j].toFixed(2), fill: COLOUR[side] || "#888", "fill-opacity": 0.45,
+          stroke: COLOUR[side] || "#888", "stroke-width": 1.2, class: "force", "data-force-side": side,
+          "data-place": name, "data-men": men,
+        }, forcesG);
+        el("title", {}, c, `${name} — ${sideName(side)}: ${fmt(men)} men`);
+        x += rs[j] + (rs[j + 1] || 0);
+      });
+    }
+  }
+
+  // ---- legend: sides, the symbols and the network ----
   const legend = document.getElementById("legend");
-  for (const s of SIDES) {
+  function legendItem(text, draw) {
     const span = document.createElement("span");
-    const sw = document.createElement("i");
-    sw.className = "swatch";
-    sw.style.background = COLOUR[s];
-    span.appendChild(sw);
-    span.appendChild(document.createTextNode(sideName(s)));
+    const svg = el("svg", { width: 30, height: 18, viewBox: "0 0 30 18", "aria-hidden": "true" }, span);
+    draw(svg);
+    span.appendChild(document.createTextNode(text));
     legend.appendChild(span);
   }
+  for (const s of SIDES) {
+    legendItem(`${sideName(s)}: place held`, (g) => el("circle", { cx: 15, cy: 9, r: 4, fill: COLOUR[s], stroke: "#fff" }, g));
+  }
+  const NICE = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000];
+  const big = NICE.filter((n) => n <= maxMen).pop() || maxMen;
+  const small = NICE.filter((n) => n <= big / 8).pop();
+  for (const men of small ? [big, small] : [big]) {
+    const r = radiusPx(men);
+    legend.appendChild(Object.assign(document.createElement("span"), { className: "legend-force" }));
+    const span = legend.lastChild, d = 2 * R_MAX + 2;
+    const svg = el("svg", { width: d, height: d, viewBox: `0 0 ${d} ${d}`, "aria-hidden": "true" }, span);
+    el("circle", { cx: d / 2, cy: d - 1 - r, r, fill: "#999", "fill-opacity": 0.45, stroke: "#666" }, svg);
+    span.appendChild(document.createTextNode(`${fmt(men)} men present`));
+  }
+  legendItem("front (land link between places held by different sides)", (g) =>
+    el("line", { x1: 2, x2: 28, y1: 9, y2: 9, stroke: FRONT.stroke, "stroke-width": FRONT.width, "stroke-linecap": "round" }, g));
+  for (const kind of ["rail", "road", "track", "river", "sea"]) {
+    if (!R.network.some((e) => e.kind === kind)) continue;
+    legendItem(EDGE[kind].label, (g) => el("line", Object.assign({ x1: 1, x2: 29, y1: 9, y2: 9 }, edgeStyle(kind)), g));
+  }
+  legendItem("event of the day", (g) => el("circle", { cx: 15, cy: 9, r: 6, fill: "none", stroke: "#555", "stroke-width": 2 }, g));
+  legendItem("1944 border", (g) => el("line", { x1: 1, x2: 29, y1: 9, y2: 9, stroke: "#7a3b8f", "stroke-width": 1.2, "stroke-dasharray": "5 2" }, g));
 
   // ---- charts: one line per side, a cursor at the selected day ----
   function chart(svg, title, series, fromZero) {
@@ -188,6 +350,8 @@
       marks[name].setAttribute("fill", COLOUR[seq[i]] || "#888");
       marks[name].setAttribute("data-side", seq[i]);
     }
+    day = i;
+    drawDay(i);
     eventRing.replaceChildren();
     list.replaceChildren();
     for (const e of R.events.filter((ev) => ev.date === iso)) {
@@ -198,7 +362,7 @@
       li.style.paddingLeft = "6px";
       list.appendChild(li);
       const p = where[e.place];
-      if (p) el("circle", { cx: px(p.lon), cy: py(p.lat), r: 11, fill: "none", stroke: COLOUR[e.side] || "#888", "stroke-width": 2, opacity: 0.8 }, eventRing);
+      if (p) el("circle", { cx: px(p.lon), cy: py(p.lat), r: (9 / scale()).toFixed(2), fill: "none", stroke: COLOUR[e.side] || "#888", "stroke-width": 2, opacity: 0.8 }, eventRing);
     }
     if (!list.children.length) {
       const li = document.createElement("li");
@@ -222,4 +386,6 @@
     }, 700);
   });
   show(0);
+  if (fighting.size) fitTo([...fighting]); else setView(full);
+  window.addEventListener("resize", restyle);
 })();
