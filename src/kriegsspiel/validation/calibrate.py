@@ -71,7 +71,7 @@ _BOUNDS_BY_NAME = {"guns_weight": (np.log(5.0), np.log(60.0)), "tanks_weight": (
 PRIORS = {
     # ASSUMPTION (order of magnitude): a gun or a tank is worth 5-60 riflemen; centre the geometric mean 17.3,
     # sd ln(60/5)/4 so that the box is +-2 sd. Dupuy's per-weapon WWII OLIs are a GAP in the project's data
-    # (shared/data/factors/README.md); the box also keeps a 500-tank army from outweighing 100,000 men tenfold.
+    # (`docs/sources/factor-tables.md`); the box also keeps a 500-tank army from outweighing 100,000 men tenfold.
     "guns_weight": (np.log(17.32), np.log(12.0) / 4, "ASSUMPTION: 5-60 men per tube, +-2 sd"),
     "tanks_weight": (np.log(17.32), np.log(12.0) / 4, "ASSUMPTION: 5-60 men per tank, +-2 sd"),
     # ASSUMPTION: 0-30 men per close-support sortie and day; centre ground.yaml's 10, sd 10.

@@ -310,7 +310,7 @@ simple predictors it must beat, computed on the same battles in the same run. Th
 ## Reading the figures
 
 - Goals: winner accuracy ≥ 80 %, casualties within ±50 % for ≥ 60 % of sides. Published anchors
-  (shared/data/literature.md §3): attacker-always 64.7 % (WWII 68.8 %), larger force 72 % in WWII, machine
+  (`docs/sources/literature.md` §3): attacker-always 64.7 % (WWII 68.8 %), larger force 72 % in WWII, machine
   learning ≈ 75 %, the TNDM "in the ballpark" for fewer than 60 % / 50 % of attackers / defenders.
 - Casualties are predicted without knowing the winner (the model's median, mixed over its own winner
   probability); the line "given the recorded winner" conditions on the outcome, as the likelihood does.
