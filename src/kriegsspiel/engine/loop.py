@@ -354,28 +354,41 @@ class Engine:
         st.posture = np.where(cap_mask, HASTY, st.posture)
         st.held_days = np.where(cap_mask, 0, st.held_days)
         st.combat_days = np.where(cap_mask, 0, st.combat_days)
-        rows = np.arange(R)[:, None]
+        # the withdrawal is worked out only for the runs where a place changes hands (row by row: each run's
+        # result depends on its own row only)
+        cr = np.flatnonzero(cap_mask.any(axis=1))
+        rows = np.arange(len(cr))[:, None]
+        owner_c, old_c, loc_c = st.owner[cr], old[cr], st.loc[cr]
+        cap_c, side_c, tgt_c, pos_c = cap_mask[cr], cap_side[cr], tgt[cr], st.op_pos[cr]
         nb = c.neighbours                                                    # (P, K)
         nbc = np.maximum(nb, 0)
         # the friendly neighbour farthest (by land) from the places the attacks came from
-        stand = c.stand[old.astype(np.int64), np.arange(P)[None, :]]                      # (R, P) held to the last
-        cand_ok = (nb >= 0)[None] & (st.owner[:, nbc] == old[:, :, None]) & ~stand[:, :, None]   # (R, P, K)
+        stand = c.stand[old_c.astype(np.int64), np.arange(P)[None, :]]                    # (r, P) held to the last
+        cand_ok = (nb >= 0)[None] & (owner_c[:, nbc] == old_c[:, :, None]) & ~stand[:, :, None]   # (r, P, K)
         far = np.full(cand_ok.shape, np.inf)
-        for o in range(tgt.shape[1]):
-            t = tgt[:, o]
+        for o in range(tgt_c.shape[1]):
+            t = tgt_c[:, o]
             hit = np.flatnonzero(t >= 0)
             if len(hit):
-                front = c.op_route[o, st.op_pos[hit, o]]
+                front = c.op_route[o, pos_c[hit, o]]
                 far[hit, t[hit]] = np.minimum(far[hit, t[hit]], c.land_km[front[:, None], nbc[t[hit]]])
         far = np.where(np.isinf(far), 0.0, far)
         pick = np.where(cand_ok, far, -np.inf).argmax(axis=2)
-        back = np.take_along_axis(np.broadcast_to(nbc[None], cand_ok.shape), pick[..., None], 2)[..., 0]   # (R, P)
-        can_retreat = cand_ok.any(axis=2)
-        at_lost = cap_mask[rows, st.loc] & (st.status == ACTIVE) & (st.eta == 0) \
-            & (c.unit_side[None, :] != cap_side[rows, st.loc])
-        retreat = at_lost & can_retreat[rows, st.loc]
+        back_c = nbc[np.arange(P)[None, :], pick]                                          # (r, P)
+        can_c = cand_ok.any(axis=2)
+        at_c = cap_c[rows, loc_c] & (st.status[cr] == ACTIVE) & (st.eta[cr] == 0) \
+            & (c.unit_side[None, :] != side_c[rows, loc_c])
+        back = np.zeros_like(st.loc, shape=(R, P))
+        back[cr] = back_c
+        can_retreat = np.zeros((R, P), bool)
+        can_retreat[cr] = can_c
+        at_lost = np.zeros(st.loc.shape, bool)
+        at_lost[cr] = at_c
+        retreat = np.zeros(st.loc.shape, bool)
+        retreat[cr] = at_c & can_c[rows, loc_c]
         pocket = at_lost & ~retreat
-        dest = back[rows, st.loc]
+        dest = np.zeros_like(st.loc)
+        dest[cr] = back_c[rows, loc_c]
         if self.record:
             for r, pl in zip(*np.nonzero(cap_mask)):
                 self.log.add(r, d, "capture", int(cap_side[r, pl]), pl, value=int(old[r, pl]))

@@ -37,9 +37,14 @@ def through_tonnage(origin: int, side_owner, src, dst, cap, source_cap: float, n
     nbc, eidc = np.where(valid, nb, 0), np.where(valid, eid, 0)
     open_k = valid[None] & side_owner[:, nbc] & side_owner[:, :, None]
     cap_k = np.where(open_k, cap[:, eidc], 0.0)                                  # (R, P, K)
+    # iterate only the runs that changed in the last round (a run that did not change has converged)
+    live = np.arange(R)
     for _ in range(P):
-        new = np.maximum(best, np.minimum(best[:, nbc], cap_k).max(axis=2))
-        if np.array_equal(new, best):
+        b = best[live]
+        new = np.maximum(b, np.minimum(b[:, nbc], cap_k[live]).max(axis=2))
+        moved = (new != b).any(axis=1)
+        if not moved.any():
             break
-        best = new
+        live, new = live[moved], new[moved]
+        best[live] = new
     return best
