@@ -36,12 +36,16 @@ def through_tonnage(origin: int, side_owner, src, dst, cap, source_cap: float, n
     valid = nb >= 0
     nbc, eidc = np.where(valid, nb, 0), np.where(valid, eid, 0)
     open_k = valid[None] & side_owner[:, nbc] & side_owner[:, :, None]
-    cap_k = np.where(open_k, cap[:, eidc], 0.0)                                  # (R, P, K)
+    cap_k = np.where(open_k, cap[:, eidc], 0.0).transpose(2, 0, 1).copy()       # (K, R, P)
+    nbT = nbc.T                                                                  # (K, P)
     # iterate only the runs that changed in the last round (a run that did not change has converged)
     live = np.arange(R)
     for _ in range(P):
         b = best[live]
-        new = np.maximum(b, np.minimum(b[:, nbc], cap_k[live]).max(axis=2))
+        ck = cap_k[:, live] if len(live) < R else cap_k
+        new = b
+        for k in range(len(nbT)):                # max over the K neighbours, one slice at a time
+            new = np.maximum(new, np.minimum(b[:, nbT[k]], ck[k]))
         moved = (new != b).any(axis=1)
         if not moved.any():
             break

@@ -188,9 +188,10 @@ class JointModel:
         pl = o.objective
         enemy = 1 - o.side
         dmask = self._defenders(eng, enemy, pl)
-        A, A_men = self._strength_at(eng, att_mask, pl, wx)
+        s = _unit_strength(eng, pl, wx)                    # (R, U), once for both sides
+        A, A_men = (s * att_mask).sum(axis=1), (st.men * att_mask).sum(axis=1)
         A, A_men = A * frac, A_men * frac
-        D, D_men = self._strength_at(eng, dmask, pl, wx)
+        D, D_men = (s * dmask).sum(axis=1), (st.men * dmask).sum(axis=1)
         k = self.jp["amphibious"]["power_exponent"]
         posture = st.posture[:, pl]
         terrain = np.full(st.R, c.terrain_idx[pl])
