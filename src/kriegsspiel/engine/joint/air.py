@@ -75,7 +75,7 @@ class AirPhase(JointModel):
             exp += hit
         else:
             mil = ck = cw = np.zeros(st.R)
-        self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units if t_i % 2 == 0 else u_units[..., ::-1])
+        self._lose(eng, d, exp, NORMAL, u_units if t_i % 2 == 0 else u_units[..., ::-1])
         if eng.record:
             for r in np.flatnonzero(on):
                 eng.log.add(r, d, "air_raid", o.side, pl, value=int(round(bombs[r])),

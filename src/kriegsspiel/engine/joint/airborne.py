@@ -80,7 +80,7 @@ class AirbornePhase(JointModel):
         add = np.minimum(lift / men_total, 1.0 - frac0)
         aboard_lost = (lost * pax[o.air]).sum(axis=1) * pb["aboard_lost"]
         J["landed_frac"][:, o.j] = np.where(dropping, frac0 + add, frac0)
-        self._lose(eng, d, exp, np.full(exp.shape, DESTROYED_C), u_units)
+        self._lose(eng, d, exp, DESTROYED_C, u_units)
         exp = np.zeros(st.men.shape)
         n_zones = len(self.drops_of(o))
         for k in self.drops_of(o):
@@ -106,7 +106,7 @@ class AirbornePhase(JointModel):
                                         f"{' onto alert defenders' if defended[r] else ''}."),
                                 dropped=int(dropped_u[r].sum()), landing_loss_share=round(float(share[r]), 3),
                                 transports_lost=round(float(lost[r].sum()), 2))
-        self._lose(eng, d, exp, np.full(exp.shape, DESTROYED_C), u_units[..., ::-1])
+        self._lose(eng, d, exp, DESTROYED_C, u_units[..., ::-1])
 
     def _fight(self, eng, d, wx, u, u_units):
         """Seize the drop zones, hold them against counter-attack, link up or be destroyed."""
@@ -185,7 +185,7 @@ class AirbornePhase(JointModel):
         if not gone.any():
             return
         exp = np.where(pmask & gone[:, None], st.men, 0.0)
-        self._lose(eng, d, exp, np.full(exp.shape, DESTROYED_C), u_units[..., ::-1])
+        self._lose(eng, d, exp, DESTROYED_C, u_units[..., ::-1])
         J["drop_state"][gone, k] = DESTROYED
         retake = retaken & (st.owner[:, dz] == o.side)
         self._capture(eng, d, retake, dz, 1 - o.side)
@@ -254,6 +254,6 @@ class AirbornePhase(JointModel):
                                           np.zeros(st.R, np.int64), insens, won, p)
         exp = np.where(near, st.men * pb["counter_share"], 0.0) * (r_att * act)[:, None] \
             + np.where(pmask, st.men, 0.0) * (r_def * act)[:, None]
-        self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units)
+        self._lose(eng, d, exp, NORMAL, u_units)
         st.engaged |= (near | pmask) & act[:, None]
         return won

@@ -135,7 +135,7 @@ class AmphibiousPhase(JointModel):
                                            f"after {int(J['days'][r, o.j]) + 1} days ashore")
         if fail.any():
             exp = np.where(tmask & fail[:, None], st.men * pa["evacuation_loss"], 0.0)
-            self._lose(eng, d, exp, np.full(exp.shape, ENCIRCLED), u_units[..., ::-1])
+            self._lose(eng, d, exp, ENCIRCLED, u_units[..., ::-1])
             J["op_state"][fail, o.j] = FAILED
             st.loc[:, o.troops] = np.where(fail[:, None], o.origin, st.loc[:, o.troops])
             if eng.record:

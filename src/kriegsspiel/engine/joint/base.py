@@ -148,11 +148,15 @@ class JointModel:
                                                      pn["fortified_casualty_factor"]), 0.1 * d_men)
 
     def _lose(self, eng, d, exp, circ, u_rows) -> np.ndarray:
-        """Apply expected losses exp (R, U) with circumstances circ (R, U); u_rows: (R, U, 4) uniforms."""
-        if not np.any(exp > 0):
-            return np.zeros(exp.shape, np.int64)
+        """Apply expected losses exp (R, U) with circumstances circ (R, U, or one for all); u_rows: (R, U, 4) uniforms."""
+        pos = exp > 0
+        cols = np.flatnonzero(pos.any(axis=0))
+        losses = np.zeros(exp.shape, np.int64)
+        if not len(cols):
+            return losses
+        # a unit with no expected loss rounds to none (floor(0 + u) = 0 for u < 1): round only the others
         st = eng.st
-        losses = cas.allocate(np.maximum(exp, 0.0), st.men, u_rows[..., 0])
+        losses[:, cols] = cas.allocate(np.maximum(exp[:, cols], 0.0), st.men[:, cols], u_rows[:, cols, 0])
         eng._apply_losses(losses, circ, u_rows[..., 1:3])
         return losses
 

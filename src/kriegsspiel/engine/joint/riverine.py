@@ -104,7 +104,7 @@ class RiverinePhase(AmphibiousPhase):
             d_men = (st.men * dmask).sum(axis=1)
             cas_exp = self._shelled(shell, st.posture[:, pl] == FORTIFIED, d_men) * strike
             exp = _spread(st.men, dmask, d_men, cas_exp)
-            self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units[..., ::-1])
+            self._lose(eng, d, exp, NORMAL, u_units[..., ::-1])
             if eng.record:
                 self._report_strike(eng, d, o, J, strike, shell, cas_exp)
         J["days"][:, o.j] = np.where(state == UNDERWAY, days + 1, days)

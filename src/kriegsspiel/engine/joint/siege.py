@@ -60,7 +60,7 @@ class SiegePhase(JointModel):
         t_men = (st.men * targets).sum(axis=1)
         shell_cas = np.minimum(guns * ps["shelling_casualties_per_gun_day"] * w_art, 0.02 * t_men) * on
         exp += _spread(st.men, targets, t_men, shell_cas)
-        self._lose(eng, d, exp, np.full(exp.shape, NORMAL), u_units)
+        self._lose(eng, d, exp, NORMAL, u_units)
         J.setdefault("siege_days", np.zeros((st.R, len(pl_.ops)), np.int64))[:, o.j] += besieged
         day_n = d - J["op_day0"][:, o.j]
         if not eng.record:
