@@ -426,22 +426,31 @@ class Engine:
         """Recompute connectivity and rail tonnage for the runs whose ownership or rail damage changed."""
         c, st = self.c, self.st
         if force or not st.reach:
-            rows = np.arange(st.R)
+            rows = owned = np.arange(st.R)
         else:
-            changed = (st.owner != self._supply_owner).any(axis=1) | (st.rail_damage != self._supply_damage).any(axis=1)
-            rows = np.flatnonzero(changed)
+            # connectivity depends on ownership only; tonnage on ownership and rail damage (repaired daily)
+            moved = (st.owner != self._supply_owner).any(axis=1)
+            owned = np.flatnonzero(moved)
+            rows = np.flatnonzero(moved | (st.rail_damage != self._supply_damage).any(axis=1))
             if not len(rows):
                 return
+        full = len(rows) == st.R
         cap = c.rail_cap[None, :] * (1.0 - st.rail_damage[rows])
         for s in range(len(c.side_keys)):
             friendly = st.owner[rows] == s
             sources = c.supply_source[None, :] & friendly
-            reach = reachable(sources, friendly, c.land_nb)
             tons = widest_path(sources, friendly, c.rail_nb, c.rail_eid, cap, SOURCE_CAP_T)
-            if len(rows) == st.R:
-                st.reach[s], st.cap[s] = reach, tons
+            if len(owned):
+                friendly = st.owner[owned] == s
+                reach = reachable(c.supply_source[None, :] & friendly, friendly, c.land_nb)
+                if len(owned) == st.R:
+                    st.reach[s] = reach
+                else:
+                    st.reach[s][owned] = reach
+            if full:
+                st.cap[s] = tons
             else:
-                st.reach[s][rows], st.cap[s][rows] = reach, tons
+                st.cap[s][rows] = tons
         self._supply_owner = st.owner.copy()
         self._supply_damage = st.rail_damage.copy()
 
