@@ -37,7 +37,7 @@ def draw_block(root_seed: int, runs: np.ndarray, stream: str, shape: tuple[int, 
     """Uniforms in [0, 1), float32, shape (len(runs), *shape): run k's row is the same in any batch."""
     out = np.empty((len(runs), *shape), dtype=np.float32)
     for i, k in enumerate(runs):
-        out[i] = run_generator(root_seed, int(k), stream).random(shape, dtype=np.float32)
+        run_generator(root_seed, int(k), stream).random(dtype=np.float32, out=out[i])   # same draws, no copy
     return out
 
 

@@ -226,34 +226,41 @@ class AirbornePhase(JointModel):
                             outcome="seized")
 
     def _hold(self, eng, d, wx, o, dz, units, pmask, hold, u, u_units):
+        """The enemy's counter-attack on the paratroops holding dz, in the runs `hold` (R,) only (row by row)."""
         st, c, p, pb = eng.st, eng.c, eng.p, self.jp["airborne"]
+        won_r = np.zeros(st.R, bool)
+        hr = np.flatnonzero(hold)
         enemy = 1 - o.side
         nb = c.neighbours[dz]
         nb = nb[nb >= 0]
         static = c.mobility == MOBILITIES.index("static")
+        loc, men, pmask = st.loc[hr], st.men[hr], pmask[hr]
         # units engaged in the ground battle and fortified-region garrisons do not turn on the paratroops
-        near = np.isin(st.loc, nb) & (c.unit_side[None, :] == enemy) & (st.status == ACTIVE) & (st.eta == 0) \
-            & ~st.engaged & ~static[None, :]
-        near &= (c.land_km[dz][st.loc] <= pb["counter_km"])
+        near = np.isin(loc, nb) & (c.unit_side[None, :] == enemy) & (st.status[hr] == ACTIVE) & (st.eta[hr] == 0) \
+            & ~st.engaged[hr] & ~static[None, :]
+        near &= (c.land_km[dz][loc] <= pb["counter_km"])
         if not near.any():
-            return np.zeros(st.R, bool)
-        s = _unit_strength(eng, dz, wx)
+            return won_r
+        n = len(hr)
+        s = _unit_strength(eng, dz, wx, hr)
         A = (s * near).sum(axis=1) * pb["counter_share"]
-        A_men = (st.men * near).sum(axis=1) * pb["counter_share"]
+        A_men = (men * near).sum(axis=1) * pb["counter_share"]
         D = (s * pmask).sum(axis=1) * pb["light_factor"]
-        D_men = (st.men * pmask).sum(axis=1)
-        posture = np.full(st.R, HASTY)
-        terrain = np.full(st.R, c.terrain_idx[dz])
-        ratio = ground.power_ratio(A, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, wx[:, dz], _season(eng, dz),
-                                   np.zeros(st.R, np.int64), 1.0, 1.0, p)
-        act = hold & (A_men > 0)
-        z = _normal(u_units[:, units[0], 3]) if len(units) else _normal(u[:, 0, 1])
+        D_men = (men * pmask).sum(axis=1)
+        posture = np.full(n, HASTY)
+        terrain = np.full(n, c.terrain_idx[dz])
+        ratio = ground.power_ratio(A, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, wx[hr, dz], _season(eng, dz),
+                                   np.zeros(n, np.int64), 1.0, 1.0, p)
+        act = A_men > 0
+        z = _normal(u_units[hr, units[0], 3]) if len(units) else _normal(u[hr, 0, 1])
         won = ground.attacker_prevails(np.maximum(ratio, 1e-9), z, p) & act
         insens = (c.insensitive[None, :] & (near | pmask)).any(axis=1)
-        r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, posture, terrain, wx[:, dz],
-                                          np.zeros(st.R, np.int64), insens, won, p)
-        exp = np.where(near, st.men * pb["counter_share"], 0.0) * (r_att * act)[:, None] \
-            + np.where(pmask, st.men, 0.0) * (r_def * act)[:, None]
+        r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, posture, terrain, wx[hr, dz],
+                                          np.zeros(n, np.int64), insens, won, p)
+        exp = np.zeros(st.men.shape)
+        exp[hr] = np.where(near, men * pb["counter_share"], 0.0) * (r_att * act)[:, None] \
+            + np.where(pmask, men, 0.0) * (r_def * act)[:, None]
         self._lose(eng, d, exp, NORMAL, u_units)
-        st.engaged |= (near | pmask) & act[:, None]
-        return won
+        st.engaged[hr] |= (near | pmask) & act[:, None]
+        won_r[hr] = won
+        return won_r

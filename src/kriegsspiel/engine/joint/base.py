@@ -39,13 +39,16 @@ def _spread(men, mask, total, amount):
     return np.where(mask, men / np.maximum(total, 1)[:, None], 0.0) * amount[:, None]
 
 
-def _unit_strength(eng, place: int, wx):
+def _unit_strength(eng, place: int, wx, rows=None):
     """(R, U) QJM strength of every unit fighting at `place` in its terrain and today's weather there, times
-    CEV, fatigue and the supply multiplier (as the engine's ground phase; models/ground.py)."""
+    CEV, fatigue and the supply multiplier (as the engine's ground phase; models/ground.py); (len(rows), U)
+    for the runs `rows` only."""
     st, c, p = eng.st, eng.c, eng.p
-    sm = supply_multiplier(st.stock, p["power_floor"], p["full_days"])
-    s = ground.strength(st.men, st.guns, st.tanks, 0.0, c.terrain_idx[place], wx[:, place][:, None], p)
-    return s * c.quality[None, :] * st.fatigue * sm
+    rows = slice(None) if rows is None else rows
+    sm = supply_multiplier(st.stock[rows], p["power_floor"], p["full_days"])
+    s = ground.strength(st.men[rows], st.guns[rows], st.tanks[rows], 0.0, c.terrain_idx[place],
+                        wx[rows, place][:, None], p)
+    return s * c.quality[None, :] * st.fatigue[rows] * sm
 
 
 def _season(eng, pl: int) -> float:
@@ -187,20 +190,32 @@ class JointModel:
 
         Ground model (models/ground.py) with the attacker's power divided by v ** power_exponent and its casualty
         rate multiplied by the shoreline/river factor v (R,). Returns (won (R,), attacker losses (R,), defender
-        losses (R,), ratio (R,))."""
+        losses (R,), ratio (R,); ratio 0 in the runs without attackers).
+
+        Worked out only for the runs `rr` where att_mask has a unit (often a handful of the batch); every step is
+        row by row, and a run without attackers has no assault (nothing won, no losses, nothing engaged)."""
         st, c, p = eng.st, eng.c, eng.p
+        R = st.R
+        won_r, L_att_r, L_def_r, ratio_r = np.zeros(R, bool), np.zeros(R), np.zeros(R), np.zeros(R)
+        rr = np.flatnonzero(att_mask.any(axis=1))
+        if not len(rr):
+            return won_r, L_att_r, L_def_r, ratio_r
         pl = o.objective
         enemy = 1 - o.side
-        dmask = self._defenders(eng, enemy, pl)
-        s = _unit_strength(eng, pl, wx)                    # (R, U), once for both sides
-        A, A_men = (s * att_mask).sum(axis=1), (st.men * att_mask).sum(axis=1)
+        men = st.men[rr]
+        att_mask, frac, u_op = att_mask[rr], np.asarray(frac)[rr], u_op[rr]
+        v = v[rr] if np.ndim(v) else v
+        dmask = self._defenders(eng, enemy, pl)[rr]
+        s = _unit_strength(eng, pl, wx, rr)                # (r, U), once for both sides
+        A, A_men = (s * att_mask).sum(axis=1), (men * att_mask).sum(axis=1)
         A, A_men = A * frac, A_men * frac
-        D, D_men = (s * dmask).sum(axis=1), (st.men * dmask).sum(axis=1)
+        D, D_men = (s * dmask).sum(axis=1), (men * dmask).sum(axis=1)
         k = self.jp["amphibious"]["power_exponent"]
-        posture = st.posture[:, pl]
-        terrain = np.full(st.R, c.terrain_idx[pl])
-        w = wx[:, pl]
-        surprise = np.full(st.R, o.surprise if d == o.start else 0)
+        n = len(rr)
+        posture = st.posture[rr, pl]
+        terrain = np.full(n, c.terrain_idx[pl])
+        w = wx[rr, pl]
+        surprise = np.full(n, o.surprise if d == o.start else 0)
         ratio = ground.power_ratio(A * power_mult / v ** k, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w,
                                    _season(eng, pl), surprise, 1.0, 1.0, p)
         # only the runs where this assault is fought (attackers engaged); never touch the others
@@ -213,14 +228,16 @@ class JointModel:
         noise = _noise(u_op[:, 2])
         L_att = np.where(opposed, np.minimum(r_att * v * noise, 0.5) * A_men, 0.0)
         L_def = np.where(opposed, r_def * noise * D_men, 0.0)
-        share_a = np.where(att_mask, st.men / np.maximum(A_men / np.maximum(frac, 1e-9), 1.0)[:, None], 0.0)
-        share_d = np.where(dmask, st.men / np.maximum(D_men, 1.0)[:, None], 0.0)
-        exp = share_a * L_att[:, None] + share_d * L_def[:, None]
+        share_a = np.where(att_mask, men / np.maximum(A_men / np.maximum(frac, 1e-9), 1.0)[:, None], 0.0)
+        share_d = np.where(dmask, men / np.maximum(D_men, 1.0)[:, None], 0.0)
+        exp = np.zeros(st.men.shape)
+        exp[rr] = share_a * L_att[:, None] + share_d * L_def[:, None]
         circ = np.full(exp.shape, NORMAL)
-        circ[dmask & (won & (ratio >= 3.0))[:, None]] = ROUT
+        circ[rr] = np.where(dmask & (won & (ratio >= 3.0))[:, None], ROUT, NORMAL)
         self._lose(eng, d, exp, circ, u_units)
-        st.engaged |= (att_mask | dmask) & opposed[:, None]
-        return won, L_att, L_def, ratio
+        st.engaged[rr] |= (att_mask | dmask) & opposed[:, None]
+        won_r[rr], L_att_r[rr], L_def_r[rr], ratio_r[rr] = won, L_att, L_def, ratio
+        return won_r, L_att_r, L_def_r, ratio_r
 
     def _word(self, eng, s):
         side = eng.c.scenario.sides[eng.c.side_keys[s]]
