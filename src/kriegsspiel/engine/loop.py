@@ -42,6 +42,17 @@ def _scatter(R: int, P: int, idx, weights, mask):
     return np.bincount(flat, weights=np.where(mask, weights, 0.0).ravel(), minlength=R * P).reshape(R, P)
 
 
+def _scatter_flat(n: int, flat, weights, mask):
+    """As _scatter, with the flat (run * P + place) indices `flat` (R, U) given; n = R * P. A masked-out unit adds
+    0.0 to its own bin instead of bin 0 (the same sums)."""
+    return np.bincount(flat.ravel(), weights=np.where(mask, weights, 0.0).ravel(), minlength=n)
+
+
+def _at(x, flat):
+    """x (R, P) gathered at flat (run * P + place) indices (R, U): take_along_axis(x, place, 1), faster."""
+    return np.ravel(x).take(flat)
+
+
 def stream_shapes(c: Compiled) -> dict[str, tuple[int, ...]]:
     D, P, U = c.n_days, len(c.theatre.names), len(c.unit_names)
     return {"weather": (D, 2), "combat": (D, P), "casualties": (D, P, 2), "rounding": (D, U), "split": (D, U, 2),
@@ -142,12 +153,12 @@ class Engine:
         flat = (np.arange(R)[:, None] * O + np.where(mask, st.unit_op, 0)).ravel()
         return np.bincount(flat, weights=np.where(mask, st.men, 0).ravel(), minlength=R * O).reshape(R, O)
 
-    def _unit_strength(self, place, factors, mult):
-        """(R, U) strength of every unit in the terrain and weather of `place` (R, U), times `mult` (CEV,
-        fatigue, supply). `factors` are the day's (R, P) category factors of every place."""
+    def _unit_strength(self, flat, factors, mult):
+        """(R, U) strength of every unit in the terrain and weather of its place, given as flat (run * P + place)
+        indices `flat` (R, U), times `mult` (CEV, fatigue, supply). `factors` are the day's (R, P) category
+        factors of every place."""
         st = self.st
-        rows = np.arange(st.R)[:, None]
-        f = tuple(x[rows, place] for x in factors[:3]) + (0.0,)
+        f = tuple(_at(x, flat) for x in factors[:3]) + (0.0,)
         return ground.strength_from_factors(st.men, st.guns, st.tanks, 0.0, f, self.p) * mult
 
     def _ground(self, d: int, wx: np.ndarray) -> None:
@@ -164,18 +175,21 @@ class Engine:
         attacking = (unit_tgt >= 0) & (st.status == ACTIVE)
         supply_mult = supply_multiplier(st.stock, p["power_floor"], p["full_days"])
         moving = st.eta > 0
+        # flat (run * P + place) indices of each unit's place and of its target: gathers and scatters by place
+        fl_loc = rows * P + st.loc
         defending = (st.status == ACTIVE) & ~moving & ~attacking \
-            & (np.take_along_axis(st.owner, st.loc, axis=1) == c.unit_side[None, :])
+            & (_at(st.owner, fl_loc) == c.unit_side[None, :])
         # attacker strength at its target, defender strength where it stands
         att_place = np.where(attacking, unit_tgt, 0)
+        fl_att = rows * P + att_place
         factors = [np.broadcast_to(f, (R, P)) for f in ground.category_factors(c.terrain_idx[None, :], wx, p)]
         mult = c.quality[None, :] * st.fatigue * supply_mult
-        s_att = self._unit_strength(att_place, factors, mult)
-        s_def = self._unit_strength(st.loc, factors, mult)
-        A = _scatter(R, P, att_place, s_att, attacking)
-        Dp = _scatter(R, P, st.loc, s_def, defending)
-        A_men = _scatter(R, P, att_place, st.men, attacking)
-        D_men = _scatter(R, P, st.loc, st.men, defending)
+        s_att = self._unit_strength(fl_att, factors, mult)
+        s_def = self._unit_strength(fl_loc, factors, mult)
+        A = _scatter_flat(R * P, fl_att, s_att, attacking).reshape(R, P)
+        Dp = _scatter_flat(R * P, fl_loc, s_def, defending).reshape(R, P)
+        A_men = _scatter_flat(R * P, fl_att, st.men, attacking).reshape(R, P)
+        D_men = _scatter_flat(R * P, fl_loc, st.men, defending).reshape(R, P)
         att_side = np.full((R, P), -1)
         att_side[rows, np.where(attacking, unit_tgt, 0)] = np.where(attacking, c.unit_side[None, :], -1)
         # a place is fought over when attacked by the side that does not own it
@@ -194,7 +208,7 @@ class Engine:
         np.logical_or.at(main, (np.broadcast_to(rows, tgt.shape)[valid], tgt[valid]),
                          np.broadcast_to(c.op_main[None, :], tgt.shape)[valid])
         insens_u = c.insensitive[None, :] & (attacking | defending)
-        insens = (_scatter(R, P, np.where(attacking, unit_tgt, st.loc), st.men, insens_u) > 0)
+        insens = (_scatter_flat(R * P, np.where(attacking, fl_att, fl_loc), st.men, insens_u) > 0).reshape(R, P)
         terrain = np.broadcast_to(c.terrain_idx[None, :], (R, P))
         ratio = ground.power_ratio(A, Dp, 1.0, 1.0, st.posture, terrain, wx, self._season_attack, surprise,
                                    1.0, 1.0, p, surprise_decay=decay)
@@ -217,16 +231,16 @@ class Engine:
         L_att = np.where(opposed, r_att * decline * A_men * ground.loss_noise(zc[..., 0], p), 0.0)
         L_def = np.where(opposed, r_def * decline * D_men * ground.loss_noise(zc[..., 1], p), 0.0)
         # spread each place's losses over its units by their men
-        share_att = np.where(attacking, st.men / np.maximum(np.take_along_axis(A_men, att_place, 1), 1), 0.0)
-        share_def = np.where(defending, st.men / np.maximum(np.take_along_axis(D_men, st.loc, 1), 1), 0.0)
-        exp_u = share_att * np.take_along_axis(L_att, att_place, 1) + share_def * np.take_along_axis(L_def, st.loc, 1)
-        exp_u *= np.where(attacking, np.take_along_axis(opposed, att_place, 1),
-                          np.where(defending, np.take_along_axis(opposed, st.loc, 1), False))
+        share_att = np.where(attacking, st.men / np.maximum(_at(A_men, fl_att), 1), 0.0)
+        share_def = np.where(defending, st.men / np.maximum(_at(D_men, fl_loc), 1), 0.0)
+        exp_u = share_att * _at(L_att, fl_att) + share_def * _at(L_def, fl_loc)
+        opp_att, opp_loc = _at(opposed, fl_att), _at(opposed, fl_loc)
+        exp_u *= np.where(attacking, opp_att, np.where(defending, opp_loc, False))
         losses = cas.allocate(exp_u, st.men, self.rnd.day("rounding", d))
         # circumstance: a defender beaten at P/P >= 3 or below the rout threshold routs; a cut-off unit is encircled
-        lost_here = np.take_along_axis(won, st.loc, 1)
+        lost_here = _at(won, fl_loc)
         circ = np.full(losses.shape, NORMAL)
-        routed_u = defending & lost_here & (np.take_along_axis(ratio >= p["rout_ratio"], st.loc, 1)
+        routed_u = defending & lost_here & (_at(ratio >= p["rout_ratio"], fl_loc)
                                             | (st.men < p["rout_threshold"] * c.men0[None, :]))
         circ[routed_u] = ROUT
         circ[(st.cut > 0) & (losses > 0)] = ENCIRCLED
@@ -234,7 +248,7 @@ class Engine:
         rate_u = np.where(st.men + losses > 0, losses / np.maximum(st.men + losses, 1), 0.0)
         st.tanks *= 1.0 - np.minimum(1.0, rate_u * p["armour_per_personnel_rate"])
         st.guns *= 1.0 - np.minimum(1.0, rate_u * p["artillery_per_personnel_rate"])
-        engaged = (attacking & np.take_along_axis(opposed, att_place, 1)) | (defending & np.take_along_axis(opposed, st.loc, 1))
+        engaged = (attacking & opp_att) | (defending & opp_loc)
         st.engaged = engaged
         st.fatigue = np.where(engaged, np.maximum(p["fatigue_floor"], st.fatigue - p["fatigue_per_day"]),
                               np.minimum(1.0, st.fatigue + p["recovery_per_day"]))
@@ -464,13 +478,14 @@ class Engine:
         demand_t = want * c.supply_t[None, :]
         in_supply = np.zeros_like(active)
         fill = np.zeros(st.stock.shape)
+        fl_loc = np.arange(R)[:, None] * P + st.loc
         for s in range(len(c.side_keys)):
             mine = active & (c.unit_side[None, :] == s)
-            reach_u = np.take_along_axis(st.reach[s], st.loc, 1) & mine
+            reach_u = _at(st.reach[s], fl_loc) & mine
             cap_place = np.where(st.reach[s], np.maximum(st.cap[s], p["road_supply_t_per_day"]), 0.0)
-            demand_place = _scatter(R, P, st.loc, demand_t, reach_u)
+            demand_place = _scatter_flat(R * P, fl_loc, demand_t, reach_u).reshape(R, P)
             f = np.minimum(1.0, cap_place / np.maximum(demand_place, 1e-9))
-            fill = np.where(reach_u, np.take_along_axis(f, st.loc, 1), fill)
+            fill = np.where(reach_u, _at(f, fl_loc), fill)
             in_supply |= reach_u
         st.stock = np.where(active, np.maximum(st.stock + fill * want - use, 0.0), st.stock)
         st.cut = np.where(active & ~in_supply, st.cut + 1, np.where(active, 0, st.cut))
