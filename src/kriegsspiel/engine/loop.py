@@ -318,6 +318,12 @@ class Engine:
         # defenders with no friendly neighbour to fall back on (or ordered to stand) hold the place until they
         # are destroyed or break: the attacker invests it and fights on (theatre-models.md section 9, item 7)
         trapped = opp & ~self._can_retreat()[rows, t]
+        # ...unless beaten at a ratio that breaks a defence (rout_ratio): then they are overrun
+        overrun = valid & trapped & ~own_target & (st.op_prog >= leg) & won[rows, t] \
+            & (ratio[rows, t] >= p["rout_ratio"])
+        if overrun.any():
+            self._overrun(d, overrun, t)
+            trapped &= ~overrun
         st.op_prog = np.where(valid & trapped, np.minimum(st.op_prog, leg), st.op_prog)
         arrive = valid & (st.op_prog >= leg) & (~opp | won[rows, t] | own_target) & ~(trapped & ~own_target)
         # capture the places reached; resolve each place once even if several operations arrive
@@ -349,6 +355,29 @@ class Engine:
                          value=int(men_op[r, o]))
         st.op_state[done] = DONE
         st.op_state[halt] = HALTED
+
+    def _overrun(self, d, overrun, t) -> None:
+        """Trapped defenders beaten at a ratio of `rout_ratio` or more are overrun: a side that surrenders
+        (casualties.yaml `surrenders`) is captured whole, one that does not is destroyed (`destroyed` split)."""
+        c, st, p = self.c, self.st, self.p
+        R, P = st.owner.shape
+        place = np.zeros((R, P), bool)
+        place[np.nonzero(overrun)[0], t[overrun]] = True
+        at = place[np.arange(R)[:, None], st.loc] & (st.status == ACTIVE) & (st.eta == 0) \
+            & (c.unit_side[None, :] == np.take_along_axis(st.owner, st.loc, 1))
+        give_up = at & p.surrenders[c.behaviour][None, :]
+        if give_up.any():
+            men = np.where(give_up, st.men, 0)
+            st.missing += men
+            st.men -= men
+            st.status[give_up] = SURRENDERED
+        fight = at & ~give_up
+        if fight.any():
+            u3 = self.rnd.day("pocket", d)
+            self._apply_losses(np.where(fight, st.men, 0), DESTROYED_C, u3[..., 1:])
+        for r, u in zip(*np.nonzero(at)) if self.record else ():
+            self.log.add(r, d, "surrender" if give_up[r, u] else "destroyed", c.unit_side[u], st.loc[r, u], u=u,
+                         value=int(st.missing[r, u] if give_up[r, u] else 0))
 
     def _can_retreat(self) -> np.ndarray:
         """(R, P): the place's owner holds a land neighbour its defenders can fall back on (not a stand place)."""
