@@ -173,15 +173,15 @@ class AmphibiousPhase(JointModel):
         reach = st.reach.get(o.side)
         if reach is not None:
             sea &= ~reach[:, pl]
-        if not sea.any():
+        sr = np.flatnonzero(sea)                   # only these runs are supplied by sea (row by row)
+        if not len(sr):
             return
-        lcc = (ships * self.plan.ship["daihatsu"]).sum(axis=1) / 29.0
-        port = (state == WON) & bool(c.theatre.port[pl])
+        lcc = (ships[sr] * self.plan.ship["daihatsu"]).sum(axis=1) / 29.0
+        port = (state[sr] == WON) & bool(c.theatre.port[pl])
         tonnes = amph.beach_supply_t(lcc, port, pa["beach_t_per_day"], pa["port_t_per_day"])
-        m = tmask & sea[:, None]
-        want = np.where(st.engaged, 1.0, eng.p["quiet_consumption_share"]) * c.supply_t[None, :]
-        demand = (want * m).sum(axis=1)
+        m = tmask[sr]
+        use = np.where(st.engaged[sr], 1.0, eng.p["quiet_consumption_share"])
+        demand = (use * c.supply_t[None, :] * m).sum(axis=1)
         fill = np.minimum(1.0, tonnes / np.maximum(demand, 1e-9))
-        use = np.where(st.engaged, 1.0, eng.p["quiet_consumption_share"])
-        st.stock = np.where(m, st.stock + fill[:, None] * use, st.stock)
-        st.cut = np.where(m, 0, st.cut)
+        st.stock[sr] = np.where(m, st.stock[sr] + fill[:, None] * use, st.stock[sr])
+        st.cut[sr] = np.where(m, 0, st.cut[sr])
