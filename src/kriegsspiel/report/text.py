@@ -19,9 +19,17 @@ def render_text(result: dict, chronology_limit: int = 400) -> str:
         lines.append(f"Place       {result['place']}")
     lines.append(f"Result      {result['result']['label']}")
     lines.append("")
-    width = max(24, *(len(sides[k]["name"]) + 2 for k in keys))
+    longest = [len(sides[k]["name"]) for k in keys] + [len(c) for k in keys for c in sides[k]["commanders"]]
+    width = min(52, max(24, max(longest) + 2))
     lines.append(" " * 14 + "".join(f"{sides[k]['name']:>{width}}" for k in keys))
-    lines.append(f"{'Commanders':<14}" + "".join(f"{'; '.join(sides[k]['commanders'])[:width - 2]:>{width}}" for k in keys))
+    n_cmd = max(len(sides[k]["commanders"]) for k in keys)
+    for i in range(n_cmd):
+        cells = []
+        for k in keys:
+            cmd = sides[k]["commanders"]
+            name = cmd[i] if i < len(cmd) else ""
+            cells.append(f"{(name if len(name) <= width - 2 else name[: width - 5] + '...'):>{width}}")
+        lines.append(f"{'Commanders' if i == 0 else '':<14}" + "".join(cells))
     for label, key in (("Strength", "strength"), ("Killed", "killed"), ("Wounded", "wounded"), ("Missing", "missing")):
         lines.append(f"{label:<14}" + "".join(f"{_n(sides[k][key]):>{width}}" for k in keys))
     if any("tanks_lost" in sides[k] for k in keys):
