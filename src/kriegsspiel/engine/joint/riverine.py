@@ -47,32 +47,47 @@ class RiverinePhase(AmphibiousPhase):
         self._duel(eng, d, o, i, u, u_units, J, on)
 
     def _duel(self, eng, d, o, i, u, u_units, J, on):
+        """The flotilla's day on the runs `on` (R,): the duel with the enemy's river craft, then its guns shell
+        the objective. Worked out row by row for those runs only (elsewhere nothing is lost or fired)."""
         st, c, pl_ = eng.st, eng.c, self.plan
+        R = st.R
+        rr = np.flatnonzero(on)
+        z = np.zeros(R)
+        if not len(rr):
+            J.setdefault("flotilla", {})[o.j] = (z, z, z, z)
+            return z
         # only the units that hold ships (self.ship_units) can have or lose any: the others' rows are zeros
         S = self.ship_units
         route = self._route_mask(c, o)
-        enemy = (c.unit_side[S] != o.side)[None, :] & (st.status[:, S] == ACTIVE) & route[st.loc[:, S]]
-        b_all = J["ships"][:, S]                                                    # (R, nS, K), a copy
+        enemy = (c.unit_side[S] != o.side)[None, :] & (st.status[rr][:, S] == ACTIVE) & route[st.loc[rr][:, S]]
+        ships = J["ships"][rr]                                                      # (r, U, K), a copy
+        b_all = ships[:, S]
         eships = b_all * enemy[..., None] * pl_.ship["river"]
-        own = J["ships"][:, o.fleet, :] * pl_.ship["river"]
+        own = ships[:, o.fleet, :] * pl_.ship["river"]
         e_kg = nav.sea_power(eships.sum(axis=1), pl_.ship["broadside"], pl_.ship["river"])
         o_kg = nav.sea_power(own.sum(axis=1), pl_.ship["broadside"], pl_.ship["river"])
         lo, le = riv.duel(o_kg, e_kg, self.jp["riverine"]["duel_k"])
-        lo, le = lo * on * _noise(u[:, i, 3], 0.3), le * on * _noise(u[:, i, 3], 0.3)
+        lo, le = lo * _noise(u[rr, i, 3], 0.3), le * _noise(u[rr, i, 3], 0.3)
         lo, le = np.minimum(lo, 0.6), np.minimum(le, 0.6)
-        J["ships"][:, o.fleet, :] -= own * lo[:, None, None]
-        after = J["ships"][:, S]
+        ships[:, o.fleet, :] -= own * lo[:, None, None]
+        after = ships[:, S]
         after -= eships * le[:, None, None]
-        J["ships"][:, S] = after
+        ships[:, S] = after
+        J["ships"][rr] = ships
         exp = np.zeros(st.men.shape)
-        exp[:, S] = self._crew_lost(b_all, after)
+        exp[np.ix_(rr, S)] = self._crew_lost(b_all, after)
         self._lose(eng, d, exp, NORMAL, u_units)
         # the flotilla's guns suppress the far bank
-        shell = nav.bombardment_t(J["ships"][:, o.fleet, :].sum(axis=1) * pl_.ship["river"], pl_.ship["main_guns"],
-                                  pl_.ship["shell_kg"], pl_.ship["rof"], self.jp["riverine"]["bombardment_hours"]) * on
-        J["shell_t"][:, o.objective] += shell
-        J.setdefault("flotilla", {})[o.j] = (e_kg * on, le * on, lo * on, shell)
-        return shell
+        shell_r = nav.bombardment_t(ships[:, o.fleet, :].sum(axis=1) * pl_.ship["river"], pl_.ship["main_guns"],
+                                    pl_.ship["shell_kg"], pl_.ship["rof"], self.jp["riverine"]["bombardment_hours"])
+        J["shell_t"][rr, o.objective] += shell_r
+        full = []
+        for x in (e_kg, le, lo, shell_r):
+            f = np.zeros(R)
+            f[rr] = x
+            full.append(f)
+        J.setdefault("flotilla", {})[o.j] = tuple(full)
+        return full[3]
 
     def phase(self, eng, d, wx):
         st = eng.st
