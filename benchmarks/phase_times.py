@@ -1,0 +1,54 @@
+"""Wall time of each daily phase of the engine over one batch (set-up, weather, arrivals, each joint model,
+ground, supply, doctrine, record): which phase to work on next.
+
+    python benchmarks/phase_times.py operation-otsu --batch 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import time
+
+import numpy as np
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario", nargs="?", default="operation-otsu")
+    ap.add_argument("--batch", type=int, default=1000)
+    a = ap.parse_args(argv)
+    from kriegsspiel.api import compile as compile_
+    from kriegsspiel.engine import loop
+
+    c = compile_(a.scenario)
+    loop.simulate(c, np.arange(2), 0)
+    T: collections.Counter = collections.Counter()
+
+    def tm(name, f, *args):
+        t = time.perf_counter()
+        r = f(*args)
+        T[name] += time.perf_counter() - t
+        return r
+
+    eng = tm("set-up (dice, state)", loop.Engine, c, np.arange(a.batch), 0)
+    for d in range(c.n_days):       # Engine.step, phase by phase
+        wx = tm("weather", eng._weather, d)
+        tm("arrivals", eng._arrivals, d)
+        for m in eng.joint:
+            tm(type(m).__name__, m.phase, eng, d, wx)
+        tm("ground", eng._ground, d, wx)
+        tm("supply", eng._supply, d)
+        for m in eng.joint:
+            tm(type(m).__name__ + ".after_supply", m.after_supply, eng, d)
+        tm("doctrine", eng._doctrine, d)
+        tm("record", eng._record, d)
+    total = sum(T.values())
+    for k, v in T.most_common():
+        if v >= 0.0005:
+            print(f"{k:32s} {v:7.3f} s {100 * v / total:5.1f} %")
+    print(f"{a.scenario}: batch {a.batch}: {total:.2f} s, {a.batch / total:,.1f} runs/s")
+
+
+if __name__ == "__main__":
+    main()
