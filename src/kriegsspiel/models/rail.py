@@ -23,32 +23,12 @@ def through_tonnage(origin: int, side_owner, src, dst, cap, source_cap: float, n
     held by the entry's side (widest path, models/supply.py) over damaged capacity `cap` (R, E).
 
     nb, eid: the rail neighbour table of (src, dst) (models.supply.neighbour_table), built here if not given.
-    Each round takes, for every place, the best min(tonnage at a neighbour, edge capacity) over its neighbours
-    (a dense gather; max and min are exact, so the result does not depend on how the maximum is taken)."""
+    The origin's side must hold the origin itself; the widest path is models.supply.widest_path."""
+    from .supply import neighbour_table, widest_path
+
     R, P = side_owner.shape
-    best = np.zeros((R, P))
-    best[:, origin] = np.where(side_owner[:, origin], source_cap, 0.0)
-    if len(src) == 0:
-        return best
+    sources = np.zeros((R, P), dtype=bool)
+    sources[:, origin] = True
     if nb is None:
-        from .supply import neighbour_table
         nb, eid = neighbour_table(src, dst, P)
-    valid = nb >= 0
-    nbc, eidc = np.where(valid, nb, 0), np.where(valid, eid, 0)
-    open_k = valid[None] & side_owner[:, nbc] & side_owner[:, :, None]
-    cap_k = np.where(open_k, cap[:, eidc], 0.0).transpose(2, 0, 1).copy()       # (K, R, P)
-    nbT = nbc.T                                                                  # (K, P)
-    # iterate only the runs that changed in the last round (a run that did not change has converged)
-    live = np.arange(R)
-    for _ in range(P):
-        b = best[live]
-        ck = cap_k[:, live] if len(live) < R else cap_k
-        new = b
-        for k in range(len(nbT)):                # max over the K neighbours, one slice at a time
-            new = np.maximum(new, np.minimum(b[:, nbT[k]], ck[k]))
-        moved = (new != b).any(axis=1)
-        if not moved.any():
-            break
-        live, new = live[moved], new[moved]
-        best[live] = new
-    return best
+    return widest_path(sources, side_owner, nb, eid, cap, source_cap)

@@ -60,24 +60,34 @@ def reachable(sources, friendly, nb, max_iter: int = 64):
     return has_source[rows, lab] & friendly
 
 
-def widest_path(sources, friendly, nb, eid, cap, source_cap: float, max_iter: int = 200):
+def widest_path(sources, friendly, nb, eid, cap, source_cap: float, max_iter: int | None = None):
     """(R, P) float: bottleneck rail capacity (t/day) from any source to each place, through friendly places.
 
     nb, eid: (P, K) rail neighbour table; cap: (R, E) capacity of each rail edge after damage. Bellman-Ford
-    on max-min: c[v] = max(c[v], max_k min(c[nb[v, k]], cap[eid[v, k]])).
+    on max-min: c[v] = max(c[v], max_k min(c[nb[v, k]], cap[eid[v, k]])), iterating only the runs that
+    changed in the last round (max and min are exact, so the order does not change the result).
     """
+    R, P = friendly.shape
     best = np.where(sources & friendly, source_cap, 0.0)
     if cap.shape[1] == 0:          # a theatre without railways
         return best
     valid = nb >= 0
     nbc, eidc = np.where(valid, nb, 0), np.where(valid, eid, 0)
     open_k = valid[None] & friendly[:, nbc] & friendly[:, :, None]
-    cap_k = np.where(open_k, cap[:, eidc], 0.0)                   # (R, P, K)
-    for _ in range(max_iter):
-        new = np.maximum(best, np.minimum(best[:, nbc], cap_k).max(axis=2))
-        if np.array_equal(new, best):
+    cap_k = np.where(open_k, cap[:, eidc], 0.0).transpose(2, 0, 1).copy()     # (K, R, P)
+    nbT = nbc.T                                                                # (K, P)
+    live = np.arange(R)
+    for _ in range(max_iter or P):
+        b = best[live]
+        ck = cap_k[:, live] if len(live) < R else cap_k
+        new = b
+        for k in range(len(nbT)):                # max over the K neighbours, one slice at a time
+            new = np.maximum(new, np.minimum(b[:, nbT[k]], ck[k]))
+        moved = (new != b).any(axis=1)
+        if not moved.any():
             break
-        best = new
+        live, new = live[moved], new[moved]
+        best[live] = new
     return best
 
 
