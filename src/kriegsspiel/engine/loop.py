@@ -86,6 +86,7 @@ class Engine:
         zone_season = np.array([self.p.season["summer_temperate"]["attack"], self.p.season["summer_desert"]["attack"]])
         self._season_attack = zone_season[c.zone][None, :]
         self._op_mob = self._op_mobility()
+        self._fighters = self._fighter_units()
         self._update_supply(force=True)
 
     # ------------------------------------------------------------------ phases
@@ -144,6 +145,38 @@ class Engine:
             st.op_state[ready] = RUNNING
             for r, o in zip(*np.nonzero(ready)):
                 self.log.add(r, d, "offensive", c.op_side[o], c.op_route[o, 0], op=o, value=int(men_op[r, o]))
+
+    def _fighter_units(self):
+        """(unit indices, combat radius km, distance table km, superiority ratio) of the fighter units, from the
+        joint air plan; None when the scenario has no fighters."""
+        plan = next((m.plan for m in self.joint if getattr(m, "plan", None) is not None), None)
+        if plan is None:
+            return None
+        fu = [u for u, m in enumerate(plan.air_model) if m and m.get("role") == "fighter" and self.c.aircraft0[u] > 0]
+        if not fu:
+            return None
+        from .joint.plan import joint_params
+
+        ratio = joint_params()["air"]["air_superiority_ratio"]
+        return (np.array(fu), np.array([plan.air_model[u]["radius_km"] for u in fu]), plan.dist_km, ratio)
+
+    def _air_superiority(self, att_side) -> np.ndarray | float:
+        """(R, P) the attacker's air superiority at each place today (CDB90 aeroa code), 0 without fighters."""
+        if self._fighters is None:
+            return 0.0
+        from ..models.air import superiority_code
+
+        fu, radius, dist, ratio = self._fighters
+        st, c = self.st, self.c
+        R, P = st.owner.shape
+        aircraft = st.extra["joint"]["aircraft"][:, fu] * (st.status[:, fu] == ACTIVE)          # (R, A)
+        within = dist[st.loc[:, fu]] <= radius[None, :, None]                                # (R, A, P)
+        cover = np.stack([np.einsum("ra,rap->rp", aircraft * (c.unit_side[fu] == s)[None, :], within)
+                          for s in range(len(c.side_keys))])                                # (S, R, P)
+        rows, cols = np.arange(R)[:, None], np.arange(P)[None, :]
+        att = cover[np.maximum(att_side, 0), rows, cols]
+        dfn = cover[st.owner.astype(np.int64), rows, cols]
+        return np.where(att_side >= 0, superiority_code(att, dfn, ratio), 0.0)
 
     def _men_by_op(self) -> np.ndarray:
         """(R, O) men present in each operation's active units."""
@@ -211,7 +244,7 @@ class Engine:
         insens = (_scatter_flat(R * P, np.where(attacking, fl_att, fl_loc), st.men, insens_u) > 0).reshape(R, P)
         terrain = np.broadcast_to(c.terrain_idx[None, :], (R, P))
         ratio = ground.power_ratio(A, Dp, 1.0, 1.0, st.posture, terrain, wx, self._season_attack, surprise,
-                                   1.0, 1.0, p, surprise_decay=decay)
+                                   1.0, 1.0, p, surprise_decay=decay, air_superiority=self._air_superiority(att_side))
         ratio = np.where(opposed, ratio, 0.0)
         st.threat = ratio
         z = _normal(self.rnd.day("combat", d))

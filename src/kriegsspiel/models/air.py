@@ -38,3 +38,14 @@ def great_circle_km(lat1, lon1, lat2, lon2):
     from ..world.network import great_circle_km as gc
 
     return gc(lat1, lon1, lat2, lon2)
+
+
+def superiority_code(att_fighters, def_fighters, ratio: float):
+    """Air superiority over a place for the side attacking it, coded as CDB90's `aeroa` (+1 the attacker holds
+    it, -1 the defender, 0 neither) so that the calibrated ground model's `air_superiority_power` applies.
+
+    A side holds it when its fighters within combat radius of the place outnumber the other's by `ratio`
+    (joint.yaml `air_superiority_ratio`, ASSUMPTION); no fighters on either side gives 0."""
+    att = np.asarray(att_fighters, dtype=float)
+    dfn = np.asarray(def_fighters, dtype=float)
+    return np.where(att > ratio * dfn, 1.0, np.where(dfn > ratio * att, -1.0, 0.0))
