@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from .cliutil import TextJson, fail
+
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=(
     "Theatre-level campaign simulator for what-if operations of the Second World War.\n\n"
     "With no command, runs the bundled Operation Otsu scenario once (seed 0)."))
@@ -22,15 +24,7 @@ class RunFormat(str, Enum):
     markdown = "markdown"
 
 
-class TextJson(str, Enum):
-    text = "text"
-    json = "json"
-
-
-def _fail(problems) -> None:
-    for p in problems:
-        typer.echo(f"error: {p}", err=True)
-    raise typer.Exit(2)
+_fail = fail
 
 
 def _guard(fn, *args, **kwargs):

@@ -14,15 +14,15 @@ from typing import Optional
 
 import typer
 
+from ..cliutil import TextJson, fail
+
 
 class Backend(str, Enum):
     local = "local"
     dask = "dask"
 
 
-class Fmt(str, Enum):
-    text = "text"
-    json = "json"
+Fmt = TextJson
 
 
 class Method(str, Enum):
@@ -30,10 +30,7 @@ class Method(str, Enum):
     sobol = "sobol"
 
 
-def _fail(lines) -> None:
-    for line in lines:
-        typer.echo(f"error: {line}", err=True)
-    raise typer.Exit(2)
+_fail = fail
 
 
 def _progress(total: int, done: int, unit: str):

@@ -1,0 +1,20 @@
+"""Pieces shared by the command-line modules (kept apart from cli.py so that sub-command modules can import
+them without importing the whole command set)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+
+
+class TextJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def fail(problems) -> None:
+    """Print each problem as an error line on stderr and exit with status 2."""
+    for p in problems:
+        typer.echo(f"error: {p}", err=True)
+    raise typer.Exit(2)
