@@ -42,43 +42,41 @@ def _side_word(c: Compiled, s: int) -> str:
     return side.adjective or side.short_name or side.name
 
 
+# Sentence of each event kind; fields: who (the side's adjective), place, unit, op, n (the event's value,
+# formatted), loser (the side that lost a captured place), ratio, outcome.
+TEMPLATES = {
+    "offensive": "{op} opens from {place} with {n} men.",
+    "ground_assault": "{who} assault at {place}: {n} casualties on both sides, combat-power ratio {ratio:.2f}; "
+                      "{outcome}.",
+    "counterattack": "{who} counter-attack at {place} throws back {op}.",
+    "capture": "{who} forces take {place} from the {loser} defenders.",
+    "withdrawal": "{who} defenders fall back on {place} with {n} men.",
+    "encircled": "{n} {who} troops are cut off at {place}.",
+    "objective_reached": "{op} reaches its objective, {place}.",
+    "offensive_halted": "{op} halts at {place} with {n} men left.",
+    "reinforcement": "{unit} ({n} men) arrives at {place}.",
+    "reserve_moves": "{unit} ({n} men) entrains for {place}.",
+    "reserve_arrives": "{unit} ({n} men) detrains at {place}.",
+    "surrender": "{unit} surrenders at {place}: {n} men captured.",
+    "destroyed": "{unit} is destroyed at {place}.",
+}
+
+
 def describe(c: Compiled, e: Event) -> str:
     """A dated, factual sentence for an event, with its figures."""
-    place = c.theatre.names[e.place] if 0 <= e.place < len(c.theatre.names) else ""
-    who = _side_word(c, e.side)
-    unit = c.unit_names[e.unit] if e.unit >= 0 else ""
-    op = c.op_names[e.op] if e.op >= 0 else ""
-    k = e.kind
-    if k == "offensive":
-        return f"{op} opens from {place} with {_fmt(e.value)} men."
-    if k == "ground_assault":
-        outcome = "the attacker prevails" if e.extra.get("won") else "the defence holds"
-        return (f"{who} assault at {place}: {_fmt(e.value)} casualties on both sides, combat-power ratio "
-                f"{e.extra.get('ratio', 0):.2f}; {outcome}.")
-    if k == "counterattack":
-        return f"{who} counter-attack at {place} throws back {op}."
-    if k == "capture":
-        return f"{who} forces take {place} from the {_side_word(c, e.value)} defenders."
-    if k == "withdrawal":
-        return f"{who} defenders fall back on {place} with {_fmt(e.value)} men."
-    if k == "encircled":
-        return f"{_fmt(e.value)} {who} troops are cut off at {place}."
-    if k == "objective_reached":
-        return f"{op} reaches its objective, {place}."
-    if k == "offensive_halted":
-        return f"{op} halts at {place} with {_fmt(e.value)} men left."
-    if k == "reinforcement":
-        return f"{unit} ({_fmt(e.value)} men) arrives at {place}."
-    if k == "reserve_moves":
-        return f"{unit} ({_fmt(e.value)} men) entrains for {place}."
-    if k == "reserve_arrives":
-        return f"{unit} ({_fmt(e.value)} men) detrains at {place}."
-    if k == "surrender":
-        return f"{unit} surrenders at {place}: {_fmt(e.value)} men captured."
-    if k == "destroyed":
-        return f"{unit} is destroyed at {place}."
-    detail = e.extra.get("detail")
-    return detail if detail else f"{k.replace('_', ' ')} at {place}."
+    if e.kind not in TEMPLATES:
+        return e.extra.get("detail") or f"{e.kind.replace('_', ' ')} at {c.theatre.names[e.place]}."
+    fields = {
+        "who": _side_word(c, e.side),
+        "place": c.theatre.names[e.place] if 0 <= e.place < len(c.theatre.names) else "",
+        "unit": c.unit_names[e.unit] if e.unit >= 0 else "",
+        "op": c.op_names[e.op] if e.op >= 0 else "",
+        "n": _fmt(e.value),
+        "loser": _side_word(c, e.value) if e.kind == "capture" else "",
+        "ratio": e.extra.get("ratio", 0.0),
+        "outcome": "the attacker prevails" if e.extra.get("won") else "the defence holds",
+    }
+    return TEMPLATES[e.kind].format(**fields)
 
 
 def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
