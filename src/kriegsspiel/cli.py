@@ -94,14 +94,13 @@ def scenarios() -> None:
 def validate(
     fmt: TextJson = typer.Option(TextJson.text, "--format", "-f"),
     quick: bool = typer.Option(False, "--quick", help="fewer runs of the theatre scenarios (for CI)"),
-    docs: Optional[Path] = typer.Option(None, "--write-docs", help="write the validation page (e.g. docs/validation.md)"),
 ) -> None:
-    """Calibration and back-testing: CDB90 held-out accuracy beside the baselines, and the theatre's battles."""
-    from .validation.report import public, render_text, validate as run_validation, write_docs
+    """Calibration and back-testing: CDB90 held-out accuracy beside the baselines, and the theatre's battles.
+
+    `python -m kriegsspiel.validation.report --write` refits and regenerates docs/validation.md."""
+    from .validation.report import public, render_text, validate as run_validation
 
     result = run_validation(quick=quick)
-    if docs is not None:
-        write_docs(result, docs)
     typer.echo(json.dumps(public(result), indent=2) if fmt is TextJson.json else render_text(result))
 
 
