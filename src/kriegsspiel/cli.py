@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from .cliutil import TextJson, fail
+from .cliutil import TextJson, fail, run_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=(
     "Theatre-level campaign simulator for what-if operations of the Second World War.\n\n"
@@ -176,11 +176,7 @@ _register_extensions()
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
+    run_app(app)
 
 
 if __name__ == "__main__":

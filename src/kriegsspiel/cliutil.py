@@ -3,6 +3,7 @@ them without importing the whole command set)."""
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 
 import typer
@@ -18,3 +19,12 @@ def fail(problems) -> None:
     for p in problems:
         typer.echo(f"error: {p}", err=True)
     raise typer.Exit(2)
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run a typer app; Ctrl-C ends with status 130 and one line, not a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)

@@ -399,11 +399,7 @@ class Engine:
         at = place[np.arange(R)[:, None], st.loc] & (st.status == ACTIVE) & (st.eta == 0) \
             & (c.unit_side[None, :] == np.take_along_axis(st.owner, st.loc, 1))
         give_up = at & p.surrenders[c.behaviour][None, :]
-        if give_up.any():
-            men = np.where(give_up, st.men, 0)
-            st.missing += men
-            st.men -= men
-            st.status[give_up] = SURRENDERED
+        self._surrender(give_up)
         fight = at & ~give_up
         if fight.any():
             u3 = self.rnd.day("pocket", d)
@@ -411,6 +407,16 @@ class Engine:
         for r, u in zip(*np.nonzero(at)) if self.record else ():
             self.log.add(r, d, "surrender" if give_up[r, u] else "destroyed", c.unit_side[u], st.loc[r, u], u=u,
                          value=int(st.missing[r, u] if give_up[r, u] else 0))
+
+    def _surrender(self, mask) -> np.ndarray:
+        """Units in `mask` (R, U) surrender: all their men pass to missing (captured). Returns the men (R, U)."""
+        st = self.st
+        men = np.where(mask, st.men, 0)
+        if mask.any():
+            st.missing += men
+            st.men -= men
+            st.status[mask] = SURRENDERED
+        return men
 
     def _can_retreat(self) -> np.ndarray:
         """(R, P): the place's owner holds a land neighbour its defenders can fall back on (not a stand place)."""
@@ -560,10 +566,7 @@ class Engine:
         breaks |= (st.status == POCKET) & (st.cut >= surrender_days)
         surrenders = breaks & p.surrenders[c.behaviour][None, :]
         if surrenders.any():
-            men = np.where(surrenders, st.men, 0)
-            st.missing += men
-            st.men -= men
-            st.status[surrenders] = SURRENDERED
+            men = self._surrender(surrenders)
             for r, u in zip(*np.nonzero(surrenders)):
                 self.log.add(r, d, "surrender", c.unit_side[u], st.loc[r, u], u=u, value=int(men[r, u]))
         fight_on = breaks & ~p.surrenders[c.behaviour][None, :]

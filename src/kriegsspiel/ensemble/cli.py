@@ -14,7 +14,7 @@ from typing import Optional
 
 import typer
 
-from ..cliutil import TextJson, fail
+from ..cliutil import TextJson, fail, run_app
 
 
 class Backend(str, Enum):
@@ -235,11 +235,7 @@ def register(app: typer.Typer) -> None:
 def main() -> None:
     app = typer.Typer(add_completion=False, help="kriegsspiel ensembles and sensitivity analysis")
     register(app)
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
+    run_app(app)
 
 
 if __name__ == "__main__":
