@@ -1,0 +1,70 @@
+"""The user's journey through the command line: run, ensemble, report, check (one small ensemble)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kriegsspiel.cli import app
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE_PLACES = ["Vladivostok", "Khabarovsk", "Blagoveshchensk", "Birobidzhan", "Ulan Bator", "Chita", "Okha",
+                  "Petropavlovsk-Kamchatsky", "Aleksandrovsk-Sakhalinsky", "Anadyr", "Nikolayevsk-on-Amur",
+                  "Sovetskaya Gavan", "Komsomolsk-on-Amur", "Ulan-Ude", "Irkutsk"]
+
+
+def _ok(args):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result.stdout          # progress bars and notices go to stderr
+
+
+def test_run_json_is_the_documented_shape():
+    r = json.loads(_ok(["run", "--seed", "3", "--format", "json"]))
+    assert r["scenario"] == "operation-otsu" and r["seed"] == 3
+    assert (r["start"], r["end"]) == ("1944-06-02", "1944-07-09")
+    assert r["result"]["label"] in ("Axis victory", "Soviet victory", "Inconclusive")
+    for side in ("japan", "ussr"):
+        s = r["sides"][side]
+        assert s["killed"] > 0 and s["wounded"] > 0 and s["missing"] > 0
+        assert s["commanders"] and s["strength"] > 100_000
+    assert set(ARTICLE_PLACES) <= set(r["control"])
+    assert set(r["control"].values()) <= {"japan", "ussr"}
+
+
+@pytest.fixture(scope="module")
+def ensemble_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ens") / "otsu"
+    summary = json.loads(_ok(["ensemble", "--runs", "24", "--seed", "2", "--batch-size", "8", "--out", str(out),
+                              "--format", "json"]))
+    assert summary["runs"] == 24 and abs(sum(summary["result_share"].values()) - 1.0) < 1e-9
+    return out
+
+
+def test_report_html_and_wikitext_from_an_ensemble(ensemble_dir, tmp_path):
+    html = tmp_path / "otsu.html"
+    _ok(["report", str(ensemble_dir), "--html", str(html)])
+    page = html.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page and "Operation Otsu" in page
+    wiki = _ok(["report", str(ensemble_dir), "--format", "wikitext"])
+    assert wiki.startswith("{{Infobox military conflict") and "| casualties2" in wiki
+    assert "10–90 %" in wiki or "10-90" in wiki
+
+
+def test_check_the_seed_article(ensemble_dir):
+    out = json.loads(_ok(["check", str(ROOT / "examples" / "operation-otsu.txt"), "--results", str(ensemble_dir),
+                          "--format", "json"]))
+    claims = {(c["side"], c["category"]): c for c in out["claims"]}
+    assert claims[("ussr", "killed")]["claimed"] == 417006
+    # 1.46 million claimed Soviet losses against 1.16 million Soviet troops in the whole Far East
+    assert not claims[("ussr", "killed")]["plausible"] and "1,162,991" in claims[("ussr", "killed")]["reason"]
+    assert out["verdict"]
+
+
+def test_missing_inputs_exit_2(tmp_path):
+    for args in (["run", str(tmp_path / "none.yaml")], ["report", str(tmp_path / "nothing")],
+                 ["check", str(tmp_path / "no-article.txt")]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "Traceback" not in result.output, (args, result.output)
