@@ -11,7 +11,8 @@ NORMAL, ROUT, ENCIRCLED, DESTROYED_C = (CIRCUMSTANCES.index(c) for c in ("normal
 
 
 def _normal(u):
-    return ndtri(np.clip(u.astype(np.float64), 1e-7, 1 - 1e-7))
+    """Standard normals from uniforms (inverse CDF), clipped away from 0 and 1."""
+    return ndtri(np.clip(np.asarray(u, dtype=np.float64), 1e-7, 1 - 1e-7))
 
 
 def _scatter(R: int, P: int, idx, weights, mask):

@@ -4,13 +4,13 @@ operation, applying losses through the engine, capture, and one day's assault wi
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 from ...models import casualties as cas
 from ...models import ground
 from ...models import naval as nav
 from ...models.supply import supply_multiplier
 from ...params import CIRCUMSTANCES
+from ..helpers import _normal
 from .plan import JOp, Plan, joint_params
 
 NORMAL, ROUT, ENCIRCLED, DESTROYED_C = (CIRCUMSTANCES.index(c) for c in ("normal", "rout", "encircled", "destroyed"))
@@ -18,10 +18,6 @@ ACTIVE = 1
 HASTY, PREPARED, FORTIFIED = 1, 2, 3
 # operation states (per run)
 PENDING, UNDERWAY, ASHORE, WON, FAILED, DONE = 0, 1, 2, 3, 4, 5
-
-
-def _normal(u):
-    return ndtri(np.clip(np.asarray(u, dtype=np.float64), 1e-7, 1 - 1e-7))
 
 
 def _noise(u, sigma=0.4):
