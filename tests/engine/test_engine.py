@@ -73,3 +73,14 @@ def test_json_shape():
     for e in r["events"]:
         assert set(e) >= {"date", "kind", "side", "place", "detail"}
         assert e["place"] in r["control"] or e["place"] == ""
+
+
+def test_run_k_is_independent_of_batch_on_otsu():
+    """The full scenario, joint phases included: runs 3 and 7 alone equal the same runs in a batch of 8."""
+    c = ks.compile("operation-otsu")
+    big = simulate(c, np.arange(8), root_seed=21).st
+    for k in (3, 7):
+        one = simulate(c, np.array([k]), root_seed=21).st
+        for name in ("men", "killed", "wounded", "missing", "owner", "capture_day", "freight", "status"):
+            assert np.array_equal(getattr(big, name)[k], getattr(one, name)[0]), (name, k)
+        assert _conserved(one, c)
