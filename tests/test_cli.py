@@ -48,6 +48,7 @@ def test_report_html_and_wikitext_from_an_ensemble(ensemble_dir, tmp_path):
     _ok(["report", str(ensemble_dir), "--html", str(html)])
     page = html.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in page and "default-src 'none'" in page and "Operation Otsu" in page
+    assert "417006" in page, "the scenario's claimed Soviet killed are marked on the distributions"
     wiki = _ok(["report", str(ensemble_dir), "--format", "wikitext"])
     assert wiki.startswith("{{Infobox military conflict") and "| casualties2" in wiki
     assert "10–90 %" in wiki or "10-90" in wiki

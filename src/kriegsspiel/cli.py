@@ -110,26 +110,35 @@ def report(
     html: Optional[Path] = typer.Option(None, "--html", help="write the offline HTML report to this file"),
     plots: Optional[Path] = typer.Option(None, "--plots", help="write PNG and SVG figures into this directory"),
     fmt: Optional[RunFormat] = typer.Option(None, "--format", "-f", help="also print the article in this format"),
+    article: Optional[Path] = typer.Option(
+        None, "--article", help="mark this article's claimed figures on the distributions (default: the scenario's "
+        "own `claims`, if it has any)"),
 ) -> None:
     """Reports from stored results: HTML with the map replay, figures, and the article."""
     from .report import render
-    from .report.inputs import load_report_inputs
+    from .report.inputs import claims_check, load_report_inputs
 
     if not source.exists():
         _fail([f"{source}: no such ensemble directory or result file"])
+    if article is not None and not article.is_file():
+        _fail([f"{article}: no such article file"])
     try:
         result, ensemble = _guard(load_report_inputs, source)
     except (ValueError, KeyError) as exc:
         _fail([f"{source}: not a kriegsspiel result ({exc})"])
+    checked = None
+    if ensemble is not None:
+        text = article.read_text(encoding="utf-8", errors="replace") if article is not None else None
+        checked = _guard(claims_check, source, result, ensemble, text)
     if html is not None:
         from .report.html import render_html
 
-        html.write_text(render_html(result, ensemble), encoding="utf-8")
+        html.write_text(render_html(result, ensemble, check=checked), encoding="utf-8")
         typer.echo(f"wrote {html}", err=True)
     if plots is not None:
         from .report.plots import write_plots
 
-        for path in write_plots(result, plots, ensemble):
+        for path in write_plots(result, plots, ensemble, check=checked):
             typer.echo(f"wrote {path}", err=True)
     if fmt is not None or (html is None and plots is None):
         _write(render(result, (fmt or RunFormat.markdown).value, ensemble), None)

@@ -60,3 +60,34 @@ def check_context(compiled) -> dict:
             ctx[key] = {"strength": int(compiled.men0[compiled.unit_side == i].sum()),
                         "source": f"order of battle of scenario {s.name}"}
     return ctx
+
+
+def claims_infobox(result: dict) -> str | None:
+    """The scenario's `claims` (a source's infobox figures) as a wikitext infobox, for the plausibility check."""
+    claims = result.get("claims") or {}
+    cas = claims.get("casualties") or {}
+    if not cas:
+        return None
+    lines = ["{{Infobox military conflict", f"| conflict = {result.get('title', '')}",
+             f"| date = {result['start']} - {result['end']}"]
+    if claims.get("result"):
+        lines.append(f"| result = {claims['result']}")
+    for i, (side, info) in enumerate(result["sides"].items(), start=1):
+        figures = cas.get(side) or {}
+        lines.append(f"| combatant{i} = {info['name']}")
+        lines.append(f"| casualties{i} = " + "<br />".join(
+            f"{int(figures[c])} {c}" for c in CATEGORIES if c in figures))
+    return "\n".join(lines + ["}}"])
+
+
+def claims_check(source: Path, result: dict, ensemble: dict, article_text: str | None) -> dict | None:
+    """Check an article (or, without one, the scenario's own claims) against the ensemble in `source`."""
+    from .. import api
+    from ..ensemble.api import open_results
+    from .check import check_article
+
+    text = article_text if article_text is not None else claims_infobox(result)
+    if text is None:
+        return None
+    compiled = api.compile(open_results(source).manifest.scenario_path)
+    return check_article(text, ensemble, check_context(compiled))
