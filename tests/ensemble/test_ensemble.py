@@ -153,3 +153,30 @@ def test_rows_have_the_promised_columns(reference):
     for col in ("run", "result", "winner", "japan_killed", "ussr_wounded", "ussr_missing", "control_vladivostok",
                 "fell_day_vladivostok", "fell_date_vladivostok", "freight_total_t"):
         assert col in reference.columns
+
+
+def test_lost_dask_worker_is_recovered(tmp_path, mini, reference):
+    """A worker process dies mid-ensemble: Dask reschedules its batch; the ensemble ends with exactly the
+    N runs of an uninterrupted one."""
+    pytest.importorskip("distributed")
+    from distributed import Client, LocalCluster
+
+    killed: list[str] = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+
+        def progress(done: int, total: int) -> None:
+            if not killed and done >= 10:
+                victim = sorted(client.scheduler_info()["workers"])[0]
+                killed.append(victim)
+                try:
+                    client.run(os._exit, 1, workers=[victim])     # the worker process exits at once
+                except Exception:  # noqa: BLE001 - the call itself loses its worker
+                    pass
+
+        res = run_ensemble(mini, 120, 11, tmp_path / "lost", batch_size=2, backend="dask", client=client,
+                           progress=progress)
+    assert killed, "a worker was killed while batches were still running"
+    table = res.table()
+    assert len(table) == 120 and table["run"].is_unique
+    pd.testing.assert_frame_equal(table, reference)
