@@ -7,6 +7,8 @@ Columns (one row per run, ``run`` is the 0-based run index of the root seed):
 - for each key place (victory-condition places, operation objectives and the theatre's landmarks):
   ``control_{place}`` side key holding it at the end, ``fell_day_{place}`` int32 0-based day it first
   changed hands (null: never), ``fell_date_{place}`` the date of that day
+- ``linkup_day`` int32 0-based day friendly ground forces first reached paratroops holding a drop zone
+  (null: never), ``linkup_date`` its date
 - ``freight_total_t`` float64 tons delivered by rail to the scenario's freight reference place over the
   campaign (null when the scenario names none)
 """
@@ -48,7 +50,7 @@ class RowLayout:
             cols += [f"{slug(s)}_{k}" for k in ("killed", "wounded", "missing", "tanks_lost")]
         for p in self.key_places:
             cols += [f"control_{slug(p)}", f"fell_day_{slug(p)}", f"fell_date_{slug(p)}"]
-        return cols + ["freight_total_t"]
+        return cols + ["linkup_day", "linkup_date", "freight_total_t"]
 
 
 def key_places(c: Compiled) -> list[str]:
@@ -102,6 +104,9 @@ def columns(c: Compiled, st: State, lay: RowLayout | None = None) -> dict[str, n
         out[f"control_{slug(p)}"] = side_names[st.owner[:, i].astype(np.int64)]
         out[f"fell_day_{slug(p)}"] = np.where(fell, day, -1).astype(np.int32)
         out[f"fell_date_{slug(p)}"] = np.where(fell, dates[np.where(fell, day, 0)], None)
+    link = st.extra.get("joint", {}).get("linkup_day", np.full(R, -1, np.int64))
+    out["linkup_day"] = link.astype(np.int32)
+    out["linkup_date"] = np.where(link >= 0, dates[np.maximum(link, 0)], None)
     if c.freight_ref >= 0:
         out["freight_total_t"] = st.freight.sum(axis=1).astype(np.float64)
     else:
@@ -116,9 +121,9 @@ def to_arrow(cols: dict[str, np.ndarray]):
 
     arrays = {}
     for name, a in cols.items():
-        if name.startswith("fell_day_"):
+        if name.startswith("fell_day_") or name == "linkup_day":
             arrays[name] = pa.array(a, type=pa.int32(), mask=a < 0)
-        elif name.startswith("fell_date_"):
+        elif name.startswith("fell_date_") or name == "linkup_date":
             arrays[name] = pa.array(a, type=pa.string()).cast(pa.date32())
         elif name == "freight_total_t":
             arrays[name] = pa.array(a, type=pa.float64(), from_pandas=True)

@@ -87,6 +87,15 @@ def summarise(store: ResultStore) -> dict:
             row = con.execute(f"SELECT count(freight_total_t), quantile_cont(freight_total_t, {qs}) FROM runs").fetchone()
             freight = _q(row[1]) if row[0] else None
         out["freight_total_t"] = freight
+        link = {"share": 0.0, "date": None}
+        if n:
+            k, q = con.execute(f"SELECT count(linkup_day), quantile_cont(linkup_day, {qs}) FROM runs "
+                               "WHERE linkup_day IS NOT NULL").fetchone()
+            link["share"] = k / n
+            if k:
+                start = con.execute("SELECT min(linkup_date - linkup_day) FROM runs").fetchone()[0]
+                link["date"] = {name: (start + dt.timedelta(days=round(v))).isoformat() for name, v in zip(QNAMES, q)}
+        out["linkup"] = link
         return out
     finally:
         con.close()

@@ -148,6 +148,7 @@ class AirbornePhase(JointModel):
         linked = live & (ds >= DROPPED) & (ds <= SEIZED) & relief & (st.owner[:, dz] == o.side) & (men > 0)
         if linked.any():
             J["drop_state"][linked, k] = LINKED
+            J["linkup_day"] = np.where(linked & (J["linkup_day"] < 0), d, J["linkup_day"])
             if eng.record:
                 for r in np.flatnonzero(linked):
                     eng.log.add(r, d, "link_up", o.side, dz, value=int(men[r]),

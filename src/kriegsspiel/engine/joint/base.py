@@ -92,6 +92,7 @@ class JointModel:
                 "op_day0": np.full((R, len(self.plan.ops)), -1, np.int64),
                 "landed_frac": np.zeros((R, len(self.plan.ops))),
                 "days": np.zeros((R, len(self.plan.ops)), np.int64),
+                "linkup_day": np.full(R, -1, np.int64),      # first day ground forces reached paratroops
             }
 
     def phase(self, eng, d: int, wx) -> None:  # pragma: no cover - overridden
