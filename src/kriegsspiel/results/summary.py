@@ -10,7 +10,8 @@ Shape (the JSON of ``kriegsspiel ensemble --format json``)::
      "places": {PLACE: {"control": {SIDE: float},          # share of runs the side holds it at the end
                         "fell_share": float,               # share of runs in which it changed hands
                         "fell_date": {"p10", "p50", "p90"} | null}},   # ISO dates over those runs
-     "freight_total_t": {"p10", "p50", "p90"} | null}     # tons delivered to the freight reference place
+     "freight_total_t": {"p10", "p50", "p90"} | null,     # tons delivered to the freight reference place
+     "linkup": {"share": float, "date": {"p10", "p50", "p90"} | null}}   # ground forces reach the paratroops
 Percentiles interpolate linearly between order statistics (as numpy.percentile).
 """
 
