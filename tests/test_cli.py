@@ -65,7 +65,14 @@ def test_check_the_seed_article(ensemble_dir):
 
 
 def test_missing_inputs_exit_2(tmp_path):
+    (tmp_path / "not-a-result.json").write_text('{"x": 1}', encoding="utf-8")
+    (tmp_path / "garbage.json").write_text("not json", encoding="utf-8")
+    (tmp_path / "article.txt").write_text("no figures here", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
     for args in (["run", str(tmp_path / "none.yaml")], ["report", str(tmp_path / "nothing")],
-                 ["check", str(tmp_path / "no-article.txt")]):
+                 ["check", str(tmp_path / "no-article.txt")],
+                 ["report", str(tmp_path / "not-a-result.json")], ["report", str(tmp_path / "garbage.json")],
+                 ["report", str(tmp_path / "empty")],
+                 ["check", str(tmp_path / "article.txt"), "--results", str(tmp_path / "empty")]):
         result = runner.invoke(app, args)
         assert result.exit_code == 2 and "Traceback" not in result.output, (args, result.output)

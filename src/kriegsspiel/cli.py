@@ -35,7 +35,7 @@ def _guard(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except ScenarioError as exc:
         _fail(exc.problems)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except (FileNotFoundError, IsADirectoryError, PermissionError, NotADirectoryError) as exc:
         _fail([f"{exc.filename}: {exc.strerror}"])
 
 
@@ -124,8 +124,10 @@ def report(
         _fail([f"{article}: no such article file"])
     try:
         result, ensemble = _guard(load_report_inputs, source)
-    except (ValueError, KeyError) as exc:
-        _fail([f"{source}: not a kriegsspiel result ({exc})"])
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a file or folder that is not our results: say so, no traceback
+        _fail([f"{source}: not a readable kriegsspiel result ({type(exc).__name__}: {str(exc).splitlines()[0]})"])
     checked = None
     if ensemble is not None:
         text = article.read_text(encoding="utf-8", errors="replace") if article is not None else None
@@ -163,7 +165,7 @@ def check(
         _fail([f"{article}: no such article file"])
     text = article.read_text(encoding="utf-8", errors="replace")
     c = _guard(api.compile, scenario)
-    ens = open_results(results) if results is not None else _guard(run_ensemble, c, runs=runs, seed=seed)
+    ens = _guard(open_results, results) if results is not None else _guard(run_ensemble, c, runs=runs, seed=seed)
     verdict = check_article(text, ensemble_with_samples(ens), check_context(c))
     if fmt is TextJson.json:
         typer.echo(json.dumps(verdict, indent=2, ensure_ascii=False))

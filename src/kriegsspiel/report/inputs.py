@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 CATEGORIES = ("killed", "wounded", "missing")
+RUN_KEYS = ("scenario", "start", "end", "result", "sides", "control", "events", "places", "network", "timeline")
 
 
 def ensemble_with_samples(ens) -> dict:
@@ -45,7 +46,12 @@ def load_report_inputs(source: Path) -> tuple[dict, dict | None]:
 
         ens = open_results(source)
         return representative_run(ens), ensemble_with_samples(ens)
-    return json.loads(source.read_text(encoding="utf-8")), None
+    result = json.loads(source.read_text(encoding="utf-8"))
+    missing = [k for k in RUN_KEYS if not isinstance(result, dict) or k not in result]
+    if missing:
+        raise ValueError(f"a run result (kriegsspiel run --format json) has {', '.join(RUN_KEYS)}; "
+                         f"this file lacks {', '.join(missing)}")
+    return result, None
 
 
 def check_context(compiled) -> dict:

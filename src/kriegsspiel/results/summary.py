@@ -89,7 +89,8 @@ def summarise(store: ResultStore) -> dict:
             freight = _q(row[1]) if row[0] else None
         out["freight_total_t"] = freight
         link = {"share": 0.0, "date": None}
-        if n:
+        has_link = n and "linkup_day" in {row[0] for row in con.execute("DESCRIBE runs").fetchall()}
+        if has_link:
             k, q = con.execute(f"SELECT count(linkup_day), quantile_cont(linkup_day, {qs}) FROM runs "
                                "WHERE linkup_day IS NOT NULL").fetchone()
             link["share"] = k / n
