@@ -56,7 +56,7 @@ def _default(ctx: typer.Context) -> None:
 @app.command()
 def run(
     scenario: Optional[str] = typer.Argument(None, help="bundled scenario name or path (default: operation-otsu)"),
-    seed: int = typer.Option(0, "--seed", "-s", help="root random seed"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, help="root random seed (a non-negative integer)"),
     fmt: RunFormat = typer.Option(RunFormat.text, "--format", "-f", help="output format"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to this file instead of stdout"),
 ) -> None:
@@ -151,7 +151,7 @@ def check(
     article: Path = typer.Argument(..., help="an article: plain text like the seed, or wikitext with an infobox"),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="the matching scenario (default: operation-otsu)"),
     runs: int = typer.Option(300, "--runs", "-n", min=10, help="campaigns in the ensemble to compare with"),
-    seed: int = typer.Option(0, "--seed", "-s"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, help="root random seed (a non-negative integer)"),
     results: Optional[Path] = typer.Option(None, "--results", help="reuse this ensemble directory instead of running"),
     fmt: TextJson = typer.Option(TextJson.text, "--format", "-f"),
 ) -> None:

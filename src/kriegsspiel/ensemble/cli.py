@@ -89,7 +89,7 @@ def _print_summary(s: dict, out: Path) -> None:
 def ensemble(
     scenario: Optional[str] = typer.Argument(None, help="bundled scenario name or path (default: operation-otsu)"),
     runs: int = typer.Option(1000, "--runs", "-n", min=1, help="number of campaigns N (runs 0..N-1)"),
-    seed: int = typer.Option(0, "--seed", "-s", help="root random seed"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, help="root random seed (a non-negative integer)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="results directory (default ./ensemble-SCENARIO-seedS); rerun to resume"),
     batch_size: int = typer.Option(500, "--batch-size", "-b", min=1, help="campaigns simulated together"),
@@ -127,7 +127,7 @@ def ensemble(
         _fail([str(exc)])
     except ScenarioError as exc:
         _fail(exc.problems)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
         _fail([f"{exc.filename}: {exc.strerror}"])
     except KeyboardInterrupt:
         if bar is not None:
@@ -151,7 +151,7 @@ def sensitivity(
     scenario: Optional[str] = typer.Argument(None, help="bundled scenario name or path (default: operation-otsu)"),
     runs_per_point: int = typer.Option(100, "--runs-per-point", "-n", min=1, help="campaigns at each design point"),
     method: Method = typer.Option(Method.morris, "--method", "-m", help="morris screening (fast) or sobol indices"),
-    seed: int = typer.Option(0, "--seed", "-s", help="root seed (the same runs at every point)"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, help="root seed (the same runs at every point)"),
     trajectories: int = typer.Option(10, "--trajectories", help="Morris trajectories r: r (k + 1) points"),
     base_samples: int = typer.Option(32, "--samples", help="Sobol base samples N (a power of 2): N (k + 2) points"),
     backend: Backend = typer.Option(Backend.local, "--backend", help="local: this process; dask: a Dask cluster"),
@@ -187,7 +187,7 @@ def sensitivity(
                           base_samples=base_samples, progress=tick)
     except ScenarioError as exc:
         _fail(exc.problems)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
         _fail([f"{exc.filename}: {exc.strerror}"])
     except ValueError as exc:
         _fail([str(exc)])
