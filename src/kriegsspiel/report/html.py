@@ -66,6 +66,12 @@ def _claims_by_side(check: dict | None) -> dict:
     return out
 
 
+def _freight_chart(result: dict) -> str:
+    """An SVG slot for the rail-freight chart when the run reports freight to a reference place."""
+    tl = result.get("timeline") or {}
+    return '<svg id="chart-freight" class="chart"></svg>' if any(tl.get("freight_east_t") or []) else ""
+
+
 def render_html(result: dict, ensemble: dict | None = None, *, check: dict | None = None) -> str:
     """The offline report page of a run (and of its ensemble, with an article's checked claims marked)."""
     article = build_article(result, ensemble)
@@ -101,8 +107,8 @@ def render_html(result: dict, ensemble: dict | None = None, *, check: dict | Non
  </section>
  <section class="panel"><h2>Events of the day</h2><ol id="events"></ol></section>
 </div>
-<section class="panel"><h2>Strength and losses over time</h2>
- <div class="charts"><svg id="chart-strength" class="chart"></svg><svg id="chart-losses" class="chart"></svg></div>
+<section class="panel"><h2>Strength, losses and supply over time</h2>
+ <div class="charts"><svg id="chart-strength" class="chart"></svg><svg id="chart-losses" class="chart"></svg>{_freight_chart(result)}</div>
 </section>
 <section class="panel" id="ensemble-panel" hidden><h2>Ensemble distributions</h2><div class="charts" id="ensemble"></div></section>
 <section class="panel article">{format_html_article(article)}</section>

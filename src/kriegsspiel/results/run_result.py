@@ -120,6 +120,7 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
                       for i, key in enumerate(c.side_keys)},
             "control": {n: [c.side_keys[int(o[row, j])] for o in tl["owner"]] for j, n in enumerate(names)},
             "freight_east_t": [round(float(x), 1) for x in st.freight[row]],
+            "freight_reference": c.scenario.freight_reference,
             # men present at each place per side, one entry per date (places never held by troops left out)
             "forces": {n: {key: [int(f[row, j, i]) for f in tl["forces"]] for i, key in enumerate(c.side_keys)}
                        for j, n in enumerate(names) if any(f[row, j].any() for f in tl["forces"])},

@@ -276,6 +276,11 @@
       return [{ values: t.killed.map((k, i) => k + t.wounded[i] + t.missing[i]), colour: COLOUR[s] },
         { values: t.killed, colour: COLOUR[s], dash: "4 3" }];
     }), true);
+  const freightSvg = document.getElementById("chart-freight");
+  const freightCursor = freightSvg
+    ? chart(freightSvg, "Rail freight reaching " + (TL.freight_reference || "the front") + " (t/day)",
+      [{ values: TL.freight_east_t, colour: "#555" }], true)
+    : () => {};
 
   // ---- ensemble distributions, with an article's claims marked ----
   function distribution(parent, side, cat, q, claim) {
@@ -371,6 +376,7 @@
     }
     strengthCursor(i);
     lossesCursor(i);
+    freightCursor(i);
   }
   slider.addEventListener("input", () => show(+slider.value));
   let timer = null;
