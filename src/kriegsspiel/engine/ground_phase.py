@@ -9,7 +9,7 @@ import numpy as np
 from ..models import casualties as cas
 from ..models import ground
 from ..models.supply import supply_multiplier
-from .helpers import DESTROYED_C, ENCIRCLED, NORMAL, ROUT, _at, _normal, _scatter_flat
+from .helpers import DESTROYED_C, ENCIRCLED, NORMAL, ROUT, _at, _normal, _scatter, _scatter_flat
 from .state import ACTIVE, DELAY, DONE, FORTIFIED, HALTED, HASTY, POCKET, PREPARED, RUNNING
 
 
@@ -194,9 +194,17 @@ class GroundPhase:
         # defenders with no friendly neighbour to fall back on (or ordered to stand) hold the place until they
         # are destroyed or break: the attacker invests it and fights on (theatre-models.md section 9, item 7)
         trapped = opp & ~self._can_retreat()[rows, t]
-        # ...unless beaten at a ratio that breaks a defence (rout_ratio): then they are overrun
+        # ...unless beaten at a ratio that breaks a defence (rout_ratio) once they are down to less than
+        # rout_threshold of their strength (the same breakpoint as a rout, casualties.yaml): then they are overrun
         overrun = valid & trapped & ~own_target & (st.op_prog >= leg) & won[rows, t] \
             & (ratio[rows, t] >= p["rout_ratio"])
+        if overrun.any():
+            R, P = st.owner.shape
+            here = (st.status == ACTIVE) & (st.eta == 0) \
+                & (c.unit_side[None, :] == np.take_along_axis(st.owner, st.loc, 1))
+            men_now = _scatter(R, P, st.loc, st.men, here)
+            men_start = _scatter(R, P, st.loc, np.broadcast_to(c.men0[None, :], st.men.shape), here)
+            overrun &= (men_now < p["rout_threshold"] * men_start)[rows, t]
         if overrun.any():
             self._overrun(d, overrun, t)
             trapped &= ~overrun
