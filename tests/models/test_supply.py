@@ -14,7 +14,7 @@ def test_reachable_matches_networkx():
     R, P = 40, len(C.theatre.names)
     friendly = rng.random((R, P)) < 0.7
     sources = rng.random((R, P)) < 0.05
-    got = reachable(sources, friendly, C.land_nb)
+    got = reachable(sources, friendly, C.neighbours)
     g = C.theatre.land_graph
     idx = C.theatre.index
     for r in range(R):

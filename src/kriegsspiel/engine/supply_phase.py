@@ -36,7 +36,7 @@ class SupplyPhase:
             tons = widest_path(sources, friendly, c.rail_nb, c.rail_eid, cap, SOURCE_CAP_T)
             if len(owned):
                 friendly = st.owner[owned] == s
-                reach = reachable(c.supply_source[None, :] & friendly, friendly, c.land_nb)
+                reach = reachable(c.supply_source[None, :] & friendly, friendly, c.neighbours)
                 if len(owned) == st.R:
                     st.reach[s] = reach
                 else:

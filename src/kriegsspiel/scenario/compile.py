@@ -29,14 +29,12 @@ class Compiled:
     # places (P)
     terrain_idx: np.ndarray
     zone: np.ndarray                 # weather zone 0 east, 1 west
-    land_adj: np.ndarray             # (P, P) float32 0/1, land edges (rail, road, track)
     neighbours: np.ndarray           # (P, K) int, -1 padded, land neighbours
     land_km: np.ndarray              # (P, P) shortest land km
     rail_km: np.ndarray              # (P, P) shortest rail km (inf: none)
     rail_src: np.ndarray             # (Er,) rail edge endpoints
     rail_dst: np.ndarray
     rail_cap: np.ndarray             # (Er,) t/day
-    land_nb: np.ndarray              # (P, K) land neighbour table, -1 padded
     rail_nb: np.ndarray              # (P, Kr) rail neighbour table
     rail_eid: np.ndarray             # (P, Kr) rail edge id of each rail neighbour
     supply_source: np.ndarray        # (P,) bool
@@ -66,7 +64,6 @@ class Compiled:
     op_route: np.ndarray             # (O, L) place indices, -1 padded
     op_route_len: np.ndarray
     op_leg_km: np.ndarray            # (O, L) km from route[i] to route[i+1]
-    op_objective_pos: np.ndarray     # position of the first objective in the route
     op_main: np.ndarray
     op_surprise: np.ndarray
     op_halt_strength: np.ndarray
@@ -148,12 +145,11 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
             ops_of[unit_index[f]].append(o)
         origin = op.origin or units[unit_index[op.forces[0]]].location
         r = theatre.route(origin, op.objective, op.via)
-        objective_pos = len(r) - 1
         if op.conditions.switch_to:
             more = theatre.route(op.objective, op.conditions.switch_to)
             if more:
                 r = r + more[1:]
-        routes.append(([idx[n] for n in r], objective_pos))
+        routes.append([idx[n] for n in r])
         after.append(np.array([idx[n] for n in op.conditions.start_after_captured], dtype=np.int64))
     K = max([len(x) for x in ops_of], default=1) or 1
     unit_ops = -np.ones((U, K), dtype=np.int64)
@@ -161,10 +157,10 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         unit_ops[u, : len(x)] = x
     unit_op = unit_ops[:, 0].copy()
     O = len(ground_ops)
-    L = max([len(r) for r, _ in routes], default=1)
+    L = max([len(r) for r in routes], default=1)
     op_route = -np.ones((O, L), dtype=np.int64)
     op_leg_km = np.zeros((O, L))
-    for o, (r, _) in enumerate(routes):
+    for o, r in enumerate(routes):
         op_route[o, : len(r)] = r
         for i in range(len(r) - 1):
             op_leg_km[o, i] = land_km[r[i], r[i + 1]]
@@ -184,9 +180,9 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
     rail_nb, rail_eid = neighbour_table(rail_src, rail_dst, P)
     return Compiled(
         loaded=loaded, theatre=theatre, params=params, side_keys=side_keys, dates=dates,
-        terrain_idx=terrain_idx, zone=zone, land_adj=land_adj, neighbours=neighbours, land_km=land_km,
+        terrain_idx=terrain_idx, zone=zone, neighbours=neighbours, land_km=land_km,
         rail_km=rail_km,
-        rail_src=rail_src, rail_dst=rail_dst, land_nb=neighbours, rail_nb=rail_nb, rail_eid=rail_eid,
+        rail_src=rail_src, rail_dst=rail_dst, rail_nb=rail_nb, rail_eid=rail_eid,
         rail_cap=np.array([e.capacity_t_per_day for e in rail_edges], dtype=float),
         supply_source=theatre.supply_source.copy(),
         unit_names=[u.name for u in units], unit_side=unit_side, unit_type=[u.type for u in units],
@@ -209,9 +205,8 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         op_side=np.array([side_keys.index(op.side) for op in ground_ops], dtype=np.int64),
         op_start=np.array([op.start_day for op in ground_ops], dtype=np.int64),
         op_route=op_route,
-        op_route_len=np.array([len(r) for r, _ in routes], dtype=np.int64),
+        op_route_len=np.array([len(r) for r in routes], dtype=np.int64),
         op_leg_km=op_leg_km,
-        op_objective_pos=np.array([p for _, p in routes], dtype=np.int64),
         op_main=np.array([op.main_effort for op in ground_ops]),
         op_surprise=np.array([SURPRISE.index(op.surprise) for op in ground_ops], dtype=np.int64),
         op_halt_strength=np.array([op.conditions.halt_if_strength_below for op in ground_ops]),
