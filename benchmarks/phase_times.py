@@ -31,18 +31,10 @@ def main(argv: list[str] | None = None) -> None:
         T[name] += time.perf_counter() - t
         return r
 
-    eng = tm("set-up (dice, state)", loop.Engine, c, np.arange(a.batch), 0)
+    eng = tm("set-up (dice, state)", loop.make_engine, c, np.arange(a.batch), 0)
     for d in range(c.n_days):       # Engine.step, phase by phase
-        wx = tm("weather", eng._weather, d)
-        tm("arrivals", eng._arrivals, d)
-        for m in eng.joint:
-            tm(type(m).__name__, m.phase, eng, d, wx)
-        tm("ground", eng._ground, d, wx)
-        tm("supply", eng._supply, d)
-        for m in eng.joint:
-            tm(type(m).__name__ + ".after_supply", m.after_supply, eng, d)
-        tm("doctrine", eng._doctrine, d)
-        tm("record", eng._record, d)
+        for phase in eng.phases:
+            tm(phase.__module__.rsplit(".", 1)[-1], phase, eng.ctx, eng.st, d)
     total = sum(T.values())
     for k, v in T.most_common():
         if v >= 0.0005:

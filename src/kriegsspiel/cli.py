@@ -98,7 +98,8 @@ def validate(
     """Calibration and back-testing: CDB90 held-out accuracy beside the baselines, and the theatre's battles.
 
     `python -m kriegsspiel.validation.report --write` refits and regenerates docs/validation.md."""
-    from .validation.report import public, render_text, validate as run_validation
+    from .validation.report import public, render_text
+    from .validation.report import validate as run_validation
 
     result = run_validation(quick=quick)
     typer.echo(json.dumps(public(result), indent=2) if fmt is TextJson.json else render_text(result))

@@ -1,8 +1,13 @@
-"""Model parameters: the bundled, cited tables of ``data/parameters/*.yaml`` as frozen arrays.
+"""Model parameters: the bundled, cited tables of ``data/parameters/*.yaml`` as one frozen record.
 
-Parameters are static and frozen; a scenario may override named scalars (``parameters:`` block) and
-``data/parameters/fitted.yaml`` (written by ``kriegsspiel.validation.calibrate``) overrides the
-calibrated scalars of ``ground.yaml``'s ``engagement`` block.
+This is the one home of every constant the models use: ground combat, casualties, supply and weather
+(ground.yaml, casualties.yaml, supply.yaml, weather.yaml) and the joint models (joint.yaml). Every scalar has a
+name in ``Params.scalars``: the flat names of the ground, casualty and supply tables (``rout_ratio``) and the
+dotted names of joint.yaml (``naval.neutral_t``, ``amphibious.v_beach.undisturbed``). A scenario overrides
+any of them (``parameters:`` block), as do ``--set parameters.NAME=VALUE`` and a sensitivity analysis;
+``data/parameters/fitted.yaml`` (written by ``kriegsspiel.validation.calibrate``) overrides the calibrated
+scalars of ground.yaml's ``engagement`` block. Structured tables (ship classes, coastal batteries, aircraft
+types) are read-only mappings.
 """
 
 from __future__ import annotations
@@ -16,11 +21,7 @@ from types import MappingProxyType
 import numpy as np
 import yaml
 
-POSTURES = ("attack", "hasty_defence", "prepared_defence", "fortified_defence", "delay", "withdrawal")
-MOBILITIES = ("infantry", "mechanised", "armoured", "horse_cavalry", "static")
-SURPRISE = ("none", "minor", "substantial", "complete")
-BEHAVIOURS = ("soviet", "japanese", "western")
-CIRCUMSTANCES = ("normal", "rout", "encircled", "destroyed")
+from .codes import BEHAVIOURS, CIRCUMSTANCES, MOBILITIES, POSTURES, SURPRISE  # noqa: F401 - re-exported
 
 
 def _read(name: str) -> dict:
@@ -75,10 +76,18 @@ class Params:
     split: np.ndarray              # (behaviour, circumstance, 3)
     surrenders: np.ndarray         # (behaviour,) bool
     weather_climate: dict
-    scalars: MappingProxyType      # every named scalar: attrition, engagement, advance, casualties, supply
+    scalars: MappingProxyType      # every named scalar: attrition, engagement, advance, casualties, supply, joint
+    ship_classes: MappingProxyType       # joint.yaml: class -> {kind, main_guns, ...}
+    coastal_batteries: MappingProxyType  # joint.yaml: class -> {guns, shell_kg, ...}
+    aircraft: MappingProxyType           # joint.yaml air.aircraft: type -> {role, radius_km, ...}
 
     def __getitem__(self, key: str) -> float:
         return self.scalars[key]
+
+    def section(self, prefix: str) -> dict[str, float]:
+        """The scalars named `prefix.*`, keyed by the rest of their name: section('naval')['neutral_t']."""
+        head = prefix + "."
+        return {k[len(head):]: v for k, v in self.scalars.items() if k.startswith(head)}
 
     def with_overrides(self, overrides: dict) -> "Params":
         unknown = set(overrides) - set(self.scalars)
@@ -110,6 +119,9 @@ def default_params() -> Params:
         scalars[k] = float(cas[k])
     for k, v in sup.items():
         scalars[k] = float(v)
+    joint = _read("joint.yaml")
+    for section in JOINT_SECTIONS:
+        scalars.update(_flatten(joint[section], section, skip=("aircraft",)))
     scalars.update({k: float(v) for k, v in fitted_overrides().items() if k in scalars})
     terrain_names = tuple(g["terrain"])
     weather_names = tuple(g["weather"])
@@ -135,4 +147,29 @@ def default_params() -> Params:
         surrenders=np.array([cas["surrenders"][b] for b in BEHAVIOURS]),
         weather_climate=MappingProxyType(wx),
         scalars=MappingProxyType(scalars),
+        ship_classes=_frozen(joint["ship_classes"]),
+        coastal_batteries=_frozen(joint["coastal_batteries"]),
+        aircraft=_frozen(joint["air"]["aircraft"]),
     )
+
+
+JOINT_SECTIONS = ("assault", "naval", "amphibious", "riverine", "air", "airborne", "rail", "siege")
+
+
+def _flatten(block: dict, prefix: str, skip=()) -> dict[str, float]:
+    """Numeric leaves of a nested mapping under dotted names: {'v_beach': {'undisturbed': 2.0}} under prefix
+    'amphibious' -> {'amphibious.v_beach.undisturbed': 2.0}."""
+    out: dict[str, float] = {}
+    for k, v in block.items():
+        if k in skip:
+            continue
+        name = f"{prefix}.{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, name))
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[name] = float(v)
+    return out
+
+
+def _frozen(table: dict) -> MappingProxyType:
+    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in table.items()})

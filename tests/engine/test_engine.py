@@ -47,9 +47,9 @@ def test_personnel_conserved_every_day(seed):
     eng = ks.simulate(C, runs=3, seed=seed)
     st_ = eng.st
     # day by day: re-run and check after every step
-    from kriegsspiel.engine.loop import Engine
+    from kriegsspiel.engine.loop import make_engine
 
-    e = Engine(C, np.arange(2), seed)
+    e = make_engine(C, np.arange(2), seed)
     for d in range(C.n_days):
         e.step(d)
         assert _conserved(e.st, C), f"day {d}"

@@ -71,7 +71,7 @@ def test_conservation_with_joint_phases(path):
     start = np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced
     assert np.array_equal(start, st.men + st.killed + st.wounded + st.missing)
     assert (st.men >= 0).all() and (st.killed >= 0).all() and (st.wounded >= 0).all() and (st.missing >= 0).all()
-    assert st.extra["joint"]["civilians_killed"].sum() > 0          # reported apart from the military losses
+    assert st.joint.civilians_killed.sum() > 0          # reported apart from the military losses
 
 
 def test_joint_run_is_byte_identical(otsu):
@@ -91,7 +91,7 @@ def test_airborne_cut_shows_in_freight_east_of_it():
     freight = eng.st.freight[0]
     drop_day = 3
     assert (freight[:drop_day] > 10000).all(), freight            # the Trans-Siberian runs before the drop
-    seized = [e.day for e in eng.log.events if e.kind == "airborne_drop" and e.extra.get("outcome") == "seized"]
+    seized = [e.day for e in eng.log.events if e.kind == "airborne_drop" and e.data.get("outcome") == "seized"]
     assert seized, "the drop zone is seized"
     assert freight[seized[0]] < 0.2 * freight[0], freight          # and is cut from the day it is seized
     cuts = [e for e in eng.log.events if e.kind == "rail_cut"]

@@ -22,7 +22,8 @@ def test_qjm_standard_rates_at_division_scale():
 
 
 def test_qjm_maximum_rate_example():
-    # F01/F03 consistency check (size factor 2.0 is the table's smallest-force end): 2.8 x size 2.0 x main effort 1.5 x opposition 1.6 = 13.44 %/day
+    # F01/F03 consistency check (size factor 2.0 is the table's smallest-force end):
+    # 2.8 x size 2.0 x main effort 1.5 x opposition 1.6 = 13.44 %/day
     ra, _ = ground.daily_rates(np.array(0.15), 1, 10000, 1, FLAT, DRY, 0, False, True, P, main_effort=True)
     assert ra == pytest.approx(0.1344, rel=1e-6)
 

@@ -80,7 +80,9 @@ def test_percentile_from_samples_and_interpolation():
 
 
 def _ensemble(scale_ussr=1.0):
-    q = lambda a, b, c: {"p10": a, "p50": b, "p90": c}
+    def q(a, b, c):
+        return {"p10": a, "p50": b, "p90": c}
+
     return {"runs": 400, "seed": 7,
             "result_share": {"Japanese victory": 0.03, "Inconclusive": 0.55, "Soviet victory": 0.42},
             "casualties": {

@@ -148,7 +148,9 @@ def test_slider_moves_forces_and_front(page, tmp_path, result):
 
 def test_map_zooms_and_fits_the_fighting(page, tmp_path, result):
     _open(page, tmp_path, render_html(result))
-    vb = lambda: [float(v) for v in page.get_attribute("#map", "viewBox").split()]
+    def vb():
+        return [float(v) for v in page.get_attribute("#map", "viewBox").split()]
+
     fitted = vb()
     page.click("#zoom-all")
     whole = vb()

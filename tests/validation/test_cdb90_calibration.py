@@ -1,9 +1,10 @@
 """CDB90 loader, cross-validation folds, baselines on the published anchors, reproducible calibration."""
 
+from importlib import resources
+
 import numpy as np
 import pytest
 import yaml
-from importlib import resources
 
 from kriegsspiel.validation import calibrate as cal
 from kriegsspiel.validation import cdb90

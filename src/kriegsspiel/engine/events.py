@@ -1,26 +1,97 @@
-"""Typed events of a campaign: what happened, where, when, to whom — recorded for single runs and reports."""
+"""Typed events of a campaign: what happened, where, when, to whom — and the one table of their sentences.
+
+A phase records an `Event` with its kind, run, day, side, place (indices), an integer `value`, the fields
+exported with it (`data`: numbers and words that the JSON and the reports carry) and the arguments of its
+sentence (`args`). `sentence(event, namer)` renders it from `SENTENCES`, the only place where the words of an
+event are written. Events are recorded for single runs only (`EventLog(enabled=False)` in ensembles).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
-# kinds of events and what their `value` means
-KINDS = {
-    "offensive": "men committed",
-    "ground_assault": "casualties of both sides that day",
-    "counterattack": "",
-    "capture": "side that lost the place",
-    "withdrawal": "men falling back",
-    "encircled": "men cut off",
-    "objective_reached": "",
-    "offensive_halted": "men left",
-    "reinforcement": "men arriving",
-    "reserve_moves": "men entrained",
-    "reserve_arrives": "men arriving",
-    "surrender": "men captured",
-    "destroyed": "",
-    "naval_bombardment": "", "amphibious_landing": "", "river_assault": "", "air_raid": "",
-    "airborne_drop": "", "link_up": "", "siege": "", "rail_cut": "", "rail_repaired": "",
+
+class EventKind(str, Enum):
+    offensive = "offensive"                      # value: men committed
+    ground_assault = "ground_assault"            # value: casualties of both sides that day
+    counterattack = "counterattack"
+    capture = "capture"                          # value: side that lost the place
+    withdrawal = "withdrawal"                    # value: men falling back
+    encircled = "encircled"                      # value: men cut off
+    objective_reached = "objective_reached"
+    offensive_halted = "offensive_halted"        # value: men left
+    reinforcement = "reinforcement"              # value: men arriving
+    reserve_moves = "reserve_moves"              # value: men entrained
+    reserve_arrives = "reserve_arrives"          # value: men arriving
+    surrender = "surrender"                      # value: men captured
+    destroyed = "destroyed"
+    naval_bombardment = "naval_bombardment"      # value: t of shell
+    amphibious_landing = "amphibious_landing"    # value: men landed, or left at the end
+    river_assault = "river_assault"              # value: men across, or t of shell of a strike
+    air_raid = "air_raid"                        # value: t of bombs
+    airborne_drop = "airborne_drop"              # value: men dropped, lost, or rail sections cut
+    link_up = "link_up"                          # value: paratroops left
+    siege = "siege"                              # value: casualties of the besiegers today
+    rail_cut = "rail_cut"                        # value: % of capacity lost
+    rail_repaired = "rail_repaired"
+
+
+# The sentence of each event, by kind (or by `args["form"]` where a kind has several). A sentence is a list of
+# parts, concatenated: (None, text) always, (flag, text) only when args[flag] is true. Fields: who (the acting
+# side's adjective), enemy (the other side's), place, unit, op, n (the event's value); the rest from `args`.
+SENTENCES: dict[str, list[tuple[str | None, str]]] = {
+    "offensive": [(None, "{op} opens from {place} with {n} men.")],
+    "ground_assault": [(None, "{who} assault at {place}: {n} casualties on both sides, combat-power ratio "
+                              "{ratio:.2f}; "), ("won", "the attacker prevails."), ("held", "the defence holds.")],
+    "counterattack": [(None, "{who} counter-attack at {place} throws back {op}.")],
+    "capture": [(None, "{who} forces take {place} from the {loser} defenders.")],
+    "withdrawal": [(None, "{who} defenders fall back on {place} with {n} men.")],
+    "encircled": [(None, "{n} {who} troops are cut off at {place}.")],
+    "objective_reached": [(None, "{op} reaches its objective, {place}.")],
+    "offensive_halted": [(None, "{op} halts at {place} with {n} men left.")],
+    "reinforcement": [(None, "{unit} ({n} men) arrives at {place}.")],
+    "reserve_moves": [(None, "{unit} ({n} men) entrains for {place}.")],
+    "reserve_arrives": [(None, "{unit} ({n} men) detrains at {place}.")],
+    "surrender": [(None, "{unit} surrenders at {place}: {n} men captured.")],
+    "destroyed": [(None, "{unit} is destroyed at {place}.")],
+    "naval_bombardment": [
+        (None, "{who} warships bombard {place} ({jop}): {shell_t:,.0f} t of shell"),
+        ("fog", " in fog, unobserved"),
+        (None, ", about {hit:,} defenders hit"),
+        ("broken", "; the fortifications are broken"),
+        ("batteries", "; coastal batteries ({battery_guns:,} guns) score {hits:.1f} hits"),
+        ("fleet_action", "; the {enemy} fleet gives battle and loses {enemy_ships_lost:.1f} ships"),
+        (None, "; {ships_lost:.1f} ships lost."),
+    ],
+    "air_raid": [(None, "{jop}: {sorties:,.0f} {who} bomber sorties against {place} drop {bombs_t:,.0f} t; "
+                        "{bombers_lost:.1f} bombers lost to fighters and flak, {fighters_lost:.1f} defending fighters "
+                        "shot down; about {military:,} military casualties; civilians: {civilians_killed:,} killed, "
+                        "{civilians_wounded:,} wounded.")],
+    "airborne_drop": [(None, "{jop}: {dropped:,} {who} paratroops drop on {place} from {sorties:,.0f} transport sorties; "
+                             "{transports_lost:.1f} transports shot down, {loss_share:.0%} lost in the air and on "
+                             "landing"), ("defended", " onto alert defenders"), (None, ".")],
+    "airborne_seized": [(None, "The {who} paratroops ({men:,} men) seize {place}"),
+                        ("demolition", " and blow the railway there ({n} rail sections cut)"), (None, ".")],
+    "airborne_destroyed": [(None, "The {who} paratroops at {place} are destroyed: {men:,} men lost, unrelieved.")],
+    "link_up": [(None, "{who} ground forces link up with the paratroops holding {place} ({men:,} men left).")],
+    "landing": [(None, "{jop}: {landed:,} {who} troops {verb} {place} on the first day (shoreline factor {v:.2f}), "
+                       "{attackers_hit:,} attackers and {defenders_hit:,} defenders hit; {lost_on_passage:,} lost "
+                       "on passage.")],
+    "landing_taken": [(None, "{jop}: {who} troops take {place} after {days} days ashore; assault casualties "
+                             "{attackers_hit:,} attackers, {defenders_hit:,} defenders.")],
+    "landing_thrown_back": [(None, "{jop} is thrown back at {place}: the survivors re-embark for {origin}; "
+                                   "assault casualties {attackers_hit:,} attackers, {defenders_hit:,} defenders.")],
+    "river_strike": [(None, "{jop}: {who} river forces strike {place}: {shell_t:,.0f} t of shell, about {hit:,} "
+                            "defenders hit"),
+                     ("flotilla", "; the {enemy} flotilla engages and loses {enemy_share:.0%} of its craft for "
+                                  "{own_share:.0%}"), (None, ".")],
+    "siege": [(None, "Siege of {place}, day {day}: "),
+              ("besieged", "blockaded by sea and cut off by land"), ("open", "blockade by sea, land front open"),
+              (None, "; {enemy} artillery ({guns:,} guns incl. the coastal batteries) shells the {who} positions: "
+                     "{casualties:,} casualties today; the defenders hold {stock_days:.1f} days of supply.")],
+    "rail_cut": [(None, "The railway {place}–{other} is cut: {damage:.0%} of its {capacity_t:,.0f} t/day lost.")],
+    "rail_repaired": [(None, "The railway {place}–{other} is repaired.")],
 }
 
 
@@ -28,13 +99,14 @@ KINDS = {
 class Event:
     run: int          # row in the batch
     day: int
-    kind: str
+    kind: EventKind
     side: int
     place: int
     value: int = 0
     unit: int = -1
     op: int = -1
-    extra: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)      # exported with the event (JSON, reports)
+    args: dict = field(default_factory=dict)      # arguments of its sentence only
 
 
 class EventLog:
@@ -42,9 +114,18 @@ class EventLog:
         self.enabled = enabled
         self.events: list[Event] = []
 
-    def add(self, run, day, kind, side, place, value=0, u=-1, op=-1, **extra) -> None:
+    def add(self, run, day, kind: EventKind, side, place, value=0, u=-1, op=-1, args=None, **data) -> None:
         if self.enabled:
-            self.events.append(Event(int(run), int(day), kind, int(side), int(place), int(value), int(u), int(op), extra))
+            self.events.append(Event(int(run), int(day), EventKind(kind), int(side), int(place), int(value), int(u),
+                                     int(op), data, args or {}))
 
     def for_run(self, row: int) -> list[Event]:
         return [e for e in self.events if e.run == row]
+
+
+def sentence(e: Event, names: dict) -> str:
+    """The sentence of event `e`. `names` gives the words of its indices: who, enemy (side adjectives), place,
+    unit, op, n (its value, formatted) and any other field the sentence uses."""
+    fields = {**names, **e.args}
+    parts = SENTENCES[e.args.get("form", e.kind.value)]
+    return "".join(text.format(**fields) for flag, text in parts if flag is None or fields.get(flag))

@@ -45,6 +45,7 @@ class Streams:
     """The uniforms of a batch, one block per stream, sliced by day."""
 
     def __init__(self, root_seed: int, runs: np.ndarray, shapes: dict[str, tuple[int, ...]]):
+        self.R = len(runs)
         self.blocks = {name: draw_block(root_seed, runs, name, shape) for name, shape in shapes.items()}
 
     def day(self, stream: str, d: int) -> np.ndarray:

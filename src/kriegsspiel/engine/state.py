@@ -1,19 +1,55 @@
-"""Dynamic state of a batch of campaigns: numpy arrays with a leading replication axis R."""
+"""Dynamic state of a batch of campaigns: numpy arrays with a leading replication axis R.
+
+One record, every field declared here with its shape and unit; the joint models' state is the nested
+`JointState`. Codes (unit status, posture, operation state, drop state) are the enums of `kriegsspiel.codes`.
+The static world is `scenario.compile.Compiled`; the parameters are `params.Params`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from ..codes import Posture, UnitStatus
 from ..scenario.compile import Compiled
+from ..scenario.joint import Plan
 
-# unit status codes
-WAITING, ACTIVE, POCKET, SURRENDERED, DESTROYED = 0, 1, 2, 3, 4
-# operation state codes
-PENDING, RUNNING, HALTED, DONE = 0, 1, 2, 3
-# place posture codes are params.POSTURES indices
-HASTY, PREPARED, FORTIFIED, DELAY = 1, 2, 3, 4
+
+@dataclass
+class JointState:
+    """State of the naval, air, airborne, amphibious, riverine, siege and rail models.
+    J: the scenario's joint operations; Z: airborne drop zones (one per operation and zone); K: ship classes;
+    B: coastal battery classes."""
+
+    ships: np.ndarray              # (R, U, K) float ships of each class held by each unit
+    batteries: np.ndarray          # (R, U, B) float coastal batteries
+    aircraft: np.ndarray           # (R, U) float aircraft of each air unit
+    aircraft_lost: np.ndarray      # (R, U) float cumulative
+    shell_t: np.ndarray            # (R, P) t of shell whose neutralising effect lingers (decays daily)
+    shell_cum_t: np.ndarray        # (R, P) t of shell fired at each place, cumulative
+    bombs_t: np.ndarray            # (R, P) t of bombs, cumulative
+    civilians_killed: np.ndarray   # (R, P) cumulative, reported apart from the military losses
+    civilians_wounded: np.ndarray
+    op_state: np.ndarray           # (R, J) int8 OpState
+    op_day0: np.ndarray            # (R, J) int64 day the operation started (-1: not yet)
+    landed_frac: np.ndarray        # (R, J) share of the troops landed, dropped or ferried across
+    days: np.ndarray               # (R, J) int64 days at sea, on the river or ashore
+    wins: np.ndarray               # (R, J) int64 days the assault on the objective was won
+    peak_men: np.ndarray           # (R, J) most troops ashore
+    lost_at_sea: np.ndarray        # (R, J) troops lost on passage
+    assault_losses: np.ndarray     # (R, J, 2) assault casualties, attacker and defender
+    siege_days: np.ndarray         # (R, J) int64 days the objective was besieged (blockaded and cut off)
+    flotilla: np.ndarray           # (R, J, 4) today's flotilla fight: enemy broadside kg, enemy share lost,
+                                   #   own share lost, t of shell fired (for the day's report)
+    drop_state: np.ndarray         # (R, Z) int8 DropState
+    drop_men0: np.ndarray          # (R, Z) most men landed on the zone
+    seized_day: np.ndarray         # (R, Z) int64 day the zone was seized (-1: not)
+    linkup_day: np.ndarray         # (R,) int64 first day ground forces reached paratroops (-1: never)
+    rail_cut: np.ndarray           # (R, Er) bool the edge counts as cut
+    through_t: np.ndarray          # (R, P) t/day that can run from the freight origin (recomputed on change)
+    through_owner: np.ndarray      # (R, P) int8 ownership when through_t was last computed
+    through_damage: np.ndarray     # (R, Er) rail damage when through_t was last computed
 
 
 @dataclass
@@ -26,17 +62,18 @@ class State:
     reinforced: np.ndarray           # (R, U) int64 men arrived after the start (reinforcements)
     guns: np.ndarray                 # (R, U) float
     tanks: np.ndarray
-    status: np.ndarray               # (R, U) int8
+    status: np.ndarray               # (R, U) int8 UnitStatus
     loc: np.ndarray                  # (R, U) int64 place
     eta: np.ndarray                  # (R, U) int64 days until a rail move ends (0: not moving)
     dest: np.ndarray                 # (R, U) int64
-    role: np.ndarray                 # (R, U) int64 0 front 1 reserve 2 garrison
+    role: np.ndarray                 # (R, U) int64 Role
     stock: np.ndarray                # (R, U) float days of combat supply
     cut: np.ndarray                  # (R, U) int64 consecutive days cut off
     fatigue: np.ndarray              # (R, U) float combat-power multiplier (QJM exhaustion)
     engaged: np.ndarray              # (R, U) bool engaged today
+    weather: np.ndarray              # (R, P) int64 today's weather class at each place
     owner: np.ndarray                # (R, P) int8
-    posture: np.ndarray              # (R, P) int64 defender's posture at each place
+    posture: np.ndarray              # (R, P) int64 Posture of the defender at each place
     held_days: np.ndarray            # (R, P) int64 days the defender has held the place (for preparation)
     combat_days: np.ndarray          # (R, P) int64 consecutive days of combat at the place
     threat: np.ndarray               # (R, P) float attacker/defender power ratio today (0: none)
@@ -44,49 +81,79 @@ class State:
     hold_power: np.ndarray           # (R, P) float attacker strength when the fight fell to holding
     capture_day: np.ndarray          # (R, P) int64 first day the place changed hands (-1: never)
     unit_op: np.ndarray              # (R, U) int64 the operation a unit serves in now (-1: none)
-    op_state: np.ndarray             # (R, O) int8
+    op_state: np.ndarray             # (R, O) int8 OpState
     op_pos: np.ndarray               # (R, O) int64 index in the route of the forces' place
     op_prog: np.ndarray              # (R, O) float km made good toward the next place
     op_men0: np.ndarray              # (R, O) float men at the start of the operation
     op_day0: np.ndarray              # (R, O) int64 day the operation started
     freight: np.ndarray              # (R, D) float t/day reaching the freight reference place
-    reach: dict = field(default_factory=dict)       # side -> (R, P) bool, in supply
-    cap: dict = field(default_factory=dict)         # side -> (R, P) float, t/day by rail from the sources
-    rail_damage: np.ndarray | None = None           # (R, Er) float 0..1 share of capacity lost
-    extra: dict = field(default_factory=dict)       # state of the joint models, by model name
+    reach: np.ndarray                # (S, R, P) bool in supply (connected to a friendly source)
+    cap: np.ndarray                  # (S, R, P) float t/day by rail from the side's sources
+    supply_owner: np.ndarray         # (R, P) int8 ownership when reach/cap were last computed
+    supply_damage: np.ndarray        # (R, Er) rail damage when cap was last computed
+    rail_damage: np.ndarray          # (R, Er) float 0..1 share of capacity lost
+    joint: JointState
 
     @property
     def R(self) -> int:
         return self.men.shape[0]
 
 
-def initial_state(c: Compiled, runs: np.ndarray) -> State:
+def _tile(a, R: int) -> np.ndarray:
+    return np.repeat(np.asarray(a)[None, ...], R, axis=0).copy()
+
+
+def initial_joint_state(c: Compiled, plan: Plan, R: int) -> JointState:
+    P, J, Z, E = len(c.theatre.names), len(plan.ops), len(plan.drops), len(c.rail_cap)
+    return JointState(
+        ships=_tile(plan.ships0, R), batteries=_tile(plan.batteries0, R),
+        aircraft=_tile(np.asarray(c.aircraft0, float), R), aircraft_lost=np.zeros((R, len(c.unit_names))),
+        shell_t=np.zeros((R, P)), shell_cum_t=np.zeros((R, P)), bombs_t=np.zeros((R, P)),
+        civilians_killed=np.zeros((R, P)), civilians_wounded=np.zeros((R, P)),
+        op_state=np.zeros((R, J), np.int8), op_day0=np.full((R, J), -1, np.int64), landed_frac=np.zeros((R, J)),
+        days=np.zeros((R, J), np.int64), wins=np.zeros((R, J), np.int64), peak_men=np.zeros((R, J)),
+        lost_at_sea=np.zeros((R, J)), assault_losses=np.zeros((R, J, 2)), siege_days=np.zeros((R, J), np.int64),
+        flotilla=np.zeros((R, J, 4)),
+        drop_state=np.zeros((R, Z), np.int8), drop_men0=np.zeros((R, Z)), seized_day=np.full((R, Z), -1, np.int64),
+        linkup_day=np.full(R, -1, np.int64),
+        rail_cut=np.zeros((R, E), bool),
+        through_t=np.zeros((R, P)), through_owner=np.full((R, P), -1, np.int8), through_damage=np.zeros((R, E)),
+    )
+
+
+def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
     R, U, P, O, D = len(runs), len(c.unit_names), len(c.theatre.names), len(c.op_names), c.n_days
+    S, E = len(c.side_keys), len(c.rail_cap)
     p = c.params
-    tile = lambda a: np.repeat(np.asarray(a)[None, :], R, axis=0).copy()  # noqa: E731
-    status = np.where(c.arrives > 0, WAITING, ACTIVE).astype(np.int8)
+    status = np.where(c.arrives > 0, UnitStatus.waiting, UnitStatus.active).astype(np.int8)
     # a place's defence starts in the strongest posture of the units there (hasty < prepared < fortified),
     # prepared where no unit says (forces in position for years); fortified where the place is a fortified region
-    posture = np.full(len(c.theatre.names), HASTY, dtype=np.int64)
-    defensive = (c.posture0 >= HASTY) & (c.posture0 <= FORTIFIED)
+    posture = np.full(P, Posture.hasty_defence, dtype=np.int64)
+    defensive = (c.posture0 >= Posture.hasty_defence) & (c.posture0 <= Posture.fortified_defence)
     np.maximum.at(posture, c.loc0[defensive], c.posture0[defensive])
-    posture = np.where(c.theatre.fortification >= 0.5, FORTIFIED, np.maximum(posture, PREPARED))
+    posture = np.where(c.theatre.fortification >= 0.5, Posture.fortified_defence,
+                       np.maximum(posture, Posture.prepared_defence))
     return State(
         runs=np.asarray(runs),
-        men=tile(np.where(c.arrives > 0, 0, c.men0)).astype(np.int64),
+        men=_tile(np.where(c.arrives > 0, 0, c.men0), R).astype(np.int64),
         killed=np.zeros((R, U), np.int64), wounded=np.zeros((R, U), np.int64), missing=np.zeros((R, U), np.int64),
         reinforced=np.zeros((R, U), np.int64),
-        guns=tile(c.guns0).astype(float), tanks=tile(c.tanks0).astype(float),
-        status=tile(status),
-        loc=tile(c.loc0), eta=np.zeros((R, U), np.int64), dest=tile(c.loc0), role=tile(c.role),
+        guns=_tile(c.guns0, R).astype(float), tanks=_tile(c.tanks0, R).astype(float),
+        status=_tile(status, R),
+        loc=_tile(c.loc0, R), eta=np.zeros((R, U), np.int64), dest=_tile(c.loc0, R), role=_tile(c.role, R),
         stock=np.full((R, U), p["initial_stock_days"]),
         cut=np.zeros((R, U), np.int64), fatigue=np.ones((R, U)), engaged=np.zeros((R, U), bool),
-        owner=tile(c.theatre.owner).astype(np.int8),
-        posture=tile(posture), held_days=np.full((R, P), 30, np.int64), combat_days=np.zeros((R, P), np.int64),
-        threat=np.zeros((R, P)), fail_days=np.zeros((R, P), np.int64), hold_power=np.zeros((R, P)), capture_day=np.full((R, P), -1, np.int64),
-        unit_op=tile(c.unit_op),
+        weather=np.zeros((R, P), np.int64),
+        owner=_tile(c.theatre.owner, R).astype(np.int8),
+        posture=_tile(posture, R), held_days=np.full((R, P), 30, np.int64), combat_days=np.zeros((R, P), np.int64),
+        threat=np.zeros((R, P)), fail_days=np.zeros((R, P), np.int64), hold_power=np.zeros((R, P)),
+        capture_day=np.full((R, P), -1, np.int64),
+        unit_op=_tile(c.unit_op, R),
         op_state=np.zeros((R, O), np.int8), op_pos=np.zeros((R, O), np.int64), op_prog=np.zeros((R, O)),
         op_men0=np.zeros((R, O)), op_day0=np.zeros((R, O), np.int64),
         freight=np.zeros((R, D)),
-        rail_damage=np.zeros((R, len(c.rail_cap))),
+        reach=np.zeros((S, R, P), bool), cap=np.zeros((S, R, P)),
+        supply_owner=np.full((R, P), -1, np.int8), supply_damage=np.zeros((R, E)),
+        rail_damage=np.zeros((R, E)),
+        joint=initial_joint_state(c, plan, R),
     )

@@ -120,7 +120,8 @@ def check(loaded: LoadedScenario) -> None:
                 problems.append(Problem(str(loaded.path), line, where, repr(text), f"a target that selects some {t.kind}"))
             if not isinstance(a.value, (int, float)) or isinstance(a.value, bool) or a.value == 0:
                 problems.append(Problem(str(loaded.path), loaded.line("assumptions", i, "value"),
-                                        f"assumptions[{i}].value", repr(a.value), "a non-zero number (targets scale by value / declared value)"))
+                                        f"assumptions[{i}].value", repr(a.value),
+                                        "a non-zero number (targets scale by value / declared value)"))
     if problems:
         raise ScenarioError(problems)
 

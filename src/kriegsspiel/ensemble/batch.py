@@ -41,7 +41,8 @@ def register_compiled(spec: EnsembleSpec, c: Compiled) -> None:
 
 @lru_cache(maxsize=8)
 def _compile(spec: EnsembleSpec) -> Compiled:
-    from ..api import compile as compile_, load_scenario
+    from ..api import compile as compile_
+    from ..api import load_scenario
     from .assumptions import apply
 
     loaded = load_scenario(spec.scenario_path)

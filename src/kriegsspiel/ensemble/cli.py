@@ -36,8 +36,15 @@ _fail = fail
 def _progress(total: int, done: int, unit: str):
     """A rich progress bar on stderr with throughput and time left (a context manager and an advance fn)."""
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
     from rich.text import Text
 
     class Rate(ProgressColumn):
@@ -211,8 +218,11 @@ def sensitivity(
         t.add_column(col, justify="right" if col in ("rank",) or index in col else "left")
     for i, f in enumerate(res.factors, 1):
         w, c = f[OUTPUTS[0]], f[OUTPUTS[1]]
-        fmt_w = (lambda x: f"{x:.3f}")
-        fmt_c = (lambda x: f"{x:,.0f}") if res.method == "morris" else (lambda x: f"{x:.3f}")
+        def fmt_w(x):
+            return f"{x:.3f}"
+
+        def fmt_c(x):
+            return f"{x:,.0f}" if res.method == "morris" else f"{x:.3f}"
         t.add_row(str(i), escape(f["id"]), f"{f['range'][0]:g} - {f['range'][1]:g}",
                   f"{fmt_w(w['index'])} ± {fmt_w(w['conf'])}", f"{fmt_c(c['index'])} ± {fmt_c(c['conf'])}",
                   escape(", ".join(f["applies_to"])))

@@ -104,7 +104,7 @@ def columns(c: Compiled, st: State, lay: RowLayout | None = None) -> dict[str, n
         out[f"control_{slug(p)}"] = side_names[st.owner[:, i].astype(np.int64)]
         out[f"fell_day_{slug(p)}"] = np.where(fell, day, -1).astype(np.int32)
         out[f"fell_date_{slug(p)}"] = np.where(fell, dates[np.where(fell, day, 0)], None)
-    link = st.extra.get("joint", {}).get("linkup_day", np.full(R, -1, np.int64))
+    link = st.joint.linkup_day
     out["linkup_day"] = link.astype(np.int32)
     out["linkup_date"] = np.where(link >= 0, dates[np.maximum(link, 0)], None)
     if c.freight_ref >= 0:

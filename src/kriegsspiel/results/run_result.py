@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import __version__
-from ..engine.events import Event
+from ..engine.events import Event, sentence
 from ..engine.loop import Engine
 from ..engine.outcome import evaluate, labels, reason, winner_of
 from ..scenario.compile import Compiled
@@ -37,46 +37,25 @@ def _fmt(n: float) -> str:
     return f"{int(round(n)):,}"
 
 
-def _side_word(c: Compiled, s: int) -> str:
+def side_word(c: Compiled, s: int) -> str:
+    """The side's adjective, else its short name, else its name."""
     side = c.scenario.sides[c.side_keys[s]]
     return side.adjective or side.short_name or side.name
 
 
-# Sentence of each event kind; fields: who (the side's adjective), place, unit, op, n (the event's value,
-# formatted), loser (the side that lost a captured place), ratio, outcome.
-TEMPLATES = {
-    "offensive": "{op} opens from {place} with {n} men.",
-    "ground_assault": "{who} assault at {place}: {n} casualties on both sides, combat-power ratio {ratio:.2f}; "
-                      "{outcome}.",
-    "counterattack": "{who} counter-attack at {place} throws back {op}.",
-    "capture": "{who} forces take {place} from the {loser} defenders.",
-    "withdrawal": "{who} defenders fall back on {place} with {n} men.",
-    "encircled": "{n} {who} troops are cut off at {place}.",
-    "objective_reached": "{op} reaches its objective, {place}.",
-    "offensive_halted": "{op} halts at {place} with {n} men left.",
-    "reinforcement": "{unit} ({n} men) arrives at {place}.",
-    "reserve_moves": "{unit} ({n} men) entrains for {place}.",
-    "reserve_arrives": "{unit} ({n} men) detrains at {place}.",
-    "surrender": "{unit} surrenders at {place}: {n} men captured.",
-    "destroyed": "{unit} is destroyed at {place}.",
-}
-
-
 def describe(c: Compiled, e: Event) -> str:
-    """A dated, factual sentence for an event, with its figures."""
-    if e.kind not in TEMPLATES:
-        return e.extra.get("detail") or f"{e.kind.replace('_', ' ')} at {c.theatre.names[e.place]}."
-    fields = {
-        "who": _side_word(c, e.side),
-        "place": c.theatre.names[e.place] if 0 <= e.place < len(c.theatre.names) else "",
+    """A dated, factual sentence for an event, with its figures (engine.events.SENTENCES)."""
+    names = c.theatre.names
+    other = 1 - e.side if e.side in (0, 1) else e.side
+    return sentence(e, {
+        "who": side_word(c, e.side) if 0 <= e.side < len(c.side_keys) else "",
+        "enemy": side_word(c, other) if 0 <= other < len(c.side_keys) else "",
+        "place": names[e.place] if 0 <= e.place < len(names) else "",
         "unit": c.unit_names[e.unit] if e.unit >= 0 else "",
         "op": c.op_names[e.op] if e.op >= 0 else "",
         "n": _fmt(e.value),
-        "loser": _side_word(c, e.value) if e.kind == "capture" else "",
-        "ratio": e.extra.get("ratio", 0.0),
-        "outcome": "the attacker prevails" if e.extra.get("won") else "the defence holds",
-    }
-    return TEMPLATES[e.kind].format(**fields)
+        "ratio": e.data.get("ratio", 0.0),
+    })
 
 
 def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
@@ -105,10 +84,10 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
         if side.commander_notes:
             sides[key]["commander_notes"] = side.commander_notes
     events = [
-        {"date": c.dates[e.day].isoformat(), "kind": e.kind, "side": c.side_keys[e.side] if 0 <= e.side < 2 else "",
+        {"date": c.dates[e.day].isoformat(), "kind": e.kind.value, "side": c.side_keys[e.side] if 0 <= e.side < 2 else "",
          "place": names[e.place] if 0 <= e.place < len(names) else "", "detail": describe(c, e),
          **({"value": e.value} if e.value else {}),
-         **{k: v for k, v in e.extra.items() if k not in ("detail",) and isinstance(v, (int, float, str, bool))}}
+         **{k: v for k, v in e.data.items() if isinstance(v, (int, float, str, bool))}}
         for e in eng.log.for_run(row)
     ]
     tl = eng.timeline
@@ -151,10 +130,10 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
     }
     if s.claims:
         data["claims"] = _jsonable(s.claims)
-    joint = st.extra.get("joint", {})
-    if "civilians_killed" in joint:
-        data["civilians"] = {key: {"killed": int(round(joint["civilians_killed"][row][c.theatre.owner == i].sum())),
-                                   "wounded": int(round(joint["civilians_wounded"][row][c.theatre.owner == i].sum()))}
+    if c.joint_ops or c.scenario.freight_origin:
+        J = st.joint
+        data["civilians"] = {key: {"killed": int(round(J.civilians_killed[row][c.theatre.owner == i].sum())),
+                                   "wounded": int(round(J.civilians_wounded[row][c.theatre.owner == i].sum()))}
                              for i, key in enumerate(c.side_keys)}
     return RunResult(data)
 

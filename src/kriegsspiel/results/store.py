@@ -67,7 +67,7 @@ def engine_fingerprint() -> str:
     files: list[Path] = []
     for sub in ("engine", "models", "scenario", "world", "forces"):
         files += sorted((root / sub).rglob("*.py"))
-    files += [root / "params.py", root / "ensemble" / "rows.py", root / "ensemble" / "assumptions.py"]
+    files += [root / "params.py", root / "codes.py", root / "ensemble" / "rows.py", root / "ensemble" / "assumptions.py"]
     files += sorted((root / "data" / "parameters").glob("*.yaml"))
     h = hashlib.sha256()
     for f in files:
@@ -190,8 +190,8 @@ class ResultStore:
 
     def table(self, columns: list[str] | None = None):
         """All rows as a pyarrow Table ordered by run."""
-        import pyarrow.parquet as pq
         import pyarrow as pa
+        import pyarrow.parquet as pq
 
         files = self.part_files()
         if not files:

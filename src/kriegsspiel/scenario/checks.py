@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def check_references(loaded: "LoadedScenario") -> list[Problem]:
-    from ..world.theatre import build_theatre
+    from .theatre import build_theatre
 
     s, name = loaded.scenario, str(loaded.path)
     problems: list[Problem] = []
@@ -120,17 +120,17 @@ def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
     operations on a navigable river in season; raids and drops within the aircraft's radius (docs/models/*.md)."""
     import datetime as dt
 
-    from ..engine.joint import _sea_or_river_route, joint_params
-    from ..world.network import great_circle_km
+    from ..params import default_params
+    from ..world.network import great_circle_km, water_route
 
     s, name = loaded.scenario, str(loaded.path)
-    jp = joint_params()
+    params = default_params()
     problems: list[Problem] = []
 
     def bad(path: tuple, value: object, expected: str) -> None:
         problems.append(Problem(name, loaded.line(*path), _fmt(path), short(value), expected))
 
-    ships, bats, craft = jp["ship_classes"], jp["coastal_batteries"], jp["air"]["aircraft"]
+    ships, bats, craft = params.ship_classes, params.coastal_batteries, params.aircraft
     for key, ut in s.unit_types.items():
         for cls in ut.ships:
             if cls not in ships:
@@ -165,12 +165,12 @@ def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
             if not (theatre.coastal[o] or theatre.port[o]):
                 bad(("operations", i, "objective"), op.objective,
                     f"a place with a coast for the landing of {op.name!r} ({op.objective!r} is neither coastal nor a port)")
-            elif origin is not None and _sea_or_river_route(theatre, "sea", origin, op.objective, day)[0] is None:
+            elif origin is not None and water_route(theatre.edges, "sea", origin, op.objective, day)[0] is None:
                 bad(("operations", i, "origin"), origin,
                     f"a port joined to {op.objective!r} by sea lanes open on {day} for {op.name!r}")
         if t == "river_assault" and origin is not None:
-            if _sea_or_river_route(theatre, "river", origin, op.objective, day)[0] is None:
-                any_season = _sea_or_river_route(theatre, "river", origin, op.objective, None)[0] is not None
+            if water_route(theatre.edges, "river", origin, op.objective, day)[0] is None:
+                any_season = water_route(theatre.edges, "river", origin, op.objective, None)[0] is not None
                 why = (f"navigable on {day}: the river is out of season then" if any_season
                        else "on the navigable river network (no river edge joins them)")
                 bad(("operations", i, "objective"), op.objective, f"a place reached by river from {origin!r} {why}, for {op.name!r}")
@@ -191,7 +191,7 @@ def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
                     bad(path, pl, f"a {'target' if role == 'bomber' else 'drop zone'} within the {role}s' radius: "
                                   f"{pl!r} is {km:,.0f} km from {origin!r}, {min(models, key=lambda m: craft[m]['radius_km'])} "
                                   f"reaches {radius:,.0f} km ({op.name!r})")
-                elif km > jp["air"]["edge_of_radius_share"] * radius and not op.reach_note:
+                elif km > params["air.edge_of_radius_share"] * radius and not op.reach_note:
                     bad(("operations", i, "reach_note"), None,
                         f"a `reach_note` saying how {pl!r} ({km:,.0f} km, at the edge of the {radius:,.0f} km radius) is reached")
             if t == "airborne_drop":

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from ..codes import BEHAVIOURS, MOBILITIES, POSTURES, SURPRISE
 from ..models.supply import neighbour_table
-from ..params import BEHAVIOURS, MOBILITIES, POSTURES, SURPRISE, Params, default_params
-from ..world.theatre import Theatre, build_theatre
+from ..params import Params, default_params
+from ..world.theatre import Theatre
 from .load import LoadedScenario
 from .schema import OperationType, Scenario
+from .theatre import build_theatre
 
 NO_OP = -1
 
@@ -78,7 +80,8 @@ class Compiled:
     surrender_days: np.ndarray
     stand: np.ndarray                # (S, P) bool: held to the last by side S
     freight_ref: int
-    joint_ops: list = field(default_factory=list)   # non-ground operations, compiled by their models
+    joint_ops: list = field(default_factory=list)   # non-ground operations (scenario.joint compiles them)
+    plan: object = None                             # scenario.joint.Plan of the joint operations
 
     @property
     def n_days(self) -> int:
@@ -178,7 +181,7 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
     rail_src = np.array([idx[e.src] for e in rail_edges], dtype=np.int64)
     rail_dst = np.array([idx[e.dst] for e in rail_edges], dtype=np.int64)
     rail_nb, rail_eid = neighbour_table(rail_src, rail_dst, P)
-    return Compiled(
+    c = Compiled(
         loaded=loaded, theatre=theatre, params=params, side_keys=side_keys, dates=dates,
         terrain_idx=terrain_idx, zone=zone, neighbours=neighbours, land_km=land_km,
         rail_km=rail_km,
@@ -222,3 +225,7 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         freight_ref=freight_ref,
         joint_ops=joint_ops,
     )
+    from .joint import make_plan
+
+    c.plan = make_plan(c)
+    return c

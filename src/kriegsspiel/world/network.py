@@ -113,3 +113,21 @@ def route(g: nx.Graph, origin: str, objective: str, via: list[str] = ()) -> list
             return None
         path += leg[1:]
     return path
+
+
+def water_route(edges: list[EdgeSpec], kind: str, origin: str, objective: str, day=None):
+    """Shortest route by `kind` ('sea' or 'river') edges open on `day` (an edge with a `season` is open between
+    its two dates; None: any season). Returns (place names, km), or (None, inf) when none reaches."""
+    g = nx.Graph()
+    for e in edges:
+        if e.kind != kind:
+            continue
+        if day is not None and e.season is not None and not (e.season[0] <= day <= e.season[1]):
+            continue
+        if not g.has_edge(e.src, e.dst) or g.edges[e.src, e.dst]["km"] > e.km:
+            g.add_edge(e.src, e.dst, km=e.km)
+    try:
+        path = nx.shortest_path(g, origin, objective, weight="km")
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return None, float("inf")
+    return path, float(sum(g.edges[a, b]["km"] for a, b in zip(path, path[1:])))

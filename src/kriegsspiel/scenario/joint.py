@@ -1,29 +1,22 @@
-"""The plan of the joint phases: the scenario's joint operations mapped to unit and place indices once.
+"""The plan of the joint operations: the scenario's naval, air, airborne, amphibious, riverine and siege
+operations mapped to unit and place indices once, with the ship, battery and aircraft tables of the parameters.
 
-``make_plan(c)`` reads data/parameters/joint.yaml (ship classes, coastal batteries, aircraft), counts every
-unit's ships and batteries, splits each operation's forces into fleet, air and troops, and routes the
-landings (by sea) and river assaults (by river). Nothing here changes during a run.
+``make_plan(c)`` counts every unit's ships and batteries (``Params.ship_classes``, ``coastal_batteries``),
+splits each operation's forces into fleet, air and troops, routes the landings (by sea) and river assaults
+(by river), and lists the airborne drop zones. Nothing here changes during a run.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
-import networkx as nx
 import numpy as np
-import yaml
 
-from ...params import SURPRISE
-from ...world.network import great_circle_km
+from ..codes import Surprise
+from ..params import Params
+from ..world.network import great_circle_km, water_route
 
-
-@lru_cache(maxsize=None)
-def joint_params() -> dict:
-    """data/parameters/joint.yaml as a dict (read once)."""
-    return yaml.safe_load(resources.files("kriegsspiel.data.parameters").joinpath("joint.yaml").read_text("utf-8"))
+SHIP_KINDS = ("warship", "escort", "submarine", "transport", "river", "river_transport")
 
 
 @dataclass
@@ -45,6 +38,17 @@ class JOp:
     surprise: int
     route_km: float = 0.0
     route: list[int] = field(default_factory=list)
+    route_mask: np.ndarray | None = None     # (P,) bool the places of the sea or river route (or the objective)
+
+
+@dataclass
+class Drop:
+    """One airborne drop zone: troop unit k of the operation goes to drop zone k mod Z."""
+
+    k: int                       # index among all drops
+    op: JOp
+    zone: int                    # place
+    units: np.ndarray            # troop units dropped here
 
 
 @dataclass
@@ -56,51 +60,41 @@ class Plan:
     battery: dict                # per-class arrays (B,)
     ships0: np.ndarray           # (U, K)
     batteries0: np.ndarray       # (U, B)
-    air_model: list              # per unit: aircraft dict or None
+    air_model: list              # per unit: aircraft mapping or None
     dist_km: np.ndarray          # (P, P) great-circle
     urban: np.ndarray            # (P,) bool
+    ship_units: np.ndarray       # units that hold ships (every other unit's ship rows stay zero)
+    drops: list[Drop]
+
+    def of_type(self, *types: str) -> list[JOp]:
+        return [o for o in self.ops if o.type in types]
+
+    def drops_of(self, o: JOp) -> list[Drop]:
+        return [z for z in self.drops if z.op is o]
 
 
-def _sea_or_river_route(theatre, kind, origin, objective, day):
-    g = nx.Graph()
-    for e in theatre.edges:
-        if e.kind != kind:
-            continue
-        if day is not None and e.season is not None and not (e.season[0] <= day <= e.season[1]):
-            continue
-        if not g.has_edge(e.src, e.dst) or g.edges[e.src, e.dst]["km"] > e.km:
-            g.add_edge(e.src, e.dst, km=e.km)
-    try:
-        path = nx.shortest_path(g, origin, objective, weight="km")
-    except (nx.NetworkXNoPath, nx.NodeNotFound):
-        return None, math.inf
-    return path, float(sum(g.edges[a, b]["km"] for a, b in zip(path, path[1:])))
-
-
-def _ship_classes(jp) -> tuple[list[str], dict]:
-    """Names and per-class arrays (K,) of the ship classes of joint.yaml."""
-    sc = jp["ship_classes"]
+def _ship_classes(p: Params) -> tuple[list[str], dict]:
+    """Names and per-class arrays (K,) of the ship classes."""
+    sc = p.ship_classes
     ship_names = list(sc)
     ship = {k: np.array([float(sc[n].get(k, 0) or 0) for n in ship_names]) for k in
             ("main_guns", "shell_kg", "rof", "lift_men", "daihatsu", "shohatsu")}
     kinds = [sc[n]["kind"] for n in ship_names]
-    for kind in ("warship", "escort", "submarine", "transport", "river", "river_transport"):
+    for kind in SHIP_KINDS:
         ship[kind] = np.array([k == kind for k in kinds])
     ship["broadside"] = ship["main_guns"] * ship["shell_kg"]
-    crew = jp["naval"]["crew_per_ship"]
-    ship["crew"] = np.array([float(crew[k]) for k in kinds])
-    ship["hits_to_sink"] = np.where(ship["broadside"] >= 1000.0, jp["naval"]["hits_to_sink"]["warship_large"],
-                                    jp["naval"]["hits_to_sink"]["warship_small"]).astype(float)
+    ship["crew"] = np.array([p[f"naval.crew_per_ship.{k}"] for k in kinds])
+    ship["hits_to_sink"] = np.where(ship["broadside"] >= 1000.0, p["naval.hits_to_sink.warship_large"],
+                                    p["naval.hits_to_sink.warship_small"]).astype(float)
     return ship_names, ship
 
 
-def _unit_holdings(s, jp, ship_names, battery_names) -> tuple[np.ndarray, np.ndarray, list]:
-    """Ships (U, K) and batteries (U, B) of every unit, and its aircraft dict (or None)."""
+def _unit_holdings(s, p: Params, ship_names, battery_names) -> tuple[np.ndarray, np.ndarray, list]:
+    """Ships (U, K) and batteries (U, B) of every unit, and its aircraft mapping (or None)."""
     U = len(s.units)
     ships0 = np.zeros((U, len(ship_names)))
     bat0 = np.zeros((U, len(battery_names)))
     air_model = []
-    aircraft = jp["air"]["aircraft"]
     for i, u in enumerate(s.units):
         ut = s.unit_types[u.type]
         scale = u.count * u.strength
@@ -110,7 +104,7 @@ def _unit_holdings(s, jp, ship_names, battery_names) -> tuple[np.ndarray, np.nda
         for k, n in ut.batteries.items():
             if k in battery_names:
                 bat0[i, battery_names.index(k)] = n * scale
-        air_model.append(aircraft.get(ut.aircraft_model) if ut.aircraft_model else None)
+        air_model.append(p.aircraft.get(ut.aircraft_model) if ut.aircraft_model else None)
     return ships0, bat0, air_model
 
 
@@ -129,25 +123,33 @@ def _plan_op(c, j, op, unit_index, ships0, air_model) -> JOp:
              after=np.array([idx[n] for n in op.conditions.start_after_captured], dtype=np.int64),
              origin=idx[origin], objective=idx[op.objective], targets=[idx[n] for n in names],
              fleet=fleet, air=airu, troops=troops, duration=op.duration_days, sorties=op.sorties_per_day,
-             surprise=SURPRISE.index(op.surprise))
+             surprise=Surprise[op.surprise])
     day = c.dates[min(op.start_day, len(c.dates) - 1)]
     kind = {"amphibious_landing": "sea", "river_assault": "river"}.get(jo.type)
     if kind:
-        path, km = _sea_or_river_route(th, kind, origin, op.objective, day)
+        path, km = water_route(th.edges, kind, origin, op.objective, day)
         jo.route, jo.route_km = [idx[n] for n in (path or [])], km
+    jo.route_mask = np.zeros(len(th.names), bool)
+    jo.route_mask[jo.route or [jo.objective]] = True
     return jo
 
 
 def make_plan(c) -> Plan:
-    jp, th = joint_params(), c.theatre
-    ship_names, ship = _ship_classes(jp)
-    battery_names = list(jp["coastal_batteries"])
-    bc = jp["coastal_batteries"]
+    p, th = c.params, c.theatre
+    ship_names, ship = _ship_classes(p)
+    battery_names = list(p.coastal_batteries)
+    bc = p.coastal_batteries
     battery = {k: np.array([float(bc[n][k]) for n in battery_names]) for k in ("guns", "shell_kg", "rof", "range_km")}
-    ships0, bat0, air_model = _unit_holdings(c.scenario, jp, ship_names, battery_names)
+    ships0, bat0, air_model = _unit_holdings(c.scenario, p, ship_names, battery_names)
     lat, lon = th.lat, th.lon
     dist = great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
     urban = np.array(["city" in k for k in th.kinds])
     unit_index = {n: i for i, n in enumerate(c.unit_names)}
     ops = [_plan_op(c, j, op, unit_index, ships0, air_model) for j, op in enumerate(c.joint_ops)]
-    return Plan(ops, ship_names, ship, battery_names, battery, ships0, bat0, air_model, dist, urban)
+    drops = []
+    for o in ops:
+        if o.type == "airborne_drop":
+            Z = len(o.targets)
+            drops += [Drop(len(drops) + z, o, dz, o.troops[z::Z]) for z, dz in enumerate(o.targets)]
+    return Plan(ops, ship_names, ship, battery_names, battery, ships0, bat0, air_model, dist, urban,
+                ship_units=np.flatnonzero(ships0.any(axis=1)), drops=drops)

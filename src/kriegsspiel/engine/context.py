@@ -1,0 +1,98 @@
+"""What every phase reads but never writes: the compiled world, the parameters, the dice and the event log.
+
+`Ctx` is built once per batch (`make_context`); a phase is ``step(ctx, state, day)`` and changes only the
+state (and appends events to ``ctx.log``). The derived tables here are computed once from the world and the
+parameters (the climate's cumulative shares by month, the season factor by place, the fighters' reach).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..codes import Mobility, UnitStatus
+from ..params import Params
+from ..scenario.compile import Compiled
+from ..scenario.joint import Plan
+from .events import EventLog
+from .rng import Streams
+
+
+@dataclass(frozen=True)
+class Fighters:
+    """The fighter units of the scenario and how far they reach (air superiority over each place)."""
+
+    units: np.ndarray            # (A,) unit indices
+    radius_km: np.ndarray        # (A,)
+    dist_km: np.ndarray          # (P, P) great-circle
+    ratio: float                 # superiority ratio (joint.yaml air.air_superiority_ratio)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    c: Compiled
+    p: Params
+    plan: Plan
+    dice: Streams
+    log: EventLog
+    seed: int
+    record: bool
+    climate: dict                # month -> (2 zones, 4 classes) cumulative shares (weather.yaml)
+    wx_classes: np.ndarray       # weather class index of each climate class
+    season_attack: np.ndarray    # (1, P) season factor z_u by the place's climate zone
+    op_mobility: np.ndarray      # (O,) slowest mobility class of each ground operation
+    fighters: Fighters | None
+    timeline: dict | None        # the daily record of a single run (phases.record), None in ensembles
+
+    @property
+    def R(self) -> int:
+        return self.dice.R
+
+    def word(self, side: int) -> str:
+        """The side's adjective (else its short name, else its name), for sentences."""
+        s = self.c.scenario.sides[self.c.side_keys[side]]
+        return s.adjective or s.short_name or s.name
+
+
+def _op_mobility(c: Compiled) -> np.ndarray:
+    """Per operation: the slowest mobility class among its units (infantry unless all are motorised)."""
+    order = np.array([0, 2, 3, 1, 0])      # infantry < horse cavalry < mechanised < armoured (speed rank)
+    mob = []
+    for o in range(len(c.op_names)):
+        ms = c.mobility[(c.unit_ops == o).any(axis=1)]
+        mob.append(int(ms[np.argmin(order[ms])]) if len(ms) else int(Mobility.infantry))
+    return np.array(mob, dtype=np.int64)
+
+
+def _fighters(c: Compiled, plan: Plan, p: Params) -> Fighters | None:
+    """Fighter units of the joint plan; None when the scenario has no fighters or no joint phases."""
+    if not c.joint_ops and not c.scenario.freight_origin:
+        return None
+    fu = [u for u, m in enumerate(plan.air_model) if m and m.get("role") == "fighter" and c.aircraft0[u] > 0]
+    if not fu:
+        return None
+    return Fighters(np.array(fu), np.array([plan.air_model[u]["radius_km"] for u in fu]), plan.dist_km,
+                    p["air.air_superiority_ratio"])
+
+
+def make_context(c: Compiled, runs: np.ndarray, seed: int, shapes: dict, record: bool) -> Ctx:
+    p = c.params
+    climate = p.weather_climate[c.scenario.weather_region]
+    # season factor z_u per climate zone: summer, temperate east and steppe/desert west (qjm_tndm.yaml note)
+    zone_season = np.array([p.season["summer_temperate"]["attack"], p.season["summer_desert"]["attack"]])
+    return Ctx(
+        c=c, p=p, plan=c.plan, dice=Streams(seed, runs, shapes), log=EventLog(enabled=record), seed=int(seed),
+        record=record,
+        climate={m: np.cumsum(np.array([climate["east"][m], climate["west"][m]]), axis=1) for m in climate["east"]},
+        wx_classes=np.array([p.weather_names.index(w) for w in p.weather_climate["classes"]]),
+        season_attack=zone_season[c.zone][None, :],
+        op_mobility=_op_mobility(c),
+        fighters=_fighters(c, c.plan, p),
+        timeline={"men": [], "killed": [], "wounded": [], "missing": [], "owner": [], "forces": []} if record else None,
+    )
+
+
+def active(st) -> np.ndarray:
+    """(R, U) the units that are active (not waiting, in a pocket, surrendered or destroyed)."""
+    return st.status == UnitStatus.active

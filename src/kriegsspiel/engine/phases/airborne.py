@@ -1,0 +1,255 @@
+"""Airborne operations: mass drop on rail points with lift, transport and landing losses; seizure and
+demolition; holding against counter-attack, air supply, link-up or destruction (docs/models/airborne.md).
+Stream `airborne`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...codes import Circumstance, DropState, Mobility, OpState, Posture, UnitStatus
+from ...models import airborne as abm
+from ...models import ground
+from ...models import rail as railm
+from ..events import EventKind as K
+from ..transitions import capture_place, lose
+from .common import lognormal_noise, normal
+from .joint import assault, defenders, draws, season, start, troops, unit_strength
+
+LANDED = 0.999      # share of the force landed at which the drop is complete (float tolerance)
+
+
+def step(ctx, st, d: int) -> None:
+    J = st.joint
+    u, u_units = draws(ctx, "airborne", d)
+    ops = ctx.plan.of_type("airborne_drop")
+    for i, o in enumerate(ops):
+        first = start(ctx, st, d, o)
+        underway = J.op_state[:, o.j] == OpState.running
+        if not underway.any():
+            continue
+        dropping = underway & (J.landed_frac[:, o.j] < LANDED)
+        if dropping.any():
+            _drop(ctx, st, d, o, i, first, dropping, u, u_units)
+    _fight(ctx, st, d, ops, u, u_units)
+
+
+def _drop(ctx, st, d, o, i, first, dropping, u, u_units):
+    """Today's lift of operation o: transports lost, paratroops landed on each drop zone with their losses."""
+    p, plan = ctx.p, ctx.plan
+    J = st.joint
+    pax = np.array([m.get("paratroops", 0) if m else 0 for m in plan.air_model], dtype=float)
+    crew = np.array([m.get("crew", 1) if m else 0 for m in plan.air_model], dtype=float)
+    tmask = troops(ctx, st, o)
+    men_total = np.maximum((st.men * tmask).sum(axis=1), 1)
+    frac0 = J.landed_frac[:, o.j].copy()
+    exp = np.zeros(st.men.shape)
+    tr = J.aircraft[:, o.air]
+    sorties = tr * p["air.serviceable"] * p["airborne.transport_sorties_per_day"] * dropping[:, None]
+    # surprise on the first lift; later lifts meet alerted flak unless every drop zone is held
+    drops = plan.drops_of(o)
+    held = np.ones(st.R, bool)
+    for z in drops:
+        held &= J.drop_state[:, z.k] >= DropState.seized
+    p_loss = np.where(first | held, p["airborne.transport_loss_first_day"], p["airborne.transport_loss_alerted"])
+    lost = abm.transports_lost(sorties, p_loss[:, None]) \
+        * lognormal_noise(u[:, i, 3], p["airborne.transport_loss_noise_sigma"])[:, None]
+    lost = np.minimum(lost, tr)
+    J.aircraft[:, o.air] -= lost
+    J.aircraft_lost[:, o.air] += lost
+    exp[:, o.air] += lost * crew[o.air]
+    lift = abm.lift_men(np.maximum(sorties - lost, 0.0), pax[o.air], 1.0).sum(axis=1)
+    add = np.minimum(lift / men_total, 1.0 - frac0)
+    aboard_lost = (lost * pax[o.air]).sum(axis=1) * p["airborne.aboard_lost"]
+    J.landed_frac[:, o.j] = np.where(dropping, frac0 + add, frac0)
+    lose(ctx, st, exp, Circumstance.destroyed, u_units)
+    exp = np.zeros(st.men.shape)
+    away = (p["airborne.landing_loss_away.low"], p["airborne.landing_loss_away.high"])
+    near = (p["airborne.landing_loss_defended.low"], p["airborne.landing_loss_defended.high"])
+    for z in drops:
+        dz, units = z.zone, z.units
+        into = dropping & (J.drop_state[:, z.k] < DropState.linked)
+        st.loc[:, units] = np.where(into[:, None], dz, st.loc[:, units])
+        defended = (st.men * defenders(ctx, st, 1 - o.side, dz)).sum(axis=1) > p["airborne.defended_men"]
+        share = abm.landing_loss_share(u_units[:, units[0], 3] if len(units) else u[:, i, 0], defended, away, near)
+        dropped_u = st.men[:, units] * (add * into)[:, None]
+        aboard_u = aboard_lost[:, None] * st.men[:, units] / men_total[:, None]
+        exp[:, units] += dropped_u * share[:, None] + aboard_u
+        # stock carried: a few days
+        st.stock[:, units] = np.where(first[:, None], p["airborne.stock_days_dropped"], st.stock[:, units])
+        if ctx.record:
+            for r in np.flatnonzero(into & (dropped_u.sum(axis=1) >= 1)):
+                ctx.log.add(r, d, K.airborne_drop, o.side, dz, value=int(dropped_u[r].sum()),
+                            args={"jop": o.name, "dropped": int(round(dropped_u[r].sum())),
+                                  "sorties": sorties[r].sum() / len(drops), "transports_lost": lost[r].sum() / len(drops),
+                                  "loss_share": share[r], "defended": bool(defended[r])},
+                            dropped=int(dropped_u[r].sum()), landing_loss_share=round(float(share[r]), 3),
+                            transports_lost=round(float(lost[r].sum()), 2))
+    lose(ctx, st, exp, Circumstance.destroyed, u_units[..., ::-1])
+
+
+def _fight(ctx, st, d, ops, u, u_units):
+    """Seize the drop zones, hold them against counter-attack, link up or be destroyed."""
+    c, p = ctx.c, ctx.p
+    J = st.joint
+    U = len(c.unit_names)
+    for z in ctx.plan.drops:
+        o, dz, units, k = z.op, z.zone, z.units, z.k
+        if not len(units):
+            continue
+        live = (J.op_state[:, o.j] == OpState.running) & (J.drop_state[:, k] < DropState.linked)
+        if not live.any():
+            continue
+        pmask = np.zeros((st.R, U), bool)
+        pmask[:, units] = True
+        pmask &= (st.status == UnitStatus.active) & (st.loc == dz)
+        men = (st.men * pmask).sum(axis=1)
+        J.drop_men0[:, k] = np.maximum(J.drop_men0[:, k], men * J.landed_frac[:, o.j])
+        linked = _link_up(ctx, st, d, z, live, men)
+        _seize(ctx, st, d, z, ops.index(o), pmask, live, men, u, u_units)
+        # the hold: the enemy counter-attacks from the neighbouring places, once it has had time to organise
+        hold = live & (J.drop_state[:, k] == DropState.seized) & (st.owner[:, dz] == o.side) & ~linked \
+            & (J.seized_day[:, k] <= d - p["airborne.counter_delay_days"])
+        retaken = np.zeros(st.R, bool)
+        if hold.any():
+            retaken = _hold(ctx, st, d, z, pmask, hold, u, u_units)
+        _destroyed(ctx, st, d, z, pmask, live, retaken, u_units)
+        _air_supply(ctx, st, z, pmask, live)
+
+
+def _link_up(ctx, st, d, z, live, men):
+    """(R,) runs where friendly ground forces (not of this drop) reach the paratroops holding the drop zone."""
+    c = ctx.c
+    J = st.joint
+    o, dz = z.op, z.zone
+    ds = J.drop_state[:, z.k]
+    others = np.ones(len(c.unit_names), bool)
+    others[z.units] = False
+    others &= (c.unit_side == o.side)
+    relief = ((st.loc == dz) & (st.status == UnitStatus.active) & others[None, :] & (st.men > 0)).any(axis=1)
+    linked = live & (ds >= DropState.dropped) & (ds <= DropState.seized) & relief & (st.owner[:, dz] == o.side) \
+        & (men > 0)
+    if linked.any():
+        J.drop_state[linked, z.k] = DropState.linked
+        J.linkup_day = np.where(linked & (J.linkup_day < 0), d, J.linkup_day)
+        if ctx.record:
+            for r in np.flatnonzero(linked):
+                ctx.log.add(r, d, K.link_up, o.side, dz, value=int(men[r]), args={"men": int(round(men[r]))})
+    return linked
+
+
+def _seize(ctx, st, d, z, i, pmask, live, men, u, u_units):
+    """The seizure: dropped troops assault the garrison of the drop zone."""
+    J = st.joint
+    o, dz, k = z.op, z.zone, z.k
+    attack = live & (J.drop_state[:, k] <= DropState.dropped) & (st.owner[:, dz] != o.side) & (men > 0)
+    if not attack.any():
+        return
+    won, _, _, _ = assault(ctx, st, d, o, pmask & attack[:, None], np.where(attack, J.landed_frac[:, o.j], 0.0),
+                           np.ones(st.R), u[:, i], u_units, power_mult=ctx.p["airborne.light_factor"], objective=dz)
+    won &= attack
+    J.drop_state[attack & ~won, k] = DropState.dropped
+    if won.any():
+        J.drop_state[won, k] = DropState.seized
+        J.seized_day[won, k] = d
+        capture_place(ctx, st, d, won, dz, o.side)
+        st.loc[:, z.units] = np.where(won[:, None], dz, st.loc[:, z.units])
+        _demolish(ctx, st, d, won, z, (st.men * pmask).sum(axis=1))
+
+
+def _destroyed(ctx, st, d, z, pmask, live, retaken, u_units):
+    """Destroyed: the zone retaken, too few left, or the zone lost in the ground battle."""
+    J = st.joint
+    o, dz, k = z.op, z.zone, z.k
+    men = (st.men * pmask).sum(axis=1)
+    lost_zone = live & (J.drop_state[:, k] == DropState.seized) & ((st.owner[:, dz] != o.side) | retaken)
+    spent = live & (J.drop_state[:, k] <= DropState.dropped) & (J.landed_frac[:, o.j] >= LANDED) \
+        & (men < ctx.p["airborne.spent_share"] * J.drop_men0[:, k])
+    gone = lost_zone | spent
+    if not gone.any():
+        return
+    exp = np.where(pmask & gone[:, None], st.men, 0.0)
+    lose(ctx, st, exp, Circumstance.destroyed, u_units[..., ::-1])
+    J.drop_state[gone, k] = DropState.destroyed
+    retake = retaken & (st.owner[:, dz] == o.side)
+    capture_place(ctx, st, d, retake, dz, 1 - o.side)
+    if ctx.record:
+        for r in np.flatnonzero(gone):
+            ctx.log.add(r, d, K.airborne_drop, o.side, dz, value=int(men[r]),
+                        args={"form": "airborne_destroyed", "men": int(round(men[r]))}, outcome="destroyed")
+
+
+def _air_supply(ctx, st, z, pmask, live):
+    """Air supply of the paratroops still dropping, fighting or holding."""
+    c, p = ctx.c, ctx.p
+    J = st.joint
+    o = z.op
+    air_fed = (J.drop_state[:, z.k] <= DropState.seized) & live
+    if not air_fed.any():
+        return
+    tr = J.aircraft[:, o.air]
+    cargo = np.array([(ctx.plan.air_model[a] or {}).get("cargo_t", 0.0) for a in o.air])
+    want = np.where(st.engaged, 1.0, p["quiet_consumption_share"])
+    demand = (want * c.supply_t[None, :] * pmask).sum(axis=1)
+    fill = abm.air_supply_fill((tr * cargo).sum(axis=1) * p["air.serviceable"], 1.0,
+                               p["airborne.air_supply_share"] / max(1, len(ctx.plan.drops_of(o))), demand)
+    m = pmask & air_fed[:, None]
+    st.stock = np.where(m, st.stock + fill[:, None] * want, st.stock)
+    st.cut = np.where(m, 0, st.cut)
+
+
+def _demolish(ctx, st, d, won, z, men):
+    c = ctx.c
+    dz = z.zone
+    edges = (c.rail_src == dz) | (c.rail_dst == dz)
+    if edges.any():
+        st.rail_damage[:, edges] = np.where(won[:, None],
+                                            railm.add_damage(st.rail_damage[:, edges], ctx.p["airborne.demolition"]),
+                                            st.rail_damage[:, edges])
+    if ctx.record:
+        for r in np.flatnonzero(won):
+            ctx.log.add(r, d, K.airborne_drop, z.op.side, dz, value=int(edges.sum()),
+                        args={"form": "airborne_seized", "men": int(round(men[r])), "demolition": bool(edges.any())},
+                        outcome="seized")
+
+
+def _hold(ctx, st, d, z, pmask, hold, u, u_units):
+    """The enemy's counter-attack on the paratroops holding the zone, in the runs `hold` (R,) only (row by row)."""
+    c, p = ctx.c, ctx.p
+    o, dz, units = z.op, z.zone, z.units
+    won_r = np.zeros(st.R, bool)
+    hr = np.flatnonzero(hold)
+    enemy = 1 - o.side
+    nb = c.neighbours[dz]
+    nb = nb[nb >= 0]
+    static = c.mobility == Mobility.static
+    loc, men, pmask = st.loc[hr], st.men[hr], pmask[hr]
+    # units engaged in the ground battle and fortified-region garrisons do not turn on the paratroops
+    near = np.isin(loc, nb) & (c.unit_side[None, :] == enemy) & (st.status[hr] == UnitStatus.active) \
+        & (st.eta[hr] == 0) & ~st.engaged[hr] & ~static[None, :]
+    near &= (c.land_km[dz][loc] <= p["airborne.counter_km"])
+    if not near.any():
+        return won_r
+    n = len(hr)
+    s = unit_strength(ctx, st, dz, hr)
+    A = (s * near).sum(axis=1) * p["airborne.counter_share"]
+    A_men = (men * near).sum(axis=1) * p["airborne.counter_share"]
+    D = (s * pmask).sum(axis=1) * p["airborne.light_factor"]
+    D_men = (men * pmask).sum(axis=1)
+    posture = np.full(n, Posture.hasty_defence)
+    terrain = np.full(n, c.terrain_idx[dz])
+    w = st.weather[hr, dz]
+    ratio = ground.power_ratio(A, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w, season(ctx, dz),
+                               np.zeros(n, np.int64), 1.0, 1.0, p)
+    act = A_men > 0
+    zn = normal(u_units[hr, units[0], 3]) if len(units) else normal(u[hr, 0, 1])
+    won = ground.attacker_prevails(np.maximum(ratio, 1e-9), zn, p) & act
+    insens = (c.insensitive[None, :] & (near | pmask)).any(axis=1)
+    r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, posture, terrain, w,
+                                      np.zeros(n, np.int64), insens, won, p)
+    exp = np.zeros(st.men.shape)
+    exp[hr] = np.where(near, men * p["airborne.counter_share"], 0.0) * (r_att * act)[:, None] \
+        + np.where(pmask, men, 0.0) * (r_def * act)[:, None]
+    lose(ctx, st, exp, Circumstance.normal, u_units)
+    st.engaged[hr] |= (near | pmask) & act[:, None]
+    won_r[hr] = won
+    return won_r

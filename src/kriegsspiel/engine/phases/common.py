@@ -1,0 +1,50 @@
+"""Array helpers the phases share: flat (run * P + place) gathers and scatters, normals from uniforms,
+men per operation."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtri
+
+from ...codes import UnitStatus
+
+
+def normal(u):
+    """Standard normals from uniforms (inverse CDF), clipped away from 0 and 1."""
+    return ndtri(np.clip(np.asarray(u, dtype=np.float64), 1e-7, 1 - 1e-7))
+
+
+def lognormal_noise(u, sigma):
+    """Mean-one lognormal multiplier exp(sigma z - sigma^2 / 2) from uniforms u."""
+    return np.exp(sigma * normal(u) - 0.5 * sigma * sigma)
+
+
+def scatter(R: int, P: int, idx, weights, mask):
+    """Sum `weights` (R, U) into (R, P) by place index `idx` (R, U) where `mask`."""
+    flat = (np.arange(R)[:, None] * P + np.where(mask, idx, 0)).ravel()
+    return np.bincount(flat, weights=np.where(mask, weights, 0.0).ravel(), minlength=R * P).reshape(R, P)
+
+
+def scatter_flat(n: int, flat, weights, mask):
+    """As scatter, with the flat (run * P + place) indices `flat` (R, U) given; n = R * P. A masked-out unit
+    adds 0.0 to its own bin instead of bin 0 (the same sums)."""
+    return np.bincount(flat.ravel(), weights=np.where(mask, weights, 0.0).ravel(), minlength=n)
+
+
+def at(x, flat):
+    """x (R, P) gathered at flat (run * P + place) indices (R, U): take_along_axis(x, place, 1), faster."""
+    return np.ravel(x).take(flat)
+
+
+def men_by_op(st) -> np.ndarray:
+    """(R, O) men present in each ground operation's active units."""
+    R, O = st.op_state.shape
+    mask = (st.unit_op >= 0) & (st.status == UnitStatus.active)
+    flat = (np.arange(R)[:, None] * O + np.where(mask, st.unit_op, 0)).ravel()
+    return np.bincount(flat, weights=np.where(mask, st.men, 0).ravel(), minlength=R * O).reshape(R, O)
+
+
+def spread(men, mask, total, amount):
+    """(R, U) share of `amount` (R,) borne by each unit of `mask` (R, U) in proportion to its men; `total` (R,)
+    is the men of the mask."""
+    return np.where(mask, men / np.maximum(total, 1)[:, None], 0.0) * amount[:, None]

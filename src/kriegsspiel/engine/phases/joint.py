@@ -1,0 +1,172 @@
+"""What the joint phases share: each model's dice, starting and closing an operation, the forces of an
+operation, ship and crew arithmetic, and one day's assault on an objective with the ground model.
+
+Dice: a joint model's stream (`naval`, `air`, `airborne`, `amphibious`, `riverine`) holds, each day, one row
+of 4 uniforms per operation of the model (weather or fog, outcome, noise), then one row per unit (the
+rounding and the killed/wounded/missing split of its losses in that model); the `naval` stream has a second
+block of unit rows for the sieges.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...codes import Circumstance, OpState, UnitStatus
+from ...models import ground
+from ...models import naval as nav
+from ...models.supply import supply_multiplier
+from ...scenario.joint import JOp
+from ..transitions import lose
+from .common import normal
+
+STREAM_OPS = {"naval": ("naval_bombardment",), "air": ("air_raid",), "airborne": ("airborne_drop",),
+              "amphibious": ("amphibious_landing",), "riverine": ("river_assault",)}
+
+
+def stream_shapes(c) -> dict:
+    """The joint streams the scenario needs: (days, operations + units [+ units for sieges], 4)."""
+    plan, U = c.plan, len(c.unit_names)
+    out = {}
+    for name, types in STREAM_OPS.items():
+        n = len(plan.of_type(*types))
+        if name == "naval" and (n or plan.of_type("amphibious_landing", "siege")):
+            out[name] = (c.n_days, n + 2 * U, 4)
+        elif n:
+            out[name] = (c.n_days, n + U, 4)
+    return out
+
+
+def draws(ctx, name: str, d: int):
+    """Today's uniforms of stream `name` (R, n_ops + U, 4) and the units' rows of them (R, U, 4)."""
+    u = ctx.dice.day(name, d)
+    n = len(ctx.plan.of_type(*STREAM_OPS[name]))
+    return u, u[:, n:n + len(ctx.c.unit_names)]
+
+
+def start(ctx, st, d, o: JOp) -> np.ndarray:
+    """(R,) bool: runs where operation o starts today (its day has come and its places are held)."""
+    J = st.joint
+    ready = (J.op_state[:, o.j] == OpState.pending) & (d >= o.start)
+    if len(o.after):
+        ready &= (st.owner[:, o.after] == o.side).all(axis=1)
+    J.op_state[ready, o.j] = OpState.running
+    J.op_day0[ready, o.j] = d
+    return ready
+
+
+def close(st, o: JOp, on) -> None:
+    """Operation o is over in the runs where it is under way but not `on` (R,) today."""
+    J = st.joint
+    J.op_state[(J.op_state[:, o.j] == OpState.running) & ~on, o.j] = OpState.done
+
+
+def troops(ctx, st, o: JOp) -> np.ndarray:
+    """(R, U) the active troop units of operation o."""
+    mask = np.zeros(len(ctx.c.unit_names), bool)
+    mask[o.troops] = True
+    return mask[None, :] & (st.status == UnitStatus.active)
+
+
+def fleet_ships(ctx, st, o: JOp) -> np.ndarray:
+    """(R, K) the ships of operation o's fleet, by class."""
+    if len(o.fleet):
+        return st.joint.ships[:, o.fleet, :].sum(axis=1)
+    return np.zeros((st.R, len(ctx.plan.ship_names)))
+
+
+def crew_lost(ctx, before, after) -> np.ndarray:
+    """(R, U) crew lost with the ships sunk between `before` and `after` (R, U, K)."""
+    return ((before - after) * ctx.plan.ship["crew"]).sum(axis=2) * ctx.p["naval.crew_lost_per_sinking"]
+
+
+def shelled(ctx, shell, fortified, d_men) -> np.ndarray:
+    """(R,) defenders hit by `shell` tonnes, at most `naval.max_shelled_share` of the `d_men` (R,) there."""
+    p = ctx.p
+    return np.minimum(nav.bombardment_casualties(shell, fortified, p["naval.casualties_per_t"],
+                                                 p["naval.fortified_casualty_factor"]),
+                      p["naval.max_shelled_share"] * d_men)
+
+
+def defenders(ctx, st, side_enemy: int, place) -> np.ndarray:
+    """(R, U) units of `side_enemy` standing at `place` ((R,) or int)."""
+    place = np.broadcast_to(np.asarray(place), (st.R,))
+    return (st.status == UnitStatus.active) & (ctx.c.unit_side[None, :] == side_enemy) \
+        & (st.loc == place[:, None]) & (st.eta == 0)
+
+
+def unit_strength(ctx, st, place: int, rows=None):
+    """(R, U) QJM strength of every unit fighting at `place` in its terrain and today's weather there, times
+    CEV, fatigue and the supply multiplier (as the ground phase; models/ground.py); (len(rows), U) for the runs
+    `rows` only."""
+    c, p = ctx.c, ctx.p
+    rows = slice(None) if rows is None else rows
+    sm = supply_multiplier(st.stock[rows], p["power_floor"], p["full_days"])
+    s = ground.strength(st.men[rows], st.guns[rows], st.tanks[rows], 0.0, c.terrain_idx[place],
+                        st.weather[rows, place][:, None], p)
+    return s * c.quality[None, :] * st.fatigue[rows] * sm
+
+
+def season(ctx, pl: int) -> float:
+    """The season attack factor at place pl."""
+    s = np.asarray(ctx.season_attack, dtype=float)
+    return float(s.reshape(-1)[pl]) if s.size > 1 else float(s)
+
+
+def word(ctx, side: int) -> str:
+    return ctx.word(side)
+
+
+def assault(ctx, st, d, o: JOp, att_mask, frac, v, u_op, u_units, power_mult=1.0, objective=None):
+    """One day's assault of the units att_mask (R, U) (fraction `frac` (R,) of them engaged) on the objective.
+
+    Ground model (models/ground.py) with the attacker's power divided by v ** power_exponent and its casualty
+    rate multiplied by the shoreline/river factor v (R,). Returns (won (R,), attacker losses (R,), defender
+    losses (R,), ratio (R,); ratio 0 in the runs without attackers).
+
+    Worked out only for the runs `rr` where att_mask has a unit (often a handful of the batch); every step is
+    row by row, and a run without attackers has no assault (nothing won, no losses, nothing engaged)."""
+    c, p = ctx.c, ctx.p
+    R = st.R
+    won_r, L_att_r, L_def_r, ratio_r = np.zeros(R, bool), np.zeros(R), np.zeros(R), np.zeros(R)
+    rr = np.flatnonzero(att_mask.any(axis=1))
+    if not len(rr):
+        return won_r, L_att_r, L_def_r, ratio_r
+    pl = o.objective if objective is None else objective
+    enemy = 1 - o.side
+    men = st.men[rr]
+    att_mask, frac, u_op = att_mask[rr], np.asarray(frac)[rr], u_op[rr]
+    v = v[rr] if np.ndim(v) else v
+    dmask = defenders(ctx, st, enemy, pl)[rr]
+    s = unit_strength(ctx, st, pl, rr)                 # (r, U), once for both sides
+    A, A_men = (s * att_mask).sum(axis=1), (men * att_mask).sum(axis=1)
+    A, A_men = A * frac, A_men * frac
+    D, D_men = (s * dmask).sum(axis=1), (men * dmask).sum(axis=1)
+    k = p["amphibious.power_exponent"]
+    n = len(rr)
+    posture = st.posture[rr, pl]
+    terrain = np.full(n, c.terrain_idx[pl])
+    w = st.weather[rr, pl]
+    surprise = np.full(n, o.surprise if d == o.start else 0)
+    ratio = ground.power_ratio(A * power_mult / v ** k, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w,
+                               season(ctx, pl), surprise, 1.0, 1.0, p)
+    # only the runs where this assault is fought (attackers engaged); never touch the others
+    active = A_men > 0
+    opposed = active & (D_men > 0)
+    won = (ground.attacker_prevails(np.maximum(ratio, 1e-9), normal(u_op[:, 1]), p) | (D_men <= 0)) & active
+    insens = (c.insensitive[None, :] & (att_mask | dmask)).any(axis=1)
+    r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, posture, terrain, w, surprise, insens,
+                                      won, p)
+    sigma = p["assault.noise_sigma"]
+    noise = np.exp(sigma * normal(u_op[:, 2]) - 0.5 * sigma * sigma)
+    L_att = np.where(opposed, np.minimum(r_att * v * noise, p["assault.max_attacker_rate"]) * A_men, 0.0)
+    L_def = np.where(opposed, r_def * noise * D_men, 0.0)
+    share_a = np.where(att_mask, men / np.maximum(A_men / np.maximum(frac, 1e-9), 1.0)[:, None], 0.0)
+    share_d = np.where(dmask, men / np.maximum(D_men, 1.0)[:, None], 0.0)
+    exp = np.zeros(st.men.shape)
+    exp[rr] = share_a * L_att[:, None] + share_d * L_def[:, None]
+    circ = np.full(exp.shape, Circumstance.normal)
+    circ[rr] = np.where(dmask & (won & (ratio >= p["rout_ratio"]))[:, None], Circumstance.rout, Circumstance.normal)
+    lose(ctx, st, exp, circ, u_units)
+    st.engaged[rr] |= (att_mask | dmask) & opposed[:, None]
+    won_r[rr], L_att_r[rr], L_def_r[rr], ratio_r[rr] = won, L_att, L_def, ratio
+    return won_r, L_att_r, L_def_r, ratio_r

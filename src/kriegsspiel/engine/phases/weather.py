@@ -1,0 +1,11 @@
+"""Weather: each climate zone's weather class for the day, drawn from the month's climatology (weather.yaml).
+Stream `weather`."""
+
+from __future__ import annotations
+
+
+def step(ctx, st, d: int) -> None:
+    u = ctx.dice.day("weather", d)                                  # (R, 2)
+    cum = ctx.climate[ctx.c.dates[d].month]                         # (2, 4)
+    cls = (u[:, :, None] > cum[None, :, :-1]).sum(axis=2)           # (R, 2) class position 0..3
+    st.weather = ctx.wx_classes[cls][:, ctx.c.zone]
