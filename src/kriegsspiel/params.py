@@ -25,7 +25,8 @@ from .codes import BEHAVIOURS, CIRCUMSTANCES, MOBILITIES, POSTURES, SURPRISE  # 
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load(resources.files("kriegsspiel.data.parameters").joinpath(name).read_text("utf-8"))
+    text = resources.files("kriegsspiel.data.parameters").joinpath(name).read_text("utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
 
 
 @lru_cache(maxsize=None)

@@ -70,6 +70,9 @@ def _fmt_path(loc: tuple) -> str:
     return out
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # data only: no tags that construct objects
+
+
 def _read_yaml(path: Path) -> tuple[object, dict]:
     name = str(path)
     try:
@@ -83,8 +86,13 @@ def _read_yaml(path: Path) -> tuple[object, dict]:
     except UnicodeDecodeError as exc:
         raise ScenarioError([Problem(name, None, "", f"byte {exc.start}", "UTF-8 text")])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader: data only
+        # compose once (libyaml when available), keep the node for line numbers, construct data from it
+        loader = _SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
