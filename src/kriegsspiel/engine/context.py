@@ -16,7 +16,7 @@ from ..params import Params
 from ..scenario.compile import Compiled
 from ..scenario.joint import Plan
 from .events import EventLog
-from .rng import Streams
+from .rng import Dice
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Ctx:
     c: Compiled
     p: Params
     plan: Plan
-    dice: Streams
+    dice: Dice
     log: EventLog
     seed: int
     record: bool
@@ -76,13 +76,13 @@ def _fighters(c: Compiled, plan: Plan, p: Params) -> Fighters | None:
                     p["air.air_superiority_ratio"])
 
 
-def make_context(c: Compiled, runs: np.ndarray, seed: int, shapes: dict, record: bool) -> Ctx:
+def make_context(c: Compiled, runs: np.ndarray, seed: int, record: bool) -> Ctx:
     p = c.params
     climate = p.weather_climate[c.scenario.weather_region]
     # season factor z_u per climate zone: summer, temperate east and steppe/desert west (qjm_tndm.yaml note)
     zone_season = np.array([p.season["summer_temperate"]["attack"], p.season["summer_desert"]["attack"]])
     return Ctx(
-        c=c, p=p, plan=c.plan, dice=Streams(seed, runs, shapes), log=EventLog(enabled=record), seed=int(seed),
+        c=c, p=p, plan=c.plan, dice=Dice(seed, runs), log=EventLog(enabled=record), seed=int(seed),
         record=record,
         climate={m: np.cumsum(np.array([climate["east"][m], climate["west"][m]]), axis=1) for m in climate["east"]},
         wx_classes=np.array([p.weather_names.index(w) for w in p.weather_climate["classes"]]),

@@ -8,10 +8,10 @@ Phase order (docs/models/engine.md); a phase is listed only when the scenario ha
   airborne     drops, seizure, holding, link-up (stream `airborne`)
   amphibious   passage, landing, assault, beach supply (stream `amphibious`)
   riverine     flotilla duels, crossings, river strikes (stream `riverine`)
-  siege        blockade and siege of a fortress port (stream `naval`)
+  siege        blockade and siege of a fortress port (stream `siege`)
   rail         repair of damaged rail
   ground       engagements wherever opposing forces meet; advance, capture, retreat (streams `combat`,
-               `casualties`, `rounding`, `split`, `pocket`)
+               `casualties`, `overrun`)
   supply       connectivity, rail tonnage, consumption; cut-off forces break (stream `pocket`)
   freight      through freight from the theatre's rail entry
   doctrine     rail moves end; the defender sends reserves to the most threatened place
@@ -44,16 +44,8 @@ from .phases import (
     weather,
 )
 from .phases import record as record_phase
-from .phases.joint import stream_shapes as joint_streams
 from .phases.supply import update_network
 from .state import State, initial_state
-
-
-def stream_shapes(c: Compiled) -> dict[str, tuple[int, ...]]:
-    """Every random stream the scenario draws from, with its block shape (days, ...)."""
-    D, P, U = c.n_days, len(c.theatre.names), len(c.unit_names)
-    return {"weather": (D, 2), "combat": (D, P), "casualties": (D, P, 2), "rounding": (D, U), "split": (D, U, 2),
-            "pocket": (D, U, 3), **joint_streams(c)}
 
 
 def phases_for(c: Compiled, record: bool = False) -> list:
@@ -111,7 +103,7 @@ class Engine:
 
 def make_engine(c: Compiled, runs, root_seed: int, record: bool = False) -> Engine:
     runs = np.asarray(runs, dtype=np.int64)
-    ctx = make_context(c, runs, root_seed, stream_shapes(c), record)
+    ctx = make_context(c, runs, root_seed, record)
     st = initial_state(c, c.plan, runs)
     update_network(ctx, st)
     return Engine(ctx, st, phases_for(c, record))

@@ -17,38 +17,48 @@ from ..models import casualties as cas
 from .events import EventKind as K
 
 
-def apply_losses(ctx, st, losses, circ, u2) -> None:
-    """Take integer `losses` (R, U) from the units, split by circumstance `circ` (R, U or scalar) with
-    uniforms `u2` (R, U, 2). Only the units that lose men are touched (most days, a few columns)."""
-    c, p = ctx.c, ctx.p
-    cols = np.flatnonzero((losses != 0).any(axis=0))
-    if not len(cols):
+def _take(ctx, st, rr, uu, lost, circ, u2) -> None:
+    """Take integer losses `lost` (n,) from the (run row, unit) pairs (rr, uu) (each pair once), split into
+    killed, wounded and missing by circumstance `circ` (scalar or (n,)) with uniforms `u2` (n, 2)."""
+    shares = ctx.p.split[ctx.c.behaviour[uu], circ]                      # (n, 3)
+    k, w, m = cas.split(lost, shares, u2)
+    st.killed[rr, uu] += k
+    st.wounded[rr, uu] += w
+    st.missing[rr, uu] += m
+    st.men[rr, uu] -= lost
+    status = st.status[rr, uu]
+    gone = (st.men[rr, uu] <= 0) & ((status == UnitStatus.active) | (status == UnitStatus.pocket))
+    st.status[rr[gone], uu[gone]] = UnitStatus.destroyed
+
+
+def _pairs_circ(circ, rr, uu):
+    return circ[rr, uu] if np.ndim(circ) == 2 else circ
+
+
+def apply_losses(ctx, st, d, losses, circ, stream: str, salt: int = 0) -> None:
+    """Take integer `losses` (R, U) from the units, split by circumstance `circ` (R, U or scalar). Dice: 2 per
+    (run, unit) that loses men, from `stream` (item: the unit; `salt` tells apart two uses in one day)."""
+    rr, uu = np.nonzero(losses)
+    if not len(rr):
         return
-    lost = losses[:, cols]
-    circ = circ[:, cols] if np.ndim(circ) == 2 else circ
-    shares = p.split[c.behaviour[cols][None, :], circ]                 # (R, u, 3)
-    k, w, m = cas.split(lost, shares, u2[:, cols])
-    st.killed[:, cols] += k
-    st.wounded[:, cols] += w
-    st.missing[:, cols] += m
-    st.men[:, cols] -= lost
-    status = st.status[:, cols]
-    gone = (st.men[:, cols] <= 0) & ((status == UnitStatus.active) | (status == UnitStatus.pocket))
-    status[gone] = UnitStatus.destroyed
-    st.status[:, cols] = status
+    u2 = ctx.dice.draw_pairs(stream, d, rr, uu, k=2, salt=salt)
+    _take(ctx, st, rr, uu, losses[rr, uu], _pairs_circ(circ, rr, uu), u2)
 
 
-def lose(ctx, st, exp, circ, u_rows) -> np.ndarray:
-    """Apply expected losses `exp` (R, U) with circumstances `circ` (R, U, or one for all); `u_rows`: (R, U, >=3)
-    uniforms (rounding, then the split). Returns the integer losses (R, U)."""
-    pos = exp > 0
-    cols = np.flatnonzero(pos.any(axis=0))
+def lose(ctx, st, d, exp, circ, stream: str, salt: int = 0) -> np.ndarray:
+    """Apply expected losses `exp` (R, U) with circumstances `circ` (R, U, or one for all): each (run, unit) with
+    an expected loss draws 3 uniforms from `stream` (item: the unit): the unbiased rounding, then the split.
+    Returns the integer losses (R, U)."""
     losses = np.zeros(exp.shape, np.int64)
-    if not len(cols):
+    rr, uu = np.nonzero(exp > 0)
+    if not len(rr):
         return losses
-    # a unit with no expected loss rounds to none (floor(0 + u) = 0 for u < 1): round only the others
-    losses[:, cols] = cas.allocate(np.maximum(exp[:, cols], 0.0), st.men[:, cols], u_rows[:, cols, 0])
-    apply_losses(ctx, st, losses, circ, u_rows[..., 1:3])
+    u = ctx.dice.draw_pairs(stream, d, rr, uu, k=3, salt=salt)
+    lost = cas.allocate(exp[rr, uu], st.men[rr, uu], u[:, 0])
+    keep = lost != 0
+    rr, uu, lost, u = rr[keep], uu[keep], lost[keep], u[keep]
+    losses[rr, uu] = lost
+    _take(ctx, st, rr, uu, lost, _pairs_circ(circ, rr, uu), u[:, 1:])
     return losses
 
 
@@ -65,7 +75,7 @@ def surrender(ctx, st, mask) -> np.ndarray:
 def overrun(ctx, st, d, overrun_mask, t) -> None:
     """Trapped defenders beaten at a ratio of `rout_ratio` or more are overrun at the targets `t` (R, O) of the
     operations in `overrun_mask` (R, O): a side that surrenders (casualties.yaml `surrenders`) is captured whole,
-    one that does not is destroyed (`destroyed` split). Stream `pocket`."""
+    one that does not is destroyed (`destroyed` split). Stream `overrun`."""
     c, p = ctx.c, ctx.p
     R, P = st.owner.shape
     place = np.zeros((R, P), bool)
@@ -76,8 +86,7 @@ def overrun(ctx, st, d, overrun_mask, t) -> None:
     surrender(ctx, st, give_up)
     fight = at & ~give_up
     if fight.any():
-        u3 = ctx.dice.day("pocket", d)
-        apply_losses(ctx, st, np.where(fight, st.men, 0), Circumstance.destroyed, u3[..., 1:])
+        apply_losses(ctx, st, d, np.where(fight, st.men, 0), Circumstance.destroyed, "overrun")
     for r, u in zip(*np.nonzero(at)) if ctx.record else ():
         ctx.log.add(r, d, K.surrender if give_up[r, u] else K.destroyed, c.unit_side[u], st.loc[r, u], u=u,
                     value=int(st.missing[r, u] if give_up[r, u] else 0))

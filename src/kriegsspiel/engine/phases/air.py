@@ -12,15 +12,14 @@ from ...params import WEATHER_COLS
 from ..events import EventKind as K
 from ..transitions import lose
 from .common import lognormal_noise, spread
-from .joint import close, defenders, draws, start
+from .joint import close, defenders, op_dice, salt, start
 
 
 def step(ctx, st, d: int) -> None:
     p, plan = ctx.p, ctx.plan
     J = st.joint
-    u, u_units = draws(ctx, "air", d)
     role = np.array([m.get("role") if m else "" for m in plan.air_model])
-    for i, o in enumerate(plan.of_type("air_raid")):
+    for o in plan.of_type("air_raid"):
         start(ctx, st, d, o)
         dur = o.duration or p["air.default_duration_days"]
         on = (J.op_state[:, o.j] == OpState.running) & (d - J.op_day0[:, o.j] < dur)
@@ -32,11 +31,12 @@ def step(ctx, st, d: int) -> None:
         alive = (st.status[:, o.air] == UnitStatus.active).any(axis=1) if len(o.air) else on
         on &= alive
         for t_i, pl in enumerate(o.targets):
-            _raid(ctx, st, d, o, i, t_i, pl, on, bombers, escorts, role, u, u_units)
+            _raid(ctx, st, d, o, t_i, pl, on, bombers, escorts, role)
 
 
-def _raid(ctx, st, d, o, i, t_i, pl, on, bombers, escorts, role, u, u_units) -> None:
-    """Operation o's raid on target `pl` (its t_i-th) in the runs `on` (R,)."""
+def _raid(ctx, st, d, o, t_i, pl, on, bombers, escorts, role) -> None:
+    """Operation o's raid on target `pl` (its t_i-th) in the runs `on` (R,). Dice: the raid's loss noise, then
+    each unit's losses (stream `air`)."""
     c, p, plan = ctx.c, ctx.p, ctx.plan
     J = st.joint
     radius = np.array([m["radius_km"] if m else 0.0 for m in plan.air_model])
@@ -53,7 +53,7 @@ def _raid(ctx, st, d, o, i, t_i, pl, on, bombers, escorts, role, u, u_units) -> 
     dfs = airm.sorties(J.aircraft * dfu, fighter_rate, serviceable, w_air[:, None])
     defended = st.owner[:, pl] != o.side
     p_loss = airm.loss_per_sortie(dfs.sum(axis=1), se, defended, p.section("air")) \
-        * lognormal_noise(u[:, i, (t_i % 3) + 1], p["air.loss_noise_sigma"])
+        * lognormal_noise(op_dice(ctx, "air", d, o, k=1, sub=t_i)[:, 0], p["air.loss_noise_sigma"])
     lost_u = np.minimum(sb_u * p_loss[:, None], J.aircraft[:, bombers])
     sb = sb_u.sum(axis=1)
     bombs = (np.maximum(sb_u - lost_u, 0.0) * bomb_t[bombers]).sum(axis=1)
@@ -76,7 +76,7 @@ def _raid(ctx, st, d, o, i, t_i, pl, on, bombers, escorts, role, u, u_units) -> 
         exp += hit
     else:
         mil = ck = cw = np.zeros(st.R)
-    lose(ctx, st, exp, Circumstance.normal, u_units if t_i % 2 == 0 else u_units[..., ::-1])
+    lose(ctx, st, d, exp, Circumstance.normal, "air", salt(1, o.j, t_i))
     if ctx.record:
         for r in np.flatnonzero(on):
             ctx.log.add(r, d, K.air_raid, o.side, pl, value=int(round(bombs[r])),

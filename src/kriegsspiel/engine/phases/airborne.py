@@ -13,28 +13,28 @@ from ...models import rail as railm
 from ..events import EventKind as K
 from ..transitions import capture_place, lose
 from .common import lognormal_noise, normal
-from .joint import assault, defenders, draws, season, start, troops, unit_strength
+from .joint import assault, defenders, op_dice, salt, season, start, troops, unit_strength
 
 LANDED = 0.999      # share of the force landed at which the drop is complete (float tolerance)
 
 
 def step(ctx, st, d: int) -> None:
     J = st.joint
-    u, u_units = draws(ctx, "airborne", d)
     ops = ctx.plan.of_type("airborne_drop")
-    for i, o in enumerate(ops):
+    for o in ops:
         first = start(ctx, st, d, o)
         underway = J.op_state[:, o.j] == OpState.running
         if not underway.any():
             continue
         dropping = underway & (J.landed_frac[:, o.j] < LANDED)
         if dropping.any():
-            _drop(ctx, st, d, o, i, first, dropping, u, u_units)
-    _fight(ctx, st, d, ops, u, u_units)
+            _drop(ctx, st, d, o, first, dropping)
+    _fight(ctx, st, d)
 
 
-def _drop(ctx, st, d, o, i, first, dropping, u, u_units):
-    """Today's lift of operation o: transports lost, paratroops landed on each drop zone with their losses."""
+def _drop(ctx, st, d, o, first, dropping):
+    """Today's lift of operation o: transports lost, paratroops landed on each drop zone with their losses.
+    Dice: the transport-loss noise, each drop zone's landing loss, then each unit's losses (stream `airborne`)."""
     p, plan = ctx.p, ctx.plan
     J = st.joint
     pax = np.array([m.get("paratroops", 0) if m else 0 for m in plan.air_model], dtype=float)
@@ -52,7 +52,7 @@ def _drop(ctx, st, d, o, i, first, dropping, u, u_units):
         held &= J.drop_state[:, z.k] >= DropState.seized
     p_loss = np.where(first | held, p["airborne.transport_loss_first_day"], p["airborne.transport_loss_alerted"])
     lost = abm.transports_lost(sorties, p_loss[:, None]) \
-        * lognormal_noise(u[:, i, 3], p["airborne.transport_loss_noise_sigma"])[:, None]
+        * lognormal_noise(op_dice(ctx, "airborne", d, o)[:, 3], p["airborne.transport_loss_noise_sigma"])[:, None]
     lost = np.minimum(lost, tr)
     J.aircraft[:, o.air] -= lost
     J.aircraft_lost[:, o.air] += lost
@@ -61,7 +61,7 @@ def _drop(ctx, st, d, o, i, first, dropping, u, u_units):
     add = np.minimum(lift / men_total, 1.0 - frac0)
     aboard_lost = (lost * pax[o.air]).sum(axis=1) * p["airborne.aboard_lost"]
     J.landed_frac[:, o.j] = np.where(dropping, frac0 + add, frac0)
-    lose(ctx, st, exp, Circumstance.destroyed, u_units)
+    lose(ctx, st, d, exp, Circumstance.destroyed, "airborne", salt(1, o.j))
     exp = np.zeros(st.men.shape)
     away = (p["airborne.landing_loss_away.low"], p["airborne.landing_loss_away.high"])
     near = (p["airborne.landing_loss_defended.low"], p["airborne.landing_loss_defended.high"])
@@ -70,7 +70,7 @@ def _drop(ctx, st, d, o, i, first, dropping, u, u_units):
         into = dropping & (J.drop_state[:, z.k] < DropState.linked)
         st.loc[:, units] = np.where(into[:, None], dz, st.loc[:, units])
         defended = (st.men * defenders(ctx, st, 1 - o.side, dz)).sum(axis=1) > p["airborne.defended_men"]
-        share = abm.landing_loss_share(u_units[:, units[0], 3] if len(units) else u[:, i, 0], defended, away, near)
+        share = abm.landing_loss_share(op_dice(ctx, "airborne", d, o, k=1, call=1, sub=z.k)[:, 0], defended, away, near)
         dropped_u = st.men[:, units] * (add * into)[:, None]
         aboard_u = aboard_lost[:, None] * st.men[:, units] / men_total[:, None]
         exp[:, units] += dropped_u * share[:, None] + aboard_u
@@ -84,10 +84,10 @@ def _drop(ctx, st, d, o, i, first, dropping, u, u_units):
                                   "loss_share": share[r], "defended": bool(defended[r])},
                             dropped=int(dropped_u[r].sum()), landing_loss_share=round(float(share[r]), 3),
                             transports_lost=round(float(lost[r].sum()), 2))
-    lose(ctx, st, exp, Circumstance.destroyed, u_units[..., ::-1])
+    lose(ctx, st, d, exp, Circumstance.destroyed, "airborne", salt(2, o.j))
 
 
-def _fight(ctx, st, d, ops, u, u_units):
+def _fight(ctx, st, d):
     """Seize the drop zones, hold them against counter-attack, link up or be destroyed."""
     c, p = ctx.c, ctx.p
     J = st.joint
@@ -105,14 +105,14 @@ def _fight(ctx, st, d, ops, u, u_units):
         men = (st.men * pmask).sum(axis=1)
         J.drop_men0[:, k] = np.maximum(J.drop_men0[:, k], men * J.landed_frac[:, o.j])
         linked = _link_up(ctx, st, d, z, live, men)
-        _seize(ctx, st, d, z, ops.index(o), pmask, live, men, u, u_units)
+        _seize(ctx, st, d, z, pmask, live, men)
         # the hold: the enemy counter-attacks from the neighbouring places, once it has had time to organise
         hold = live & (J.drop_state[:, k] == DropState.seized) & (st.owner[:, dz] == o.side) & ~linked \
             & (J.seized_day[:, k] <= d - p["airborne.counter_delay_days"])
         retaken = np.zeros(st.R, bool)
         if hold.any():
-            retaken = _hold(ctx, st, d, z, pmask, hold, u, u_units)
-        _destroyed(ctx, st, d, z, pmask, live, retaken, u_units)
+            retaken = _hold(ctx, st, d, z, pmask, hold)
+        _destroyed(ctx, st, d, z, pmask, live, retaken)
         _air_supply(ctx, st, z, pmask, live)
 
 
@@ -137,7 +137,7 @@ def _link_up(ctx, st, d, z, live, men):
     return linked
 
 
-def _seize(ctx, st, d, z, i, pmask, live, men, u, u_units):
+def _seize(ctx, st, d, z, pmask, live, men):
     """The seizure: dropped troops assault the garrison of the drop zone."""
     J = st.joint
     o, dz, k = z.op, z.zone, z.k
@@ -145,7 +145,8 @@ def _seize(ctx, st, d, z, i, pmask, live, men, u, u_units):
     if not attack.any():
         return
     won, _, _, _ = assault(ctx, st, d, o, pmask & attack[:, None], np.where(attack, J.landed_frac[:, o.j], 0.0),
-                           np.ones(st.R), u[:, i], u_units, power_mult=ctx.p["airborne.light_factor"], objective=dz)
+                           np.ones(st.R), op_dice(ctx, "airborne", d, o, call=2, sub=k), "airborne", salt(3, o.j, k),
+                           power_mult=ctx.p["airborne.light_factor"], objective=dz)
     won &= attack
     J.drop_state[attack & ~won, k] = DropState.dropped
     if won.any():
@@ -156,7 +157,7 @@ def _seize(ctx, st, d, z, i, pmask, live, men, u, u_units):
         _demolish(ctx, st, d, won, z, (st.men * pmask).sum(axis=1))
 
 
-def _destroyed(ctx, st, d, z, pmask, live, retaken, u_units):
+def _destroyed(ctx, st, d, z, pmask, live, retaken):
     """Destroyed: the zone retaken, too few left, or the zone lost in the ground battle."""
     J = st.joint
     o, dz, k = z.op, z.zone, z.k
@@ -168,7 +169,7 @@ def _destroyed(ctx, st, d, z, pmask, live, retaken, u_units):
     if not gone.any():
         return
     exp = np.where(pmask & gone[:, None], st.men, 0.0)
-    lose(ctx, st, exp, Circumstance.destroyed, u_units[..., ::-1])
+    lose(ctx, st, d, exp, Circumstance.destroyed, "airborne", salt(4, o.j, k))
     J.drop_state[gone, k] = DropState.destroyed
     retake = retaken & (st.owner[:, dz] == o.side)
     capture_place(ctx, st, d, retake, dz, 1 - o.side)
@@ -212,10 +213,10 @@ def _demolish(ctx, st, d, won, z, men):
                         outcome="seized")
 
 
-def _hold(ctx, st, d, z, pmask, hold, u, u_units):
+def _hold(ctx, st, d, z, pmask, hold):
     """The enemy's counter-attack on the paratroops holding the zone, in the runs `hold` (R,) only (row by row)."""
     c, p = ctx.c, ctx.p
-    o, dz, units = z.op, z.zone, z.units
+    o, dz = z.op, z.zone
     won_r = np.zeros(st.R, bool)
     hr = np.flatnonzero(hold)
     enemy = 1 - o.side
@@ -241,7 +242,7 @@ def _hold(ctx, st, d, z, pmask, hold, u, u_units):
     ratio = ground.power_ratio(A, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w, season(ctx, dz),
                                np.zeros(n, np.int64), 1.0, 1.0, p)
     act = A_men > 0
-    zn = normal(u_units[hr, units[0], 3]) if len(units) else normal(u[hr, 0, 1])
+    zn = normal(op_dice(ctx, "airborne", d, o, k=1, call=3, sub=z.k)[hr, 0])
     won = ground.attacker_prevails(np.maximum(ratio, 1e-9), zn, p) & act
     insens = (c.insensitive[None, :] & (near | pmask)).any(axis=1)
     r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, posture, terrain, w,
@@ -249,7 +250,7 @@ def _hold(ctx, st, d, z, pmask, hold, u, u_units):
     exp = np.zeros(st.men.shape)
     exp[hr] = np.where(near, men * p["airborne.counter_share"], 0.0) * (r_att * act)[:, None] \
         + np.where(pmask, men, 0.0) * (r_def * act)[:, None]
-    lose(ctx, st, exp, Circumstance.normal, u_units)
+    lose(ctx, st, d, exp, Circumstance.normal, "airborne", salt(5, o.j, z.k))
     st.engaged[hr] |= (near | pmask) & act[:, None]
     won_r[hr] = won
     return won_r

@@ -16,7 +16,7 @@ from ...models import naval as nav
 from ..events import EventKind as K
 from ..transitions import capture_place, lose
 from .common import lognormal_noise
-from .joint import assault, crew_lost, draws, fleet_ships, start, troops
+from .joint import assault, crew_lost, fleet_ships, op_dice, salt, start, troops
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Crossing:
     speed: str                   # parameter: km a day on the way
     shore_factor: Callable
     lift: Callable               # (ctx, st, o) -> (men a day (R,), ships (R, K))
-    passage: Callable            # (ctx, st, d, o, i, u, u_units, on) -> None: a day on the way
+    passage: Callable            # (ctx, st, d, o, u, on) -> None: a day on the way (u: the op's dice)
 
 
 def sea_lift(ctx, st, o):
@@ -42,7 +42,7 @@ def sea_lift(ctx, st, o):
                                  p["amphibious.shohatsu_men"], p["amphibious.waves_per_day"]), ships
 
 
-def sea_passage(ctx, st, d, o, i, u, u_units, on):
+def sea_passage(ctx, st, d, o, u, on):
     """One day at sea: transports and troops lost to submarines, mines (approach day) and bombers."""
     c, p, plan = ctx.c, ctx.p, ctx.plan
     J = st.joint
@@ -59,7 +59,7 @@ def sea_passage(ctx, st, d, o, i, u, u_units, on):
     approach = J.days[:, o.j] + 1 >= max(1, math.ceil(o.route_km / p["naval.convoy_km_per_day"]))
     mined = approach & (st.owner[:, pl] != o.side) & (c.theatre.port[pl] | (c.theatre.fortification[pl] > 0))
     share = nav.transit_loss_share(1.0, subs, escorts, sorties, mined, p.section("naval")) \
-        * lognormal_noise(u[:, i, 3], p["amphibious.passage_noise_sigma"])
+        * lognormal_noise(u[:, 3], p["amphibious.passage_noise_sigma"])
     share = np.where(on, np.minimum(share, p["amphibious.max_passage_loss"]), 0.0)
     exp = np.zeros(st.men.shape)
     exp[:, o.troops] = st.men[:, o.troops] * (share * p["naval.troops_lost_per_sinking"])[:, None]
@@ -67,7 +67,7 @@ def sea_passage(ctx, st, d, o, i, u, u_units, on):
     before = J.ships[:, o.fleet, :].copy()
     J.ships[:, o.fleet, :] = before * (1.0 - share[:, None, None] * tr)
     exp[:, o.fleet] += crew_lost(ctx, before, J.ships[:, o.fleet, :])
-    lost = lose(ctx, st, exp, Circumstance.destroyed, u_units)
+    lost = lose(ctx, st, d, exp, Circumstance.destroyed, "amphibious", salt(1, o.j))
     J.lost_at_sea[:, o.j] += lost[:, o.troops].sum(axis=1)
 
 
@@ -83,9 +83,8 @@ def crossings(ctx, st, d: int, x: Crossing) -> None:
     """The day of every operation of type `x.op_type`: passage, landing, assault, supply."""
     c, p = ctx.c, ctx.p
     J = st.joint
-    u, u_units = draws(ctx, x.stream, d)
     heavy = p.weather_names.index("wet_heavy_temperate")
-    for i, o in enumerate(ctx.plan.of_type(x.op_type)):
+    for o in ctx.plan.of_type(x.op_type):
         start(ctx, st, d, o)
         if not len(o.troops):
             continue          # a strike without troops (phases.riverine)
@@ -93,14 +92,15 @@ def crossings(ctx, st, d: int, x: Crossing) -> None:
         if not ((state == OpState.running) | (state == OpState.ashore) | (state == OpState.won)).any():
             continue
         pl = o.objective
+        u = op_dice(ctx, x.stream, d, o)          # landing weather, outcome, loss noise, passage noise
         tmask = troops(ctx, st, o)
         sea_days = max(1, math.ceil(o.route_km / p[x.speed]))
         at_sea = state == OpState.running
         if at_sea.any():
-            x.passage(ctx, st, d, o, i, u, u_units, at_sea)
+            x.passage(ctx, st, d, o, u, at_sea)
         arrived = at_sea & (J.days[:, o.j] + 1 >= sea_days)
         fog_belt = bool(amph.in_fog_belt(c.theatre.lat[pl], c.theatre.lon[pl], p.section("amphibious")))
-        go = amph.can_land(u[:, i, 0], fog_belt, st.weather[:, pl] == heavy, p["amphibious.fog_chance"])
+        go = amph.can_land(u[:, 0], fog_belt, st.weather[:, pl] == heavy, p["amphibious.fog_chance"])
         lift, ships = x.lift(ctx, st, o)
         men_total = np.maximum((st.men * tmask).sum(axis=1), 1)
         land_now = arrived & go
@@ -112,11 +112,11 @@ def crossings(ctx, st, d: int, x: Crossing) -> None:
         add = np.where(ashore & go, lift / men_total, 0.0)
         J.landed_frac[:, o.j] = np.minimum(1.0, J.landed_frac[:, o.j] + add)
         if ashore.any():
-            _fight(ctx, st, d, x, o, i, u, u_units, tmask, ashore, land_now)
+            _fight(ctx, st, d, x, o, u, tmask, ashore, land_now)
         _supply(ctx, st, o, tmask, ships)
 
 
-def _fight(ctx, st, d, x, o, i, u, u_units, tmask, ashore, land_now):
+def _fight(ctx, st, d, x, o, u, tmask, ashore, land_now):
     """The assault, on the runs where troops are ashore and the place is still the enemy's; the place taken,
     or the troops thrown back."""
     c, p = ctx.c, ctx.p
@@ -127,8 +127,8 @@ def _fight(ctx, st, d, x, o, i, u, u_units, tmask, ashore, land_now):
     men_before = (st.men * tmask).sum(axis=1)
     n = nav.neutralisation(J.shell_t[:, pl], p["naval.neutral_t"])
     v = x.shore_factor(n, p.section(f"{x.params}.{x.shore}"))
-    won, L_att, L_def, _ = assault(ctx, st, d, o, tmask & fight[:, None], np.where(fight, frac, 0.0), v, u[:, i],
-                                   u_units)
+    won, L_att, L_def, _ = assault(ctx, st, d, o, tmask & fight[:, None], np.where(fight, frac, 0.0), v, u,
+                                   x.stream, salt(2, o.j))
     won &= fight
     J.assault_losses[:, o.j, 0] += np.where(fight, L_att, 0.0)
     J.assault_losses[:, o.j, 1] += np.where(fight, L_def, 0.0)
@@ -160,7 +160,7 @@ def _fight(ctx, st, d, x, o, i, u, u_units, tmask, ashore, land_now):
             _report_end(ctx, st, d, x, o, take, men_now, "taken", "landing_taken")
     if fail.any():
         exp = np.where(tmask & fail[:, None], st.men * pa["evacuation_loss"], 0.0)
-        lose(ctx, st, exp, Circumstance.encircled, u_units[..., ::-1])
+        lose(ctx, st, d, exp, Circumstance.encircled, x.stream, salt(3, o.j))
         J.op_state[fail, o.j] = OpState.failed
         st.loc[:, o.troops] = np.where(fail[:, None], o.origin, st.loc[:, o.troops])
         if ctx.record:

@@ -7,12 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from ...codes import Circumstance, OpState, Posture, UnitStatus
-from ...models import casualties as cas
 from ...models import ground
 from ...models.air import superiority_code
 from ...models.supply import supply_multiplier
 from ..events import EventKind as K
-from ..transitions import apply_losses, capture
+from ..transitions import capture, lose
 from ..transitions import overrun as overrun_units
 from .common import at as _at
 from .common import men_by_op
@@ -105,7 +104,13 @@ def step(ctx, st, d: int) -> None:
                                1.0, 1.0, p, surprise_decay=decay, air_superiority=air_superiority(ctx, st, att_side))
     ratio = np.where(opposed, ratio, 0.0)
     st.threat = ratio
-    z = _normal(ctx.dice.day("combat", d))
+    # dice only where a place is fought over: the outcome, then each side's loss noise (stream `combat`)
+    rr, pp = np.nonzero(opposed)
+    u = ctx.dice.draw_pairs("combat", d, rr, pp, k=3)
+    z = np.zeros((R, P))
+    zc = np.zeros((R, P, 2))
+    z[rr, pp] = _normal(u[:, 0])
+    zc[rr, pp] = _normal(u[:, 1:3])
     won = ground.attacker_prevails(np.maximum(ratio, 1e-9), z, p) & opposed
     # NPW campaign rule (F02 QJMWargame.md): when the defender prevails, the engagement lasts two days;
     # then both sides lose at the holding rate until the attacker is reinforced by 20 % or more
@@ -118,7 +123,6 @@ def step(ctx, st, d: int) -> None:
     decline = (1.0 - p["daily_decline"]) ** st.combat_days * np.where(holding, p["holding_mission_factor"], 1.0)
     r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, st.posture, terrain, wx, surprise,
                                       insens, won, p, main_effort=main, surprise_decay=decay)
-    zc = _normal(ctx.dice.day("casualties", d))
     L_att = np.where(opposed, r_att * decline * A_men * ground.loss_noise(zc[..., 0], p), 0.0)
     L_def = np.where(opposed, r_def * decline * D_men * ground.loss_noise(zc[..., 1], p), 0.0)
     # spread each place's losses over its units by their men
@@ -127,15 +131,14 @@ def step(ctx, st, d: int) -> None:
     exp_u = share_att * _at(L_att, fl_att) + share_def * _at(L_def, fl_loc)
     opp_att, opp_loc = _at(opposed, fl_att), _at(opposed, fl_loc)
     exp_u *= np.where(attacking, opp_att, np.where(defending, opp_loc, False))
-    losses = cas.allocate(exp_u, st.men, ctx.dice.day("rounding", d))
     # circumstance: a defender beaten at P/P >= 3 or below the rout threshold routs; a cut-off unit is encircled
     lost_here = _at(won, fl_loc)
-    circ = np.full(losses.shape, NORMAL)
+    circ = np.full(exp_u.shape, NORMAL)
     routed_u = defending & lost_here & (_at(ratio >= p["rout_ratio"], fl_loc)
                                         | (st.men < p["rout_threshold"] * c.men0[None, :]))
     circ[routed_u] = ROUT
-    circ[(st.cut > 0) & (losses > 0)] = ENCIRCLED
-    apply_losses(ctx, st, losses, circ, ctx.dice.day("split", d))
+    circ[st.cut > 0] = ENCIRCLED
+    losses = lose(ctx, st, d, exp_u, circ, "casualties")
     rate_u = np.where(st.men + losses > 0, losses / np.maximum(st.men + losses, 1), 0.0)
     st.tanks *= 1.0 - np.minimum(1.0, rate_u * p["armour_per_personnel_rate"])
     st.guns *= 1.0 - np.minimum(1.0, rate_u * p["artillery_per_personnel_rate"])

@@ -1,10 +1,10 @@
-"""What the joint phases share: each model's dice, starting and closing an operation, the forces of an
-operation, ship and crew arithmetic, and one day's assault on an objective with the ground model.
+"""What the joint phases share: their dice, starting and closing an operation, the forces of an operation,
+ship and crew arithmetic, and one day's assault on an objective with the ground model.
 
-Dice: a joint model's stream (`naval`, `air`, `airborne`, `amphibious`, `riverine`) holds, each day, one row
-of 4 uniforms per operation of the model (weather or fog, outcome, noise), then one row per unit (the
-rounding and the killed/wounded/missing split of its losses in that model); the `naval` stream has a second
-block of unit rows for the sieges.
+Dice (engine.rng): a joint model draws from its own stream (`naval`, `siege`, `air`, `airborne`,
+`amphibious`, `riverine`). An operation's own draws (fog, outcome, noise) are items ``OP_ITEM + j`` (j: its
+index among the joint operations); a unit's losses are items ``u`` (the unit). Several uses of one stream on
+one day are told apart by a salt, ``salt(call, j, k)``, so that no two uses share a uniform.
 """
 
 from __future__ import annotations
@@ -19,28 +19,17 @@ from ...scenario.joint import JOp
 from ..transitions import lose
 from .common import normal
 
-STREAM_OPS = {"naval": ("naval_bombardment",), "air": ("air_raid",), "airborne": ("airborne_drop",),
-              "amphibious": ("amphibious_landing",), "riverine": ("river_assault",)}
+OP_ITEM = 1 << 40
 
 
-def stream_shapes(c) -> dict:
-    """The joint streams the scenario needs: (days, operations + units [+ units for sieges], 4)."""
-    plan, U = c.plan, len(c.unit_names)
-    out = {}
-    for name, types in STREAM_OPS.items():
-        n = len(plan.of_type(*types))
-        if name == "naval" and (n or plan.of_type("amphibious_landing", "siege")):
-            out[name] = (c.n_days, n + 2 * U, 4)
-        elif n:
-            out[name] = (c.n_days, n + U, 4)
-    return out
+def salt(call: int, j: int = 0, k: int = 0) -> int:
+    """One salt from a call site's number and up to two indices (each below 4096)."""
+    return call | (j << 12) | (k << 24)
 
 
-def draws(ctx, name: str, d: int):
-    """Today's uniforms of stream `name` (R, n_ops + U, 4) and the units' rows of them (R, U, 4)."""
-    u = ctx.dice.day(name, d)
-    n = len(ctx.plan.of_type(*STREAM_OPS[name]))
-    return u, u[:, n:n + len(ctx.c.unit_names)]
+def op_dice(ctx, stream: str, d: int, o: JOp, k: int = 4, call: int = 0, sub: int = 0) -> np.ndarray:
+    """(R, k) uniforms of operation o today (item OP_ITEM + o.j)."""
+    return ctx.dice.draw(stream, d, [OP_ITEM + o.j], k=k, salt=salt(call, sub))[:, 0]
 
 
 def start(ctx, st, d, o: JOp) -> np.ndarray:
@@ -116,12 +105,14 @@ def word(ctx, side: int) -> str:
     return ctx.word(side)
 
 
-def assault(ctx, st, d, o: JOp, att_mask, frac, v, u_op, u_units, power_mult=1.0, objective=None):
+def assault(ctx, st, d, o: JOp, att_mask, frac, v, u_op, stream: str, loss_salt: int, power_mult=1.0,
+            objective=None):
     """One day's assault of the units att_mask (R, U) (fraction `frac` (R,) of them engaged) on the objective.
 
     Ground model (models/ground.py) with the attacker's power divided by v ** power_exponent and its casualty
-    rate multiplied by the shoreline/river factor v (R,). Returns (won (R,), attacker losses (R,), defender
-    losses (R,), ratio (R,); ratio 0 in the runs without attackers).
+    rate multiplied by the shoreline/river factor v (R,). `u_op` (R, 3): the operation's uniforms for the outcome
+    (column 1) and the loss noise (column 2); losses are drawn from `stream` with `loss_salt`. Returns (won (R,),
+    attacker losses (R,), defender losses (R,), ratio (R,); ratio 0 in the runs without attackers).
 
     Worked out only for the runs `rr` where att_mask has a unit (often a handful of the batch); every step is
     row by row, and a run without attackers has no assault (nothing won, no losses, nothing engaged)."""
@@ -166,7 +157,7 @@ def assault(ctx, st, d, o: JOp, att_mask, frac, v, u_op, u_units, power_mult=1.0
     exp[rr] = share_a * L_att[:, None] + share_d * L_def[:, None]
     circ = np.full(exp.shape, Circumstance.normal)
     circ[rr] = np.where(dmask & (won & (ratio >= p["rout_ratio"]))[:, None], Circumstance.rout, Circumstance.normal)
-    lose(ctx, st, exp, circ, u_units)
+    lose(ctx, st, d, exp, circ, stream, loss_salt)
     st.engaged[rr] |= (att_mask | dmask) & opposed[:, None]
     won_r[rr], L_att_r[rr], L_def_r[rr], ratio_r[rr] = won, L_att, L_def, ratio
     return won_r, L_att_r, L_def_r, ratio_r

@@ -12,15 +12,14 @@ from ...models import riverine as riv
 from ..events import EventKind as K
 from ..transitions import lose
 from .common import lognormal_noise, spread
-from .joint import close, crew_lost, defenders, draws, shelled, start
+from .joint import close, crew_lost, defenders, op_dice, salt, shelled, start
 
 
 def step(ctx, st, d: int) -> None:
     p, plan = ctx.p, ctx.plan
     J = st.joint
     J.shell_t *= p["naval.neutral_decay_per_day"]
-    u, u_units = draws(ctx, "naval", d)
-    for i, o in enumerate(plan.of_type("naval_bombardment")):
+    for o in plan.of_type("naval_bombardment"):
         start(ctx, st, d, o)
         dur = o.duration or p["naval.default_duration_days"]
         on = (J.op_state[:, o.j] == OpState.running) & (d - J.op_day0[:, o.j] < dur) \
@@ -28,18 +27,21 @@ def step(ctx, st, d: int) -> None:
         close(st, o, on)
         if not on.any() or not len(o.fleet):
             continue
-        _bombard(ctx, st, d, o, i, on, u, u_units)
+        _bombard(ctx, st, d, o, on)
 
 
-def _bombard(ctx, st, d, o, i, on, u, u_units) -> None:
+def _bombard(ctx, st, d, o, on) -> None:
+    """Operation o's bombardment today in the runs `on` (R,). Dice: the operation's fog and hits noise, then each
+    unit's losses (stream `naval`)."""
     c, p, plan = ctx.c, ctx.p, ctx.plan
     J = st.joint
     pl = o.objective
+    u = op_dice(ctx, "naval", d, o)
     ships = J.ships[:, o.fleet, :]                                           # (R, F, K)
     war = ships * (plan.ship["warship"] | plan.ship["escort"])
     hours = p["naval.bombardment_hours"]
     fog = amph.in_fog_belt(c.theatre.lat[pl], c.theatre.lon[pl], p.section("amphibious")) \
-        & (u[:, i, 0] < p["amphibious.fog_chance"])
+        & (u[:, 0] < p["amphibious.fog_chance"])
     observed = np.where(fog, p["naval.unobserved_fire_factor"], 1.0)
     shell = nav.bombardment_t(war.sum(axis=1), plan.ship["main_guns"], plan.ship["shell_kg"], plan.ship["rof"], hours)
     shell = np.where(on, shell * observed, 0.0)
@@ -59,7 +61,7 @@ def _bombard(ctx, st, d, o, i, on, u, u_units) -> None:
     mine = ((c.unit_side[None, :] != o.side) & (st.status == UnitStatus.active))[..., None]
     guns = (bats * in_range * mine * plan.battery["guns"]).sum(axis=(1, 2))
     hits = nav.coastal_hits(guns, hours, p["naval.coastal_hits_per_gun_hour"], n) \
-        * lognormal_noise(u[:, i, 2], p["naval.hits_noise_sigma"]) * on
+        * lognormal_noise(u[:, 2], p["naval.hits_noise_sigma"]) * on
     sunk = nav.ships_sunk(hits, war.sum(axis=1), plan.ship["hits_to_sink"])   # (R, K)
     # enemy warships within the sea-control radius give battle (Lanchester on broadside)
     S = plan.ship_units                  # only these units hold ships; the others' rows are zeros
@@ -80,7 +82,7 @@ def _bombard(ctx, st, d, o, i, on, u, u_units) -> None:
     e_after = e_before - eships * (lost_e[:, None, None] * plan.ship["warship"])
     J.ships[:, S] = e_after
     exp[:, S] += crew_lost(ctx, e_before, e_after)
-    lose(ctx, st, exp, Circumstance.normal, u_units)
+    lose(ctx, st, d, exp, Circumstance.normal, "naval", salt(1, o.j))
     if ctx.record:
         for r in np.flatnonzero(on):
             full = J.ships[r].copy()

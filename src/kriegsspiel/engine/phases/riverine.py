@@ -14,7 +14,7 @@ from ..events import EventKind as K
 from ..transitions import lose
 from .amphibious import Crossing, crossings
 from .common import lognormal_noise, spread
-from .joint import crew_lost, defenders, draws, fleet_ships, shelled
+from .joint import crew_lost, defenders, fleet_ships, op_dice, salt, shelled
 
 
 def river_lift(ctx, st, o):
@@ -25,9 +25,10 @@ def river_lift(ctx, st, o):
     return riv.crossing_men_per_day(craft, tl, p["riverine.men_per_craft_day"], p["riverine.transport_trips_per_day"]), ships
 
 
-def duel(ctx, st, d, o, i, u, u_units, on):
+def duel(ctx, st, d, o, u, on, call: int = 0):
     """The flotilla's day on the runs `on` (R,): the duel with the enemy's river craft on its route, then its
     guns shell the objective. Worked out row by row for those runs only (elsewhere nothing is lost or fired).
+    `u`: the operation's dice; `call` tells apart the duels of one day (on the way, at the objective).
     Returns the t of shell fired (R,)."""
     c, p, plan = ctx.c, ctx.p, ctx.plan
     J = st.joint
@@ -47,7 +48,7 @@ def duel(ctx, st, d, o, i, u, u_units, on):
     e_kg = nav.sea_power(eships.sum(axis=1), plan.ship["broadside"], plan.ship["river"])
     o_kg = nav.sea_power(own.sum(axis=1), plan.ship["broadside"], plan.ship["river"])
     lo, le = riv.duel(o_kg, e_kg, p["riverine.duel_k"])
-    noise = lognormal_noise(u[rr, i, 3], p["riverine.duel_noise_sigma"])
+    noise = lognormal_noise(u[rr, 3], p["riverine.duel_noise_sigma"])
     lo, le = lo * noise, le * noise
     lo, le = np.minimum(lo, p["riverine.max_duel_loss"]), np.minimum(le, p["riverine.max_duel_loss"])
     ships[:, o.fleet, :] -= own * lo[:, None, None]
@@ -57,7 +58,7 @@ def duel(ctx, st, d, o, i, u, u_units, on):
     J.ships[rr] = ships
     exp = np.zeros(st.men.shape)
     exp[np.ix_(rr, S)] = crew_lost(ctx, b_all, after)
-    lose(ctx, st, exp, Circumstance.normal, u_units)
+    lose(ctx, st, d, exp, Circumstance.normal, "riverine", salt(10 + call, o.j))
     # the flotilla's guns suppress the far bank
     shell_r = nav.bombardment_t(ships[:, o.fleet, :].sum(axis=1) * plan.ship["river"], plan.ship["main_guns"],
                                 plan.ship["shell_kg"], plan.ship["rof"], p["riverine.bombardment_hours"])
@@ -73,18 +74,18 @@ CROSSING = Crossing("river_assault", "riverine", "riverine", "v_river", "cross t
 def step(ctx, st, d: int) -> None:
     J = st.joint
     crossings(ctx, st, d, CROSSING)
-    u, u_units = draws(ctx, "riverine", d)
-    for i, o in enumerate(ctx.plan.of_type("river_assault")):
+    for o in ctx.plan.of_type("river_assault"):
+        u = op_dice(ctx, "riverine", d, o)
         state = J.op_state[:, o.j]
         # at the objective the flotilla fights every day of the assault
         fighting = state == OpState.ashore
         if fighting.any():
-            duel(ctx, st, d, o, i, u, u_units, fighting)
+            duel(ctx, st, d, o, u, fighting, call=1)
         if not len(o.troops):
-            _strike(ctx, st, d, o, i, u, u_units, state)
+            _strike(ctx, st, d, o, u, state)
 
 
-def _strike(ctx, st, d, o, i, u, u_units, state):
+def _strike(ctx, st, d, o, u, state):
     """A strike without troops: up the river (meeting the enemy's craft), then shell the objective."""
     p = ctx.p
     J = st.joint
@@ -93,16 +94,16 @@ def _strike(ctx, st, d, o, i, u, u_units, state):
     river_days = max(1, math.ceil(o.route_km / p["riverine.convoy_km_per_day"]))
     travel = (state == OpState.running) & (days < river_days - 1)
     if travel.any():
-        duel(ctx, st, d, o, i, u, u_units, travel)
+        duel(ctx, st, d, o, u, travel, call=2)
     strike = (state == OpState.running) & ~travel & (st.owner[:, o.objective] != o.side)
     if strike.any():
-        shell = duel(ctx, st, d, o, i, u, u_units, strike)
+        shell = duel(ctx, st, d, o, u, strike, call=3)
         pl = o.objective
         dmask = defenders(ctx, st, 1 - o.side, pl)
         d_men = (st.men * dmask).sum(axis=1)
         cas_exp = shelled(ctx, shell, st.posture[:, pl] == Posture.fortified_defence, d_men) * strike
         exp = spread(st.men, dmask, d_men, cas_exp)
-        lose(ctx, st, exp, Circumstance.normal, u_units[..., ::-1])
+        lose(ctx, st, d, exp, Circumstance.normal, "riverine", salt(4, o.j))
         if ctx.record:
             for r in np.flatnonzero(strike):
                 e_kg, le, lo, _ = J.flotilla[r, o.j]

@@ -1,6 +1,5 @@
 """Siege of a fortress port: blockade by sea and cut off by land, the defenders' stocks run down, and the
-fortress artillery shells the besiegers (docs/models/naval.md). Stream `naval`, in the unit rows after the
-bombardments' (phases.joint)."""
+fortress artillery shells the besiegers (docs/models/naval.md). Stream `siege`."""
 
 from __future__ import annotations
 
@@ -11,25 +10,21 @@ from ...params import WEATHER_COLS
 from ..events import EventKind as K
 from ..transitions import lose
 from .common import spread
-from .joint import close, defenders, fleet_ships, start
+from .joint import close, defenders, fleet_ships, salt, start
 
 
 def step(ctx, st, d: int) -> None:
     plan = ctx.plan
     J = st.joint
-    U = len(ctx.c.unit_names)
-    n_naval = len(plan.of_type("naval_bombardment"))
-    u = ctx.dice.day("naval", d)
-    u_units = u[:, n_naval + U:n_naval + 2 * U]
     for o in plan.of_type("siege"):
         start(ctx, st, d, o)
         on = (J.op_state[:, o.j] == OpState.running) & (st.owner[:, o.objective] != o.side)
         close(st, o, on)
         if on.any():
-            _besiege(ctx, st, d, o, on, u_units)
+            _besiege(ctx, st, d, o, on)
 
 
-def _besiege(ctx, st, d, o, on, u_units):
+def _besiege(ctx, st, d, o, on):
     c, p, plan = ctx.c, ctx.p, ctx.plan
     J = st.joint
     pl = o.objective
@@ -58,7 +53,7 @@ def _besiege(ctx, st, d, o, on, u_units):
     shell_cas = np.minimum(guns * p["siege.shelling_casualties_per_gun_day"] * w_art,
                            p["siege.max_shelled_share"] * t_men) * on
     exp += spread(st.men, targets, t_men, shell_cas)
-    lose(ctx, st, exp, Circumstance.normal, u_units)
+    lose(ctx, st, d, exp, Circumstance.normal, "siege", salt(1, o.j))
     J.siege_days[:, o.j] += besieged
     day_n = d - J.op_day0[:, o.j]
     if not ctx.record:

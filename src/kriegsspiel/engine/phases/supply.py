@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...codes import Circumstance, UnitStatus
-from ...models import casualties as cas
 from ...models.supply import reachable, widest_path
 from ..events import EventKind as K
-from ..transitions import apply_losses, surrender
+from ..transitions import lose, surrender
 from .common import at, scatter_flat
 
 
@@ -75,9 +74,6 @@ def step(ctx, st, d: int) -> None:
         st.cut = np.where(pocket, st.cut + 1, st.cut)
         exp_u = np.where(pocket, np.where(st.men < p["pocket_remnant_men"], st.men,
                                           st.men * p["destroyed_rate_per_day"]), 0.0)
-        u3 = ctx.dice.day("pocket", d)
-        losses = cas.allocate(exp_u, st.men, u3[..., 0])
-        circ = np.where(pocket, Circumstance.destroyed, Circumstance.normal)
-        apply_losses(ctx, st, losses, circ, u3[..., 1:])
+        lose(ctx, st, d, exp_u, Circumstance.destroyed, "pocket")
         for r, u in zip(*np.nonzero(pocket & (st.status == UnitStatus.destroyed))):
             ctx.log.add(r, d, K.destroyed, c.unit_side[u], st.loc[r, u], u=u)
