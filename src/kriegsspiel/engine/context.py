@@ -38,9 +38,9 @@ class Ctx:
     log: EventLog
     seed: int
     record: bool
-    climate: dict                # month -> (2 zones, 4 classes) cumulative shares (weather.yaml)
-    wx_classes: np.ndarray       # weather class index of each climate class
-    season_attack: np.ndarray    # (1, P) season factor z_u by the place's climate zone
+    climate: dict                # month -> (2 zones, classes) cumulative shares (weather.yaml)
+    wx_classes: np.ndarray       # weather class index (ground.yaml) of each of the region's classes
+    season_attack_by_month: dict # month -> (1, P) season factor z_u at each place
     op_mobility: np.ndarray      # (O,) slowest mobility class of each ground operation
     fighters: Fighters | None
     timeline: dict | None        # the daily record of a single run (phases.record), None in ensembles
@@ -48,6 +48,10 @@ class Ctx:
     @property
     def R(self) -> int:
         return self.dice.R
+
+    def season_attack(self, d: int) -> np.ndarray:
+        """(1, P) the QJM season factor z_u of each place on day d."""
+        return self.season_attack_by_month[self.c.dates[d].month]
 
     def word(self, side: int) -> str:
         """The side's adjective (else its short name, else its name), for sentences."""
@@ -78,15 +82,17 @@ def _fighters(c: Compiled, plan: Plan, p: Params) -> Fighters | None:
 
 def make_context(c: Compiled, runs: np.ndarray, seed: int, record: bool) -> Ctx:
     p = c.params
-    climate = p.weather_climate[c.scenario.weather_region]
-    # season factor z_u per climate zone: summer, temperate east and steppe/desert west (qjm_tndm.yaml note)
-    zone_season = np.array([p.season["summer_temperate"]["attack"], p.season["summer_desert"]["attack"]])
+    region = p.weather_climate["regions"][c.scenario.weather_region]
+    zones = region["zones"]
+    east, west = (zones["east"], zones["west"]) if "east" in zones else (zones["all"], zones["all"])
+    months = sorted(east["months"])
     return Ctx(
         c=c, p=p, plan=c.plan, dice=Dice(seed, runs), log=EventLog(enabled=record), seed=int(seed),
         record=record,
-        climate={m: np.cumsum(np.array([climate["east"][m], climate["west"][m]]), axis=1) for m in climate["east"]},
-        wx_classes=np.array([p.weather_names.index(w) for w in p.weather_climate["classes"]]),
-        season_attack=zone_season[c.zone][None, :],
+        climate={m: np.cumsum(np.array([east["months"][m], west["months"][m]]), axis=1) for m in months},
+        wx_classes=np.array([p.weather_names.index(w) for w in region["classes"]]),
+        season_attack_by_month={m: np.array([p.season[east["season"][m]]["attack"],
+                                             p.season[west["season"][m]]["attack"]])[c.zone][None, :] for m in months},
         op_mobility=_op_mobility(c),
         fighters=_fighters(c, c.plan, p),
         timeline={"men": [], "killed": [], "wounded": [], "missing": [], "owner": [], "forces": []} if record else None,

@@ -45,12 +45,15 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
             bad(("units", i, "type"), u.type, f"a unit type of side {u.side!r}")
         if u.location not in places:
             bad(("units", i, "location"), u.location, "the name of a place of the scenario")
+        if u.arrives_date is not None and not s.start <= u.arrives_date <= s.end:
+            bad(("units", i, "arrives_date"), str(u.arrives_date), f"a date from {s.start} to {s.end}")
     for key in s.doctrine:
         if key not in sides:
             bad(("doctrine", key), key, f"one of the sides {sorted(sides)}")
-        for j, pl in enumerate(s.doctrine[key].stand_places):
-            if pl not in places:
-                bad(("doctrine", key, "stand_places", j), pl, "the name of a place of the scenario")
+        for fld in ("stand_places", "withdraw_to"):
+            for j, pl in enumerate(getattr(s.doctrine[key], fld)):
+                if pl not in places:
+                    bad(("doctrine", key, fld, j), pl, "the name of a place of the scenario")
     for i, c in enumerate([*s.victory.conditions, s.victory.default]):
         path0 = ("victory", "conditions", i) if i < len(s.victory.conditions) else ("victory", "default")
         if c.winner is not None and c.winner not in sides:
@@ -65,7 +68,12 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
         if key not in params.scalars:
             bad(("parameters", key), key, f"a model parameter name, one of {sorted(params.scalars)[:8]}... "
                 "(kriegsspiel.params.default_params().scalars)")
-    months = set(params.weather_climate[s.weather_region]["east"])
+    regions = params.weather_climate["regions"]
+    if s.weather_region not in regions:
+        bad(("weather_region",), s.weather_region, f"a climate region of data/parameters/weather.yaml {sorted(regions)}")
+        return problems
+    zones = regions[s.weather_region]["zones"]
+    months = set(next(iter(zones.values()))["months"])
     import datetime as _dt
 
     m, d0 = set(), s.start
@@ -82,6 +90,11 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
             bad(("operations", i, "side"), op.side, f"one of the sides {sorted(sides)}")
         if op.start_day >= day_count:
             bad(("operations", i, "start_day"), op.start_day, f"a day within the scenario (0..{day_count - 1})")
+        if op.start_date is not None and not s.start <= op.start_date <= s.end:
+            bad(("operations", i, "start_date"), str(op.start_date), f"a date from {s.start} to {s.end}")
+        for j, v in enumerate(op.objectives):
+            if v not in places:
+                bad(("operations", i, "objectives", j), v, "the name of a place of the scenario")
         for j, f in enumerate(op.forces):
             if f not in unit_names:
                 bad(("operations", i, "forces", j), f, "the name of a unit of the scenario")
@@ -96,6 +109,7 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
                 bad(("operations", i, "via" if j < len(op.via) else "conditions"), v, "the name of a place of the scenario")
         if op.conditions.switch_to is not None and op.conditions.switch_to not in places:
             bad(("operations", i, "conditions", "switch_to"), op.conditions.switch_to, "the name of a place of the scenario")
+    problems += _check_endings_and_record(loaded, sides, places, bad)
     if problems:
         return problems
     theatre, net_problems = build_theatre(loaded)
@@ -113,6 +127,39 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
             bad(("operations", i, "objective"), op.objective, f"a place some land route reaches from {origin!r}")
     problems += check_joint(loaded, theatre)
     return problems
+
+
+def _check_endings_and_record(loaded, sides, places, bad) -> list:
+    s = loaded.scenario
+    for i, e in enumerate(s.endings):
+        if e.type == "capitulation" and e.side not in sides:
+            bad(("endings", i, "side"), e.side, f"the side that capitulates, one of {sorted(sides)}")
+        if e.side is not None and e.side not in sides:
+            bad(("endings", i, "side"), e.side, f"one of the sides {sorted(sides)}")
+        if e.date is None and not e.places_lost and e.strength_below is None:
+            bad(("endings", i), e.type, "a `date`, `places_lost` or `strength_below` saying when it happens")
+        if e.date is not None and not s.start <= e.date <= s.end:
+            bad(("endings", i, "date"), str(e.date), f"a date from {s.start} to {s.end}")
+        for j, pl in enumerate(e.places_lost):
+            if pl not in places:
+                bad(("endings", i, "places_lost", j), pl, "the name of a place of the scenario")
+        if (e.places_lost or e.strength_below is not None) and e.side is None:
+            bad(("endings", i, "side"), None, "the side whose losses trigger it")
+        if e.min_places_lost is not None and not 1 <= e.min_places_lost <= len(e.places_lost):
+            bad(("endings", i, "min_places_lost"), e.min_places_lost, f"1..{len(e.places_lost)} (the places listed)")
+    r = s.record
+    if r is not None:
+        if r.winner is not None and r.winner not in sides:
+            bad(("record", "winner"), r.winner, f"one of the sides {sorted(sides)} or null")
+        for key in r.losses:
+            if key not in sides:
+                bad(("record", "losses", key), key, f"one of the sides {sorted(sides)}")
+        for i, cap in enumerate(r.captures):
+            if cap.place not in places:
+                bad(("record", "captures", i, "place"), cap.place, "the name of a place of the scenario")
+            if cap.by not in sides:
+                bad(("record", "captures", i, "by"), cap.by, f"one of the sides {sorted(sides)}")
+    return []
 
 
 def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
@@ -156,7 +203,7 @@ def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
         forces = [units[f] for f in op.forces if f in units]
         types = [s.unit_types[u.type] for u in forces if u.type in s.unit_types]
         origin = op.origin or (forces[0].location if forces else None)
-        day = s.start + dt.timedelta(days=op.start_day)
+        day = s.start + dt.timedelta(days=s.op_start_day(op))
         has_ships = any(ut.ships for ut in types)
         if t in ("naval_bombardment", "amphibious_landing") and not has_ships:
             bad(("operations", i, "forces"), op.forces, f"a {t} needs a unit with `ships` (a fleet or lift)")

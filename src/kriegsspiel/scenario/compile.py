@@ -111,8 +111,9 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
     P = len(names)
     idx = theatre.index
     terrain_idx = np.array([params.terrain_names.index(t) for t in theatre.terrain])
-    split_lon = params.weather_climate["zone_split_lon"]
-    zone = (theatre.lon < split_lon).astype(np.int64)
+    region = params.weather_climate["regions"][s.weather_region]
+    split_lon = region.get("split_lon")
+    zone = (theatre.lon < split_lon).astype(np.int64) if split_lon is not None else np.zeros(P, np.int64)
 
     land = theatre.land_graph
     land_adj = nx.to_numpy_array(land, nodelist=names, weight=None, dtype=np.float32)
@@ -198,7 +199,7 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         posture0=np.array([POSTURES.index(u.posture.value) for u in units], dtype=np.int64),
         loc0=np.array([idx[u.location] for u in units], dtype=np.int64),
         role=np.array([role_code[u.role] for u in units], dtype=np.int64),
-        arrives=np.array([u.arrives_day for u in units], dtype=np.int64),
+        arrives=np.array([s.unit_arrives_day(u) for u in units], dtype=np.int64),
         behaviour=beh,
         insensitive=np.array([s.sides[u.side].casualty_insensitive for u in units]),
         supply_t=np.array([ut[u.type].supply_t_per_day for u in units]) * np.array([u.count for u in units]),
@@ -206,7 +207,7 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         unit_ops=unit_ops,
         op_names=[op.name for op in ground_ops],
         op_side=np.array([side_keys.index(op.side) for op in ground_ops], dtype=np.int64),
-        op_start=np.array([op.start_day for op in ground_ops], dtype=np.int64),
+        op_start=np.array([s.op_start_day(op) for op in ground_ops], dtype=np.int64),
         op_route=op_route,
         op_route_len=np.array([len(r) for r in routes], dtype=np.int64),
         op_leg_km=op_leg_km,

@@ -119,12 +119,12 @@ def _plan_op(c, j, op, unit_index, ships0, air_model) -> JOp:
     troops = forces[~has_ships & ~has_air]
     origin = op.origin or (s.units[forces[0]].location if len(forces) else op.objective)
     names = op.targets or ([op.objective] if op.type.value != "airborne_drop" else (op.drop_zones or [op.objective]))
-    jo = JOp(j=j, name=op.name, type=op.type.value, side=c.side_keys.index(op.side), start=op.start_day,
+    jo = JOp(j=j, name=op.name, type=op.type.value, side=c.side_keys.index(op.side), start=s.op_start_day(op),
              after=np.array([idx[n] for n in op.conditions.start_after_captured], dtype=np.int64),
              origin=idx[origin], objective=idx[op.objective], targets=[idx[n] for n in names],
              fleet=fleet, air=airu, troops=troops, duration=op.duration_days, sorties=op.sorties_per_day,
              surprise=Surprise[op.surprise])
-    day = c.dates[min(op.start_day, len(c.dates) - 1)]
+    day = c.dates[min(max(s.op_start_day(op), 0), len(c.dates) - 1)]
     kind = {"amphibious_landing": "sea", "river_assault": "river"}.get(jo.type)
     if kind:
         path, km = water_route(th.edges, kind, origin, op.objective, day)

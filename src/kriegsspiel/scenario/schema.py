@@ -105,6 +105,12 @@ class Place(Strict):
     supply_source: bool = Field(False, description="a depot or railhead that supplies its side")
     port: bool | None = None
     coastal: bool | None = None
+    frontage_km: Annotated[float, Field(gt=0, le=200)] | None = Field(
+        None, description="width of the front on which the place is attacked or held, km (default: by terrain, "
+        "data/parameters/movement.yaml)")
+    depth_km: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="depth of its defended position, km, that an attacker must advance through to take it "
+        "(default: by posture, movement.yaml)")
 
 
 class PlaceProperties(Strict):
@@ -115,6 +121,8 @@ class PlaceProperties(Strict):
     supply_source: bool | None = None
     port: bool | None = None
     coastal: bool | None = None
+    frontage_km: Annotated[float, Field(gt=0, le=200)] | None = None
+    depth_km: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
 class RailFile(Strict):
@@ -132,6 +140,7 @@ class Edge(Strict):
     to: Name
     kind: EdgeKind
     km: NonNeg | None = Field(None, description="length; computed from coordinates when omitted")
+    terrain: Name | None = Field(None, description="terrain along the edge (default: the rougher of its two ends)")
     capacity_t_per_day: NonNeg | None = None
     quality: Literal["good", "mediocre", "poor"] = "mediocre"
     season: tuple[dt.date, dt.date] | None = Field(None, description="navigable/usable between these dates")
@@ -174,6 +183,7 @@ class Unit(Strict):
     posture: Posture = Posture.hasty_defence
     role: Literal["front", "reserve", "garrison"] = "front"
     arrives_day: NonNegInt = 0
+    arrives_date: dt.date | None = Field(None, description="arrival date (instead of `arrives_day`)")
     source: str | None = None
 
 
@@ -189,8 +199,12 @@ class Operation(Strict):
     side: str
     type: OperationType = OperationType.ground_offensive
     start_day: NonNegInt = 0
+    start_date: dt.date | None = Field(None, description="start date (instead of `start_day`)")
     forces: list[Name] = Field(default_factory=list, description="unit names")
     origin: Name | None = Field(None, description="start place; default: the forces' location")
+    objectives: list[Name] = Field(
+        default_factory=list, description="places to take in this order before `objective`; the route between them "
+        "is chosen each day on the network (shortest time, around strongpoints)")
     objective: Name
     via: list[Name] = Field(default_factory=list, description="places the route must pass, in order")
     main_effort: bool = False
@@ -215,6 +229,56 @@ class Doctrine(Strict):
     withdraw_ratio: NonNeg = Field(3.0, description="withdraw before encirclement when the enemy ratio exceeds this")
     stand_places: list[Name] = Field(default_factory=list, description="places held to the last, whatever the odds")
     surrender_after_days_cut_off: NonNegInt = Field(10, description="an encircled force with no supply breaks after this")
+    withdraw_to: list[Name] = Field(
+        default_factory=list, description="a named line: beaten defenders fall back toward the nearest of these places")
+    trade_space: bool = Field(
+        False, description="adaptive withdrawal (Epstein 1985): give ground when daily losses pass the side's tolerance")
+    lateral_reserves: bool = Field(True, description="reserves also move by road to threatened places")
+
+
+class Ending(Strict):
+    """An event that ends the campaign early: a side's capitulation (its men still in the field become prisoners)
+    or a ceasefire. It happens on `date`, or when its condition holds (any one of those given)."""
+
+    type: Literal["capitulation", "ceasefire"]
+    side: str | None = Field(None, description="the side that capitulates (capitulation only)")
+    date: dt.date | None = None
+    places_lost: list[Name] = Field(default_factory=list, description="places whose loss (by `side`) triggers it")
+    min_places_lost: NonNegInt | None = Field(None, description="how many of `places_lost` (default: all)")
+    strength_below: Fraction | None = Field(
+        None, description="when `side`'s men in the field and in supply fall below this share of its start")
+    source: str | None = None
+    note: str | None = None
+
+
+class RecordedLosses(Strict):
+    killed: NonNegInt | None = None
+    wounded: NonNegInt | None = None
+    missing: NonNegInt | None = Field(None, description="missing and captured")
+    total: NonNegInt | None = Field(None, description="killed + wounded + missing when only the total is known")
+    total_range: tuple[NonNegInt, NonNegInt] | None = Field(None, description="[low, high] where sources disagree")
+    source: str | None = None
+    note: str | None = None
+
+
+class RecordedCapture(Strict):
+    place: Name
+    date: dt.date
+    by: str = Field(description="side key that took it")
+    source: str | None = None
+    basis: Literal["recorded", "estimate", "recalled"] = "recorded"
+
+
+class Record(Strict):
+    """What happened historically: the back-test (`kriegsspiel validate --campaigns`) compares runs with it."""
+
+    winner: str | None = Field(None, description="side key of the winner (null: no side won)")
+    result: str = ""
+    end: dt.date | None = Field(None, description="date the campaign ended (a capitulation or ceasefire)")
+    losses: dict[str, RecordedLosses] = Field(default_factory=dict, description="side key -> losses")
+    captures: list[RecordedCapture] = Field(default_factory=list)
+    source: str | None = None
+    notes: str | None = None
 
 
 class VictoryCondition(Strict):
@@ -264,7 +328,7 @@ class Scenario(Strict):
     end: dt.date
     time_step_days: Literal[1] = 1
     sides: dict[str, Side]
-    weather_region: Literal["far_east_summer", "mongolia_summer", "temperate_summer"] = "far_east_summer"
+    weather_region: Name = Field("far_east_summer", description="a climate region of data/parameters/weather.yaml")
     places: list[Place] | PlacesFile
     extra_places: list[Place] = Field(default_factory=list)
     place_properties: dict[str, PlaceProperties] = Field(
@@ -286,6 +350,8 @@ class Scenario(Strict):
     assumptions: list[Assumption] = Field(default_factory=list)
     parameters: dict[str, float] = Field(default_factory=dict, description="overrides of named model parameters")
     claims: dict | None = Field(None, description="figures claimed by the source text, for the plausibility check")
+    endings: list[Ending] = Field(default_factory=list, description="capitulations and ceasefires that end the run")
+    record: Record | None = Field(None, description="the historical outcome, for back-tests")
 
     @model_validator(mode="after")
     def _dates(self) -> "Scenario":
@@ -294,3 +360,13 @@ class Scenario(Strict):
         if len(self.sides) != 2:
             raise ValueError("a scenario has exactly two sides")
         return self
+
+    def day_of(self, date: dt.date) -> int:
+        """Day index (0 = `start`) of a date."""
+        return (date - self.start).days
+
+    def op_start_day(self, op: "Operation") -> int:
+        return self.day_of(op.start_date) if op.start_date is not None else op.start_day
+
+    def unit_arrives_day(self, u: "Unit") -> int:
+        return self.day_of(u.arrives_date) if u.arrives_date is not None else u.arrives_day

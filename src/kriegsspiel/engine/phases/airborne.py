@@ -239,7 +239,7 @@ def _hold(ctx, st, d, z, pmask, hold):
     posture = np.full(n, Posture.hasty_defence)
     terrain = np.full(n, c.terrain_idx[dz])
     w = st.weather[hr, dz]
-    ratio = ground.power_ratio(A, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w, season(ctx, dz),
+    ratio = ground.power_ratio(A, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w, season(ctx, d, dz),
                                np.zeros(n, np.int64), 1.0, 1.0, p)
     act = A_men > 0
     zn = normal(op_dice(ctx, "airborne", d, o, k=1, call=3, sub=z.k)[hr, 0])

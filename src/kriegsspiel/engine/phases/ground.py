@@ -100,7 +100,7 @@ def step(ctx, st, d: int) -> None:
     insens_u = c.insensitive[None, :] & (attacking | defending)
     insens = (_scatter_flat(R * P, np.where(attacking, fl_att, fl_loc), st.men, insens_u) > 0).reshape(R, P)
     terrain = np.broadcast_to(c.terrain_idx[None, :], (R, P))
-    ratio = ground.power_ratio(A, Dp, 1.0, 1.0, st.posture, terrain, wx, ctx.season_attack, surprise,
+    ratio = ground.power_ratio(A, Dp, 1.0, 1.0, st.posture, terrain, wx, ctx.season_attack(d), surprise,
                                1.0, 1.0, p, surprise_decay=decay, air_superiority=air_superiority(ctx, st, att_side))
     ratio = np.where(opposed, ratio, 0.0)
     st.threat = ratio

@@ -95,10 +95,9 @@ def unit_strength(ctx, st, place: int, rows=None):
     return s * c.quality[None, :] * st.fatigue[rows] * sm
 
 
-def season(ctx, pl: int) -> float:
-    """The season attack factor at place pl."""
-    s = np.asarray(ctx.season_attack, dtype=float)
-    return float(s.reshape(-1)[pl]) if s.size > 1 else float(s)
+def season(ctx, d: int, pl: int) -> float:
+    """The season attack factor at place pl on day d."""
+    return float(ctx.season_attack(d)[0, pl])
 
 
 def word(ctx, side: int) -> str:
@@ -139,7 +138,7 @@ def assault(ctx, st, d, o: JOp, att_mask, frac, v, u_op, stream: str, loss_salt:
     w = st.weather[rr, pl]
     surprise = np.full(n, o.surprise if d == o.start else 0)
     ratio = ground.power_ratio(A * power_mult / v ** k, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w,
-                               season(ctx, pl), surprise, 1.0, 1.0, p)
+                               season(ctx, d, pl), surprise, 1.0, 1.0, p)
     # only the runs where this assault is fought (attackers engaged); never touch the others
     active = A_men > 0
     opposed = active & (D_men > 0)
