@@ -143,6 +143,10 @@ def _check_endings_and_record(loaded, sides, places, bad) -> list:
         for j, pl in enumerate(e.places_lost):
             if pl not in places:
                 bad(("endings", i, "places_lost", j), pl, "the name of a place of the scenario")
+        unit_side = {u.name: u.side for u in s.units}
+        for j, un in enumerate(e.units):
+            if unit_side.get(un, e.side) != e.side or un not in unit_side:
+                bad(("endings", i, "units", j), un, f"the name of a unit of side {e.side!r}")
         if (e.places_lost or e.strength_below is not None) and e.side is None:
             bad(("endings", i, "side"), None, "the side whose losses trigger it")
         if e.min_places_lost is not None and not 1 <= e.min_places_lost <= len(e.places_lost):

@@ -247,6 +247,9 @@ class Ending(Strict):
     min_places_lost: NonNegInt | None = Field(None, description="how many of `places_lost` (default: all)")
     strength_below: Fraction | None = Field(
         None, description="when `side`'s men in the field and in supply fall below this share of its start")
+    units: list[Name] = Field(
+        default_factory=list, description="capitulation of these units only (a national contingent): they become "
+        "prisoners and the campaign goes on")
     source: str | None = None
     note: str | None = None
 
