@@ -84,6 +84,8 @@ class Side(Strict):
         "Lawrence, TNDM Newsletter Apr 1997)",
     )
     surrender_behaviour: Literal["soviet", "japanese", "western"] = "western"
+    nation: Name | None = Field(None, description="the army most of its units belong to (e.g. 'italy'), for the "
+                                "effectiveness tables; units of other nations say so themselves")
     theatre_strength: NonNegInt | None = Field(
         None, description="all the side's personnel in the theatre (ground, air, sea, rear), for plausibility checks")
     theatre_strength_source: str | None = None
@@ -182,6 +184,7 @@ class Unit(Strict):
     location: Name
     posture: Posture = Posture.hasty_defence
     role: Literal["front", "reserve", "garrison"] = "front"
+    nation: Name | None = Field(None, description="the unit's army when it differs from its side's `nation`")
     arrives_day: NonNegInt = 0
     arrives_date: dt.date | None = Field(None, description="arrival date (instead of `arrives_day`)")
     source: str | None = None
