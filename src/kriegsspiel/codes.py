@@ -90,6 +90,16 @@ class DropState(IntEnum):
     destroyed = 4
 
 
+class UnitMode(IntEnum):
+    """What a unit is doing on the network today."""
+
+    idle = 0           # at a place: holding it, or waiting
+    march = 1          # moving along an edge toward its goal
+    contact = 2        # at the end of an edge, in contact with the enemy-held place it attacks
+    withdraw = 3       # falling back along an edge
+    rail = 4           # moving by train (State.eta days left)
+
+
 class Role(IntEnum):
     """A unit's role when it is not serving in an operation."""
 

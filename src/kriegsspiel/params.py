@@ -81,6 +81,7 @@ class Params:
     ship_classes: MappingProxyType       # joint.yaml: class -> {kind, main_guns, ...}
     coastal_batteries: MappingProxyType  # joint.yaml: class -> {guns, shell_kg, ...}
     aircraft: MappingProxyType           # joint.yaml air.aircraft: type -> {role, radius_km, ...}
+    frontage_class: MappingProxyType     # manoeuvre.yaml: QJM terrain class -> open / mixed / close
 
     def __getitem__(self, key: str) -> float:
         return self.scalars[key]
@@ -120,6 +121,7 @@ def default_params() -> Params:
         scalars[k] = float(cas[k])
     for k, v in sup.items():
         scalars[k] = float(v)
+    scalars.update(_flatten(_read("manoeuvre.yaml"), "manoeuvre", skip=("terrain_frontage_class",)))
     joint = _read("joint.yaml")
     for section in JOINT_SECTIONS:
         scalars.update(_flatten(joint[section], section, skip=("aircraft",)))
@@ -151,6 +153,7 @@ def default_params() -> Params:
         ship_classes=_frozen(joint["ship_classes"]),
         coastal_batteries=_frozen(joint["coastal_batteries"]),
         aircraft=_frozen(joint["air"]["aircraft"]),
+        frontage_class=MappingProxyType(dict(_read("manoeuvre.yaml")["terrain_frontage_class"])),
     )
 
 

@@ -14,18 +14,24 @@ DRY = P.weather_names.index("dry_sunshine_temperate")  # weather casualty factor
 
 
 def test_qjm_standard_rates_at_division_scale():
-    # Lawrence (1996): 2.8 %/day attacker, 1.5 %/day defender; size factor 1.0 at 10,000 men; opposition 1.0 at P/P 0.83-1.
+    # Lawrence (1996): 2.8 %/day attacker, 1.5 %/day defender; size factor 1.0 at 10,000 men; the opposition
+    # factor at P/P 1.0 lies between F02's 0.95 (0.99) and 0.90 (1.24): 0.948 for both sides.
     ra, rd = ground.daily_rates(np.array(1.0), 10000, 10000, POSTURES.index("prepared_defence"), FLAT, DRY, 0,
                                 False, True, P)
-    assert ra == pytest.approx(0.028 * 0.95, rel=0.03)   # own/enemy 1.0 sits just above 0.83 -> factor ~0.98
-    assert rd == pytest.approx(0.015, rel=0.05)
+    assert ra == pytest.approx(0.028 * 0.948, rel=0.01)
+    assert rd == pytest.approx(0.015 * 0.948, rel=0.01)
 
 
-def test_qjm_maximum_rate_example():
-    # F01/F03 consistency check (size factor 2.0 is the table's smallest-force end):
-    # 2.8 x size 2.0 x main effort 1.5 x opposition 1.6 = 13.44 %/day
-    ra, _ = ground.daily_rates(np.array(0.15), 1, 10000, 1, FLAT, DRY, 0, False, True, P, main_effort=True)
-    assert ra == pytest.approx(0.1344, rel=1e-6)
+@pytest.mark.parametrize("ratio,factor", [(0.1, 2.5), (0.54, 1.3), (0.89, 1.0), (2.99, 0.65), (5.99, 0.45)])
+def test_opposition_factor_is_f02s_table(ratio, factor):
+    # F02 OppositionFactor.csv (qjm_tndm.yaml attrition_tndm.opposition_factor), at its own points
+    assert ground.opposition_factor(np.array(ratio), P) == pytest.approx(factor)
+
+
+def test_opposition_factor_keeps_falling_beyond_3_to_1():
+    # no flat cap at 3:1 (the QJM table's end): a side that outnumbers its enemy 10:1 loses at under 0.4 x
+    f = ground.opposition_factor(np.array([3.0, 6.0, 10.0, 24.0]), P)
+    assert (np.diff(f) < 0).all() and f[2] < 0.4
 
 
 def test_japanese_multiplier_applies_to_both_sides():

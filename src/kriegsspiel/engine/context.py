@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..codes import Mobility, UnitStatus
+from ..codes import POSTURES, Mobility, UnitStatus
 from ..params import Params
 from ..scenario.compile import Compiled
 from ..scenario.joint import Plan
@@ -30,6 +30,39 @@ class Fighters:
 
 
 @dataclass(frozen=True)
+class Tables:
+    """Arrays derived once per batch from the world and the parameters (manoeuvre.yaml)."""
+
+    edge_march: np.ndarray       # (5 mobilities, E) km/day on each land edge in good weather
+    edge_capacity: np.ndarray    # (E,) men a day
+    edge_days: np.ndarray        # (E,) days for foot infantry: the route choice's measure of distance
+    frontage_km: np.ndarray      # (P,) front on which each place is attacked (from one direction)
+    place_depth: np.ndarray      # (P,) km, NaN: by posture
+    posture_depth: np.ndarray    # (len(Posture),) km of a defended position by posture
+    line_km: np.ndarray          # (S, P) land km from each place to the side's named line (inf: no line)
+
+    def depth_km(self, places, posture):
+        """Depth of the defended positions at `places` in `posture` (arrays of one shape)."""
+        own = self.place_depth[places]
+        return np.where(np.isnan(own), self.posture_depth[posture], own)
+
+
+def make_tables(c: Compiled, p: Params) -> Tables:
+    from .phases.movement import edge_capacity, edge_march_km, march_table
+
+    em = edge_march_km(c, p, march_table(p))
+    fclass = [p.frontage_class.get(name, "mixed") for name in p.terrain_names]
+    front_by_terrain = np.array([p[f"manoeuvre.frontage_km.{k}"] for k in fclass])
+    frontage = np.where(np.isnan(c.theatre.frontage_km), front_by_terrain[c.terrain_idx], c.theatre.frontage_km)
+    posture_depth = np.array([p.scalars.get(f"manoeuvre.depth_km.{name}", 0.0) for name in POSTURES])
+    line_km = np.array([np.where(c.withdraw_line[s][None, :], c.land_km, np.inf).min(axis=1)
+                        for s in range(len(c.side_keys))]).reshape(len(c.side_keys), len(c.theatre.names))
+    return Tables(edge_march=em, edge_capacity=edge_capacity(c, p),
+                  edge_days=c.edge_km / np.maximum(em[Mobility.infantry], 1e-9),
+                  frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth, line_km=line_km)
+
+
+@dataclass(frozen=True)
 class Ctx:
     c: Compiled
     p: Params
@@ -43,6 +76,7 @@ class Ctx:
     season_attack_by_month: dict # month -> (1, P) season factor z_u at each place
     op_mobility: np.ndarray      # (O,) slowest mobility class of each ground operation
     fighters: Fighters | None
+    tables: Tables
     timeline: dict | None        # the daily record of a single run (phases.record), None in ensembles
 
     @property
@@ -95,6 +129,7 @@ def make_context(c: Compiled, runs: np.ndarray, seed: int, record: bool) -> Ctx:
                                              p.season[west["season"][m]]["attack"]])[c.zone][None, :] for m in months},
         op_mobility=_op_mobility(c),
         fighters=_fighters(c, c.plan, p),
+        tables=make_tables(c, p),
         timeline={"men": [], "killed": [], "wounded": [], "missing": [], "owner": [], "forces": []} if record else None,
     )
 

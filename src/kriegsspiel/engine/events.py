@@ -35,6 +35,8 @@ class EventKind(str, Enum):
     siege = "siege"                              # value: casualties of the besiegers today
     rail_cut = "rail_cut"                        # value: % of capacity lost
     rail_repaired = "rail_repaired"
+    capitulation = "capitulation"                # value: men who became prisoners
+    ceasefire = "ceasefire"
 
 
 # The sentence of each event, by kind (or by `args["form"]` where a kind has several). A sentence is a list of
@@ -44,7 +46,7 @@ SENTENCES: dict[str, list[tuple[str | None, str]]] = {
     "offensive": [(None, "{op} opens from {place} with {n} men.")],
     "ground_assault": [(None, "{who} assault at {place}: {n} casualties on both sides, combat-power ratio "
                               "{ratio:.2f}; "), ("won", "the attacker prevails."), ("held", "the defence holds.")],
-    "counterattack": [(None, "{who} counter-attack at {place} throws back {op}.")],
+    "counterattack": [(None, "{who} counter-attack at {place} throws the attackers back.")],
     "capture": [(None, "{who} forces take {place} from the {loser} defenders.")],
     "withdrawal": [(None, "{who} defenders fall back on {place} with {n} men.")],
     "encircled": [(None, "{n} {who} troops are cut off at {place}.")],
@@ -92,12 +94,14 @@ SENTENCES: dict[str, list[tuple[str | None, str]]] = {
                      "{casualties:,} casualties today; the defenders hold {stock_days:.1f} days of supply.")],
     "rail_cut": [(None, "The railway {place}–{other} is cut: {damage:.0%} of its {capacity_t:,.0f} t/day lost.")],
     "rail_repaired": [(None, "The railway {place}–{other} is repaired.")],
+    "capitulation": [(None, "The {who} "), ("contingent", "contingent "), (None, "capitulates: {n} men become prisoners.")],
+    "ceasefire": [(None, "A ceasefire ends the fighting.")],
 }
 
 
 @dataclass
 class Event:
-    run: int          # row in the batch
+    run: int          # run index (of the root seed)
     day: int
     kind: EventKind
     side: int
@@ -110,17 +114,22 @@ class Event:
 
 
 class EventLog:
+    """The events of a batch. Phases add them by batch row; they are kept by run index (`runs` maps the rows of
+    the batch as it is now: runs that have ended leave it)."""
+
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.events: list[Event] = []
+        self.runs = None
 
-    def add(self, run, day, kind: EventKind, side, place, value=0, u=-1, op=-1, args=None, **data) -> None:
+    def add(self, row, day, kind: EventKind, side, place, value=0, u=-1, op=-1, args=None, **data) -> None:
         if self.enabled:
-            self.events.append(Event(int(run), int(day), EventKind(kind), int(side), int(place), int(value), int(u),
-                                     int(op), data, args or {}))
+            self.events.append(Event(int(self.runs[row]), int(day), EventKind(kind), int(side), int(place), int(value),
+                                     int(u), int(op), data, args or {}))
 
-    def for_run(self, row: int) -> list[Event]:
-        return [e for e in self.events if e.run == row]
+    def for_run(self, run: int) -> list[Event]:
+        """The events of run index `run`."""
+        return [e for e in self.events if e.run == run]
 
 
 def sentence(e: Event, names: dict) -> str:

@@ -10,12 +10,17 @@ Phase order (docs/models/engine.md); a phase is listed only when the scenario ha
   riverine     flotilla duels, crossings, river strikes (stream `riverine`)
   siege        blockade and siege of a fortress port (stream `siege`)
   rail         repair of damaged rail
-  ground       engagements wherever opposing forces meet; advance, capture, retreat (streams `combat`,
-               `casualties`, `overrun`)
-  supply       connectivity, rail tonnage, consumption; cut-off forces break (stream `pocket`)
+  movement     route choice and the march along the land network; contact (no dice)
+  ground       engagements where formations in contact attack a place; advance, breakthrough, fall, retreat,
+               overrun; operations' objectives (streams `combat`, `casualties`, `overrun`)
+  supply       connectivity, rail tonnage, road distance, consumption; cut-off forces break (stream `pocket`)
   freight      through freight from the theatre's rail entry
-  doctrine     rail moves end; the defender sends reserves to the most threatened place
+  doctrine     reserves by rail and road; withdrawal before encirclement; adaptive withdrawal
+  endings      capitulations and ceasefires end a run early
   record       the daily timeline (single runs only)
+
+A run that has ended (a capitulation or a ceasefire) leaves the batch; its final state is kept aside and put
+back in its row at the end, so the runs still going are the only ones computed.
 
 To add a phase: write ``engine/phases/NAME.py`` with ``step(ctx, st, d)`` and list it in `phases_for`.
 """
@@ -34,8 +39,10 @@ from .phases import (
     amphibious,
     arrivals,
     doctrine,
+    endings,
     freight,
     ground,
+    movement,
     naval,
     rail,
     riverine,
@@ -45,7 +52,7 @@ from .phases import (
 )
 from .phases import record as record_phase
 from .phases.supply import update_network
-from .state import State, initial_state
+from .state import State, concat_states, initial_state
 
 
 def phases_for(c: Compiled, record: bool = False) -> list:
@@ -60,9 +67,10 @@ def phases_for(c: Compiled, record: bool = False) -> list:
     out += [riverine.step] if "river_assault" in types else []
     out += [siege.step] if "siege" in types else []
     out += [rail.step] if joint else []
-    out += [ground.step, supply.step]
+    out += [movement.step, ground.step, supply.step]
     out += [freight.step] if c.scenario.freight_origin and c.freight_ref >= 0 else []
     out += [doctrine.step]
+    out += [endings.step] if c.endings else []
     out += [record_phase.step] if record else []
     return out
 
@@ -96,15 +104,43 @@ class Engine:
             phase(self.ctx, self.st, d)
 
     def run(self) -> State:
+        parts, order = [], []
+        rows = np.arange(self.st.R)
         for d in range(self.ctx.c.n_days):
             self.step(d)
+            ended = self.st.end_day >= 0
+            if ended.any():
+                parts.append(self.st.take(np.flatnonzero(ended)))
+                order.append(rows[ended])
+                rows = rows[~ended]
+                self._keep(~ended)
+                if not len(rows):
+                    break
+        if parts:
+            if len(rows):
+                parts.append(self.st)
+                order.append(rows)
+            self.st = concat_states(parts, np.argsort(np.concatenate(order), kind="stable"))
+            self._keep(np.ones(self.st.R, bool))
+        if self.ctx.timeline is not None:
+            for series in self.ctx.timeline.values():      # a run that ended early: its last day stands
+                series.extend(series[-1:] * (self.ctx.c.n_days - len(series)))
         return self.st
+
+    def _keep(self, keep) -> None:
+        """Go on with the runs `keep` of the state (the dice and the event log follow)."""
+        if not keep.all():
+            self.st = self.st.take(np.flatnonzero(keep))
+        self.ctx.dice.runs = self.st.runs.astype(np.uint64)
+        self.ctx.dice.R = self.st.R
+        self.ctx.log.runs = self.st.runs
 
 
 def make_engine(c: Compiled, runs, root_seed: int, record: bool = False) -> Engine:
     runs = np.asarray(runs, dtype=np.int64)
     ctx = make_context(c, runs, root_seed, record)
     st = initial_state(c, c.plan, runs)
+    ctx.log.runs = st.runs
     update_network(ctx, st)
     return Engine(ctx, st, phases_for(c, record))
 

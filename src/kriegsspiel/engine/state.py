@@ -7,7 +7,7 @@ The static world is `scenario.compile.Compiled`; the parameters are `params.Para
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
 import numpy as np
 
@@ -63,7 +63,12 @@ class State:
     guns: np.ndarray                 # (R, U) float
     tanks: np.ndarray
     status: np.ndarray               # (R, U) int8 UnitStatus
-    loc: np.ndarray                  # (R, U) int64 place
+    loc: np.ndarray                  # (R, U) int64 place (on an edge: the place it left)
+    nxt: np.ndarray                  # (R, U) int64 the place at the other end of its edge (-1: at `loc`)
+    prog: np.ndarray                 # (R, U) float km made along the edge loc -> nxt
+    mode: np.ndarray                 # (R, U) int8 UnitMode
+    goal: np.ndarray                 # (R, U) int64 where a unit outside an operation is going (-1: nowhere)
+    broken: np.ndarray               # (R, U) bool lost its breakpoint share: no longer attacks
     eta: np.ndarray                  # (R, U) int64 days until a rail move ends (0: not moving)
     dest: np.ndarray                 # (R, U) int64
     role: np.ndarray                 # (R, U) int64 Role
@@ -80,23 +85,53 @@ class State:
     fail_days: np.ndarray            # (R, P) int64 consecutive days the defence has prevailed
     hold_power: np.ndarray           # (R, P) float attacker strength when the fight fell to holding
     capture_day: np.ndarray          # (R, P) int64 first day the place changed hands (-1: never)
+    assault_km: np.ndarray           # (R, P) float km the attackers have advanced into the place's position
+    def_loss_rate: np.ndarray        # (R, P) float the defenders' loss rate today (share of their men)
     unit_op: np.ndarray              # (R, U) int64 the operation a unit serves in now (-1: none)
     op_state: np.ndarray             # (R, O) int8 OpState
-    op_pos: np.ndarray               # (R, O) int64 index in the route of the forces' place
-    op_prog: np.ndarray              # (R, O) float km made good toward the next place
+    op_obj: np.ndarray               # (R, O) int64 index of the current objective in Compiled.op_objectives
     op_men0: np.ndarray              # (R, O) float men at the start of the operation
     op_day0: np.ndarray              # (R, O) int64 day the operation started
+    route_days: np.ndarray           # (R, O, P) float32 days from each place to the current objective
+    route_owner: np.ndarray          # (R, P) int8 ownership when route_days was last computed
+    route_goal: np.ndarray           # (R, O) int64 the objective route_days leads to
     freight: np.ndarray              # (R, D) float t/day reaching the freight reference place
-    reach: np.ndarray                # (S, R, P) bool in supply (connected to a friendly source)
-    cap: np.ndarray                  # (S, R, P) float t/day by rail from the side's sources
+    reach: np.ndarray                # (R, S, P) bool in supply (connected to a friendly source)
+    cap: np.ndarray                  # (R, S, P) float t/day by rail from the side's sources
+    road_km: np.ndarray              # (R, S, P) float road km from the side's nearest railhead, port or base
     supply_owner: np.ndarray         # (R, P) int8 ownership when reach/cap were last computed
     supply_damage: np.ndarray        # (R, Er) rail damage when cap was last computed
     rail_damage: np.ndarray          # (R, Er) float 0..1 share of capacity lost
+    end_day: np.ndarray              # (R,) int64 day the campaign ended early (-1: it ran to the end)
+    ending: np.ndarray               # (R,) int64 the scenario ending that ended it (-1: none)
+    endings_done: np.ndarray         # (R, N) bool the scenario's endings that have happened
     joint: JointState
 
     @property
     def R(self) -> int:
         return self.men.shape[0]
+
+    def take(self, rows) -> "State":
+        """The state of the runs `rows` (every array indexed on its run axis)."""
+        return _take(self, np.asarray(rows))
+
+
+def _take(obj, rows):
+    out = {}
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        out[f.name] = _take(v, rows) if is_dataclass(v) else v[rows]
+    return type(obj)(**out)
+
+
+def concat_states(parts: list, order: np.ndarray):
+    """One state from the states `parts`, rows in the order given by `order` (their rows' positions)."""
+    first = parts[0]
+    out = {}
+    for f in fields(first):
+        vs = [getattr(p, f.name) for p in parts]
+        out[f.name] = concat_states(vs, order) if is_dataclass(vs[0]) else np.concatenate(vs)[order]
+    return type(first)(**out)
 
 
 def _tile(a, R: int) -> np.ndarray:
@@ -140,20 +175,26 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         reinforced=np.zeros((R, U), np.int64),
         guns=_tile(c.guns0, R).astype(float), tanks=_tile(c.tanks0, R).astype(float),
         status=_tile(status, R),
-        loc=_tile(c.loc0, R), eta=np.zeros((R, U), np.int64), dest=_tile(c.loc0, R), role=_tile(c.role, R),
+        loc=_tile(c.loc0, R), nxt=np.full((R, U), -1, np.int64), prog=np.zeros((R, U)),
+        mode=np.zeros((R, U), np.int8), goal=np.full((R, U), -1, np.int64), broken=np.zeros((R, U), bool),
+        eta=np.zeros((R, U), np.int64), dest=_tile(c.loc0, R), role=_tile(c.role, R),
         stock=np.full((R, U), p["initial_stock_days"]),
         cut=np.zeros((R, U), np.int64), fatigue=np.ones((R, U)), engaged=np.zeros((R, U), bool),
         weather=np.zeros((R, P), np.int64),
         owner=_tile(c.theatre.owner, R).astype(np.int8),
         posture=_tile(posture, R), held_days=np.full((R, P), 30, np.int64), combat_days=np.zeros((R, P), np.int64),
         threat=np.zeros((R, P)), fail_days=np.zeros((R, P), np.int64), hold_power=np.zeros((R, P)),
-        capture_day=np.full((R, P), -1, np.int64),
+        capture_day=np.full((R, P), -1, np.int64), assault_km=np.zeros((R, P)), def_loss_rate=np.zeros((R, P)),
         unit_op=_tile(c.unit_op, R),
-        op_state=np.zeros((R, O), np.int8), op_pos=np.zeros((R, O), np.int64), op_prog=np.zeros((R, O)),
+        op_state=np.zeros((R, O), np.int8), op_obj=np.zeros((R, O), np.int64),
         op_men0=np.zeros((R, O)), op_day0=np.zeros((R, O), np.int64),
+        route_days=np.full((R, O, P), np.inf, np.float32), route_owner=np.full((R, P), -1, np.int8),
+        route_goal=np.full((R, O), -1, np.int64),
         freight=np.zeros((R, D)),
-        reach=np.zeros((S, R, P), bool), cap=np.zeros((S, R, P)),
+        reach=np.zeros((R, S, P), bool), cap=np.zeros((R, S, P)), road_km=np.full((R, S, P), np.inf),
         supply_owner=np.full((R, P), -1, np.int8), supply_damage=np.zeros((R, E)),
         rail_damage=np.zeros((R, E)),
+        end_day=np.full(R, -1, np.int64), ending=np.full(R, -1, np.int64),
+        endings_done=np.zeros((R, len(c.endings)), bool),
         joint=initial_joint_state(c, plan, R),
     )

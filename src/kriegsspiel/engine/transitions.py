@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..codes import Circumstance, Posture, UnitStatus
+from ..codes import Circumstance, Posture, UnitMode, UnitStatus
 from ..models import casualties as cas
 from .events import EventKind as K
 
@@ -72,16 +72,14 @@ def surrender(ctx, st, mask) -> np.ndarray:
     return men
 
 
-def overrun(ctx, st, d, overrun_mask, t) -> None:
-    """Trapped defenders beaten at a ratio of `rout_ratio` or more are overrun at the targets `t` (R, O) of the
-    operations in `overrun_mask` (R, O): a side that surrenders (casualties.yaml `surrenders`) is captured whole,
-    one that does not is destroyed (`destroyed` split). Stream `overrun`."""
+def overrun(ctx, st, d, places) -> None:
+    """Trapped defenders of the places `places` (R, P), beaten at a breaking ratio or below their rout threshold,
+    are overrun: a side that surrenders (casualties.yaml `surrenders`) is captured whole, one that does not is
+    destroyed (`destroyed` split). Stream `overrun`."""
     c, p = ctx.c, ctx.p
     R, P = st.owner.shape
-    place = np.zeros((R, P), bool)
-    place[np.nonzero(overrun_mask)[0], t[overrun_mask]] = True
-    at = place[np.arange(R)[:, None], st.loc] & (st.status == UnitStatus.active) & (st.eta == 0) \
-        & (c.unit_side[None, :] == np.take_along_axis(st.owner, st.loc, 1))
+    at = places[np.arange(R)[:, None], st.loc] & ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket)) \
+        & (st.eta == 0) & (st.nxt < 0) & (c.unit_side[None, :] == np.take_along_axis(st.owner, st.loc, 1))
     give_up = at & p.surrenders[c.behaviour][None, :]
     surrender(ctx, st, give_up)
     fight = at & ~give_up
@@ -92,70 +90,82 @@ def overrun(ctx, st, d, overrun_mask, t) -> None:
                     value=int(st.missing[r, u] if give_up[r, u] else 0))
 
 
-def capture(ctx, st, d, cap_mask, cap_side, tgt) -> None:
-    """Places change hands (`cap_mask` (R, P) to `cap_side` (R, P)); their defenders fall back to the friendly
-    neighbour farthest (by land) from where the attacks (`tgt` (R, O), the ground operations' targets; -1 none)
-    came from, or, with nowhere to go (or ordered to stand), are left in a pocket."""
+def retreat_choice(ctx, st, places, origin) -> tuple[np.ndarray, np.ndarray]:
+    """For each place (R, P) of `places`, the friendly neighbour its defenders fall back to, and whether one
+    exists: toward the side's named line (doctrine `withdraw_to`) when it has one, else the neighbour farthest (by
+    land) from where the attack came (`origin` (R, P), -1: unknown, then the best supplied neighbour), never a
+    place the side must hold to the last. Worked out only for the runs with such a place."""
+    c, t = ctx.c, ctx.tables
+    R, P = st.owner.shape
+    back = np.zeros((R, P), np.int64)
+    can = np.zeros((R, P), bool)
+    cr = np.flatnonzero(places.any(axis=1))
+    if not len(cr):
+        return back, can
+    nb = c.neighbours                                                    # (P, K)
+    nbc = np.maximum(nb, 0)
+    owner = st.owner[cr]
+    side = owner.astype(np.int64)                                        # the defenders' side
+    rr = np.arange(len(cr))[:, None, None]
+    stand = c.stand[side, np.arange(P)[None, :]]                         # (r, P): held to the last
+    cand = (nb >= 0)[None] & (owner[:, nbc] == owner[:, :, None]) & ~stand[:, :, None]   # (r, P, K)
+    to_line = t.line_km[side[:, :, None], nbc[None]]                     # (r, P, K)
+    o = origin[cr]
+    far = np.where(o[:, :, None] >= 0, c.land_km[np.maximum(o, 0)[:, :, None], nbc[None]], 0.0)
+    rear = st.cap[cr][rr, side[:, :, None], nbc[None]] + st.reach[cr][rr, side[:, :, None], nbc[None]]
+    has_line = np.isfinite(to_line).any(axis=2, keepdims=True)
+    score = np.where(has_line, -to_line, np.where(o[:, :, None] >= 0, far, rear))
+    score = np.where(np.isfinite(score), score, -1e18)
+    pick = np.where(cand, score, -np.inf).argmax(axis=2)
+    back[cr] = nbc[np.arange(P)[None, :], pick]
+    can[cr] = cand.any(axis=2) & places[cr]
+    return back, can
+
+
+def capture(ctx, st, d, cap_mask, cap_side, origin) -> None:
+    """Places change hands (`cap_mask` (R, P) to `cap_side` (R, P)); `origin` (R, P): a place the attack came
+    from (-1: unknown). Their defenders fall back along the edge to a friendly neighbour (retreat_choice) — in
+    good order if they can, pursued if the attackers are faster — or, with nowhere to go (or ordered to stand),
+    are left in a pocket."""
     c = ctx.c
     R, P = st.owner.shape
+    rows = np.arange(R)[:, None]
+    back, can = retreat_choice(ctx, st, cap_mask, origin)
     old = st.owner.copy()
     st.owner = np.where(cap_mask, cap_side, st.owner).astype(np.int8)
     st.capture_day = np.where(cap_mask & (st.capture_day < 0), d, st.capture_day)
     st.posture = np.where(cap_mask, Posture.hasty_defence, st.posture)
     st.held_days = np.where(cap_mask, 0, st.held_days)
     st.combat_days = np.where(cap_mask, 0, st.combat_days)
-    # the withdrawal is worked out only for the runs where a place changes hands (row by row: each run's
-    # result depends on its own row only)
-    cr = np.flatnonzero(cap_mask.any(axis=1))
-    rows = np.arange(len(cr))[:, None]
-    owner_c, old_c, loc_c = st.owner[cr], old[cr], st.loc[cr]
-    cap_c, side_c, tgt_c, pos_c = cap_mask[cr], cap_side[cr], tgt[cr], st.op_pos[cr]
-    nb = c.neighbours                                                    # (P, K)
-    nbc = np.maximum(nb, 0)
-    stand = c.stand[old_c.astype(np.int64), np.arange(P)[None, :]]                    # (r, P) held to the last
-    cand_ok = (nb >= 0)[None] & (owner_c[:, nbc] == old_c[:, :, None]) & ~stand[:, :, None]   # (r, P, K)
-    far = np.full(cand_ok.shape, np.inf)
-    for o in range(tgt_c.shape[1]):
-        t = tgt_c[:, o]
-        hit = np.flatnonzero(t >= 0)
-        if len(hit):
-            front = c.op_route[o, pos_c[hit, o]]
-            far[hit, t[hit]] = np.minimum(far[hit, t[hit]], c.land_km[front[:, None], nbc[t[hit]]])
-    far = np.where(np.isinf(far), 0.0, far)
-    pick = np.where(cand_ok, far, -np.inf).argmax(axis=2)
-    back_c = nbc[np.arange(P)[None, :], pick]                                          # (r, P)
-    can_c = cand_ok.any(axis=2)
-    at_c = cap_c[rows, loc_c] & (st.status[cr] == UnitStatus.active) & (st.eta[cr] == 0) \
-        & (c.unit_side[None, :] != side_c[rows, loc_c])
-    back = np.zeros_like(st.loc, shape=(R, P))
-    back[cr] = back_c
-    can_retreat = np.zeros((R, P), bool)
-    can_retreat[cr] = can_c
-    at_lost = np.zeros(st.loc.shape, bool)
-    at_lost[cr] = at_c
-    retreat = np.zeros(st.loc.shape, bool)
-    retreat[cr] = at_c & can_c[rows, loc_c]
+    st.assault_km = np.where(cap_mask, 0.0, st.assault_km)
+    st.fail_days = np.where(cap_mask, 0, st.fail_days)
+    st.threat = np.where(cap_mask, 0.0, st.threat)
+    at_lost = cap_mask[rows, st.loc] & ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket)) \
+        & (st.eta == 0) & (st.nxt < 0) & (c.unit_side[None, :] == old[rows, st.loc])
+    retreat = at_lost & can[rows, st.loc] & (st.status == UnitStatus.active)
     pocket = at_lost & ~retreat
-    dest = np.zeros_like(st.loc)
-    dest[cr] = back_c[rows, loc_c]
     if ctx.record:
         for r, pl in zip(*np.nonzero(cap_mask)):
             ctx.log.add(r, d, K.capture, int(cap_side[r, pl]), pl, value=int(old[r, pl]),
                         args={"loser": ctx.word(int(old[r, pl]))})
             here = at_lost[r] & (st.loc[r] == pl)
             if here.any():
-                if can_retreat[r, pl]:
+                if can[r, pl]:
                     ctx.log.add(r, d, K.withdrawal, int(old[r, pl]), back[r, pl], value=int(st.men[r, here].sum()))
                 else:
                     ctx.log.add(r, d, K.encircled, int(old[r, pl]), pl, value=int(st.men[r, here].sum()))
     if retreat.any():
-        rr, uu = np.nonzero(retreat)
+        dest = back[rows, st.loc]
+        st.nxt = np.where(retreat, dest, st.nxt)
+        st.goal = np.where(retreat, dest, st.goal)
+        st.prog = np.where(retreat, 0.0, st.prog)
+        st.mode = np.where(retreat, UnitMode.withdraw, st.mode).astype(np.int8)
         receiving = np.zeros_like(cap_mask)
+        rr, uu = np.nonzero(retreat)
         receiving[rr, dest[rr, uu]] = True
         st.posture = np.where(receiving & (st.posture != Posture.fortified_defence), Posture.hasty_defence, st.posture)
-        st.loc = np.where(retreat, dest, st.loc)
     if pocket.any():
-        st.status[pocket] = UnitStatus.pocket
+        st.status[pocket & (st.status == UnitStatus.active)] = UnitStatus.pocket
         st.cut = np.where(pocket, np.maximum(st.cut, 1), st.cut)
     # connectivity and tonnage are recomputed once a day, in the supply phase, for the runs whose map changed
 
@@ -168,4 +178,4 @@ def capture_place(ctx, st, d, mask_r, place: int, side: int) -> None:
     cap[mask_r, place] = True
     cap_side = np.zeros_like(st.owner)
     cap_side[mask_r, place] = side
-    capture(ctx, st, d, cap, cap_side, np.full((st.R, len(ctx.c.op_names)), -1, np.int64))
+    capture(ctx, st, d, cap, cap_side, np.full(st.owner.shape, -1))

@@ -14,7 +14,7 @@ def lift_men_per_day(ships, daihatsu, shohatsu, daihatsu_men: float, shohatsu_me
     """Men put ashore per day by the landing craft the ships carry: (Daihatsu x 70 + Shohatsu x 30) x waves
     (F39, F40). ships: (..., K); daihatsu, shohatsu: (K,) craft per ship."""
     per_ship = np.asarray(daihatsu, float) * daihatsu_men + np.asarray(shohatsu, float) * shohatsu_men
-    return (ships @ per_ship) * waves
+    return (ships * per_ship).sum(axis=-1) * waves
 
 
 def shoreline_factor(neutralised, table: dict):

@@ -93,7 +93,8 @@ def size_factor(men, p: Params):
 
 
 def opposition_factor(own_over_enemy, p: Params):
-    """QJM opposition factor (F01): 1.6 at own/enemy power 0.15 ... 0.7 at 3.0; log-interpolated, flat outside."""
+    """Opposition factor (F02's TNDM-style table, ground.yaml): 2.5 at own/enemy power 0.1 ... 0.45 at 6, falling
+    on to 0.15 at 24 (no flat cap at 3:1); log-interpolated, flat outside."""
     return _interp_log(own_over_enemy, p.opp_ratio, p.opp_factor)
 
 

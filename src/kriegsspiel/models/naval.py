@@ -10,16 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def broadside_kg(ships, main_guns, shell_kg):
-    """Weight of one broadside, kg: sum over classes of ships x main guns x shell mass. ships: (..., K)."""
-    return ships @ (np.asarray(main_guns, float) * np.asarray(shell_kg, float))
-
-
 def bombardment_t(ships, main_guns, shell_kg, rof_per_min, hours):
     """Tonnes of shell fired at a shore target in `hours` of sustained fire (F31: Kongo/Haruna 0.73 rounds per
     356 mm gun per minute; F33: Kirov class about 2): sum ships x guns x rof x 60 x hours x shell_kg / 1000."""
     per_ship_t = np.asarray(main_guns, float) * np.asarray(rof_per_min, float) * 60.0 * np.asarray(shell_kg, float) / 1000.0
-    return (ships @ per_ship_t) * hours
+    return (ships * per_ship_t).sum(axis=-1) * hours
 
 
 def neutralisation(shell_t, neutral_t: float):
@@ -61,4 +56,4 @@ def ships_sunk(hits, ships, hits_to_sink):
 
 def sea_power(ships, broadside_per_class, kind_mask):
     """Broadside (kg) of the ships of the classes in `kind_mask` (K,) bool."""
-    return ships @ (np.asarray(broadside_per_class, float) * kind_mask)
+    return (ships * (np.asarray(broadside_per_class, float) * kind_mask)).sum(axis=-1)

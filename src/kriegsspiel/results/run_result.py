@@ -88,7 +88,7 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
          "place": names[e.place] if 0 <= e.place < len(names) else "", "detail": describe(c, e),
          **({"value": e.value} if e.value else {}),
          **{k: v for k, v in e.data.items() if isinstance(v, (int, float, str, bool))}}
-        for e in eng.log.for_run(row)
+        for e in eng.log.for_run(int(st.runs[row]))
     ]
     tl = eng.timeline
     timeline = None

@@ -63,9 +63,9 @@ class Compiled:
     op_names: list[str]
     op_side: np.ndarray
     op_start: np.ndarray
-    op_route: np.ndarray             # (O, L) place indices, -1 padded
-    op_route_len: np.ndarray
-    op_leg_km: np.ndarray            # (O, L) km from route[i] to route[i+1]
+    op_objectives: np.ndarray        # (O, L) places to take in order (via, objectives, objective, switch_to), -1 padded
+    op_n_objectives: np.ndarray      # (O,)
+    op_origin: np.ndarray            # (O,) place the operation starts from
     op_main: np.ndarray
     op_surprise: np.ndarray
     op_halt_strength: np.ndarray
@@ -79,7 +79,21 @@ class Compiled:
     hold_fortified: np.ndarray
     surrender_days: np.ndarray
     stand: np.ndarray                # (S, P) bool: held to the last by side S
+    withdraw_line: np.ndarray        # (S, P) bool: the side's named line to fall back to
+    trade_space: np.ndarray          # (S,) bool: adaptive withdrawal
+    lateral_reserves: np.ndarray     # (S,) bool: reserves move by road
+    sea_supply: np.ndarray           # (S,) bool: the side's ports supply it
+    # land movement network (E land edges, one per pair of places: the fastest)
+    edge_src: np.ndarray             # (E,)
+    edge_dst: np.ndarray
+    edge_km: np.ndarray              # (E,) km
+    edge_class: np.ndarray           # (E,) route class: 0 road good, 1 road mediocre, 2 road poor, 3 track (or rail)
+    edge_terrain: np.ndarray         # (E,) QJM terrain index along the edge
+    nb_ptr: np.ndarray               # (P + 1,) CSR: the land neighbours of place i are nb_place[nb_ptr[i]:nb_ptr[i+1]]
+    nb_place: np.ndarray             # (2E,)
+    nb_edge: np.ndarray              # (2E,) the edge to each of them
     freight_ref: int
+    endings: list = field(default_factory=list)     # CompiledEnding of the scenario's endings
     joint_ops: list = field(default_factory=list)   # non-ground operations (scenario.joint compiles them)
     plan: object = None                             # scenario.joint.Plan of the joint operations
 
@@ -99,6 +113,64 @@ def _all_pairs_km(g: nx.Graph, names: list[str]) -> np.ndarray:
         for dst, km in dists.items():
             out[idx[src], idx[dst]] = km
     return out
+
+
+@dataclass(frozen=True)
+class CompiledEnding:
+    type: str                     # capitulation / ceasefire
+    side: int                     # the side that capitulates or whose losses trigger it (-1: none)
+    day: int                      # on this day (-1: no date)
+    places: np.ndarray            # places whose loss triggers it
+    min_lost: int                 # ... how many of them
+    strength_below: float         # ... or the side's men in the field and in supply below this share (-1: none)
+    units: np.ndarray             # a contingent's capitulation: these units only (empty: the whole side)
+
+
+ROUTE_CLASS = {("road", "good"): 0, ("road", "mediocre"): 1, ("road", "poor"): 2}
+TRACK = 3
+
+
+def _land_edges(theatre: Theatre, terrain_idx: np.ndarray, params: Params) -> dict:
+    """The land network for movement: one edge per pair of places (the fastest of parallel ones: the best road
+    class, then the shorter), its route class and terrain (given, else the end with the lower QJM mobility), and
+    the neighbour lists (CSR)."""
+    idx = theatre.index
+    mobility = params.terrain[:, 0]
+    best: dict[tuple[int, int], tuple] = {}
+    for e in theatre.edges:
+        if e.kind not in ("road", "track", "rail"):
+            continue
+        a, b = sorted((idx[e.src], idx[e.dst]))
+        if a == b:
+            continue
+        cls = ROUTE_CLASS.get((e.kind, e.quality), TRACK)
+        if e.terrain is not None:
+            terr = params.terrain_names.index(e.terrain)
+        else:
+            terr = min((terrain_idx[a], terrain_idx[b]), key=lambda t: mobility[t])
+        key = (cls, e.km)
+        if (a, b) not in best or key < best[(a, b)][:2]:
+            best[(a, b)] = (cls, e.km, terr)
+    pairs = sorted(best)
+    E = len(pairs)
+    src = np.array([a for a, _ in pairs], dtype=np.int64)
+    dst = np.array([b for _, b in pairs], dtype=np.int64)
+    P = len(theatre.names)
+    lists: list[list[tuple[int, int]]] = [[] for _ in range(P)]
+    for e, (a, b) in enumerate(pairs):
+        lists[a].append((b, e))
+        lists[b].append((a, e))
+    ptr = np.zeros(P + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(x) for x in lists])
+    return dict(
+        edge_src=src, edge_dst=dst,
+        edge_km=np.array([best[p][1] for p in pairs], dtype=float).reshape(E),
+        edge_class=np.array([best[p][0] for p in pairs], dtype=np.int64).reshape(E),
+        edge_terrain=np.array([best[p][2] for p in pairs], dtype=np.int64).reshape(E),
+        nb_ptr=ptr,
+        nb_place=np.array([b for x in lists for b, _ in x], dtype=np.int64),
+        nb_edge=np.array([e for x in lists for _, e in x], dtype=np.int64),
+    )
 
 
 def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Compiled:
@@ -143,17 +215,13 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
     ground_ops = [op for op in s.operations if op.type is OperationType.ground_offensive]
     joint_ops = [op for op in s.operations if op.type is not OperationType.ground_offensive]
     ops_of: list[list[int]] = [[] for _ in range(U)]
-    routes, after = [], []
+    objectives, after, origins = [], [], []
     for o, op in enumerate(ground_ops):
         for f in op.forces:
             ops_of[unit_index[f]].append(o)
-        origin = op.origin or units[unit_index[op.forces[0]]].location
-        r = theatre.route(origin, op.objective, op.via)
-        if op.conditions.switch_to:
-            more = theatre.route(op.objective, op.conditions.switch_to)
-            if more:
-                r = r + more[1:]
-        routes.append([idx[n] for n in r])
+        origins.append(idx[op.origin or units[unit_index[op.forces[0]]].location])
+        names_ = [*op.via, *op.objectives, op.objective] + ([op.conditions.switch_to] if op.conditions.switch_to else [])
+        objectives.append([idx[n] for n in names_])
         after.append(np.array([idx[n] for n in op.conditions.start_after_captured], dtype=np.int64))
     K = max([len(x) for x in ops_of], default=1) or 1
     unit_ops = -np.ones((U, K), dtype=np.int64)
@@ -161,21 +229,22 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         unit_ops[u, : len(x)] = x
     unit_op = unit_ops[:, 0].copy()
     O = len(ground_ops)
-    L = max([len(r) for r in routes], default=1)
-    op_route = -np.ones((O, L), dtype=np.int64)
-    op_leg_km = np.zeros((O, L))
-    for o, r in enumerate(routes):
-        op_route[o, : len(r)] = r
-        for i in range(len(r) - 1):
-            op_leg_km[o, i] = land_km[r[i], r[i + 1]]
+    L = max([len(r) for r in objectives], default=1)
+    op_objectives = -np.ones((O, L), dtype=np.int64)
+    for o, r in enumerate(objectives):
+        op_objectives[o, : len(r)] = r
 
     doctrine = [s.doctrine.get(k) for k in side_keys]
     from .schema import Doctrine
     doctrine = [d if d is not None else Doctrine() for d in doctrine]
     stand = np.zeros((len(side_keys), P), dtype=bool)
+    line = np.zeros((len(side_keys), P), dtype=bool)
     for s_i, d in enumerate(doctrine):
         for n in d.stand_places:
             stand[s_i, idx[n]] = True
+        for n in d.withdraw_to:
+            line[s_i, idx[n]] = True
+    edges = _land_edges(theatre, terrain_idx, params)
     dates = [s.start + dt.timedelta(days=i) for i in range((s.end - s.start).days + 1)]
     freight_ref = idx[s.freight_reference] if s.freight_reference else -1
     role_code = {"front": 0, "reserve": 1, "garrison": 2}
@@ -208,9 +277,9 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         op_names=[op.name for op in ground_ops],
         op_side=np.array([side_keys.index(op.side) for op in ground_ops], dtype=np.int64),
         op_start=np.array([s.op_start_day(op) for op in ground_ops], dtype=np.int64),
-        op_route=op_route,
-        op_route_len=np.array([len(r) for r in routes], dtype=np.int64),
-        op_leg_km=op_leg_km,
+        op_objectives=op_objectives,
+        op_n_objectives=np.array([len(r) for r in objectives], dtype=np.int64),
+        op_origin=np.array(origins, dtype=np.int64),
         op_main=np.array([op.main_effort for op in ground_ops]),
         op_surprise=np.array([SURPRISE.index(op.surprise) for op in ground_ops], dtype=np.int64),
         op_halt_strength=np.array([op.conditions.halt_if_strength_below for op in ground_ops]),
@@ -223,8 +292,20 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         hold_fortified=np.array([d.hold_fortified for d in doctrine]),
         surrender_days=np.array([d.surrender_after_days_cut_off for d in doctrine], dtype=np.int64),
         stand=stand,
+        withdraw_line=line,
+        trade_space=np.array([d.trade_space for d in doctrine]),
+        lateral_reserves=np.array([d.lateral_reserves for d in doctrine]),
+        sea_supply=np.array([s.sides[k].sea_supply for k in side_keys]),
+        **edges,
         freight_ref=freight_ref,
         joint_ops=joint_ops,
+        endings=[CompiledEnding(
+            type=e.type, side=side_keys.index(e.side) if e.side is not None else -1,
+            day=s.day_of(e.date) if e.date is not None else -1,
+            places=np.array([idx[n] for n in e.places_lost], dtype=np.int64),
+            min_lost=e.min_places_lost if e.min_places_lost is not None else len(e.places_lost),
+            strength_below=e.strength_below if e.strength_below is not None else -1.0,
+            units=np.array([unit_index[n] for n in e.units], dtype=np.int64)) for e in s.endings],
     )
     from .joint import make_plan
 

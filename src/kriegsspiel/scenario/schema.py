@@ -89,6 +89,8 @@ class Side(Strict):
     theatre_strength: NonNegInt | None = Field(
         None, description="all the side's personnel in the theatre (ground, air, sea, rear), for plausibility checks")
     theatre_strength_source: str | None = None
+    sea_supply: bool = Field(False, description="supplied by sea: the ports it holds (places with `port`) are supply "
+                             "sources, captured ones included")
 
 
 class PlacesFile(Strict):

@@ -44,7 +44,15 @@ def build_theatre(loaded) -> tuple[Theatre, list[Problem]]:
             continue
         km = e.km if e.km is not None else float(great_circle_km(*coords[e.from_], *coords[e.to])) * ROUTE_FACTOR[e.kind.value]
         cap = e.capacity_t_per_day if e.capacity_t_per_day is not None else _default_capacity(e.kind.value, e.quality)
-        edges.append(EdgeSpec(e.from_, e.to, e.kind.value, km, cap, season=e.season))
+        terrain = None
+        if e.terrain is not None:
+            terrain = terrain_class_of(e.terrain)
+            if terrain is None:
+                problems.append(Problem(str(loaded.path), loaded.line("network", "edges", i, "terrain"),
+                                        f"network.edges[{i}].terrain", short(e.terrain),
+                                        "a terrain class of data/parameters/terrain_map.yaml or ground.yaml"))
+        edges.append(EdgeSpec(e.from_, e.to, e.kind.value, km, cap, season=e.season, quality=e.quality,
+                              terrain=terrain))
     terrain = []
     for i, p in enumerate(places):
         cls = terrain_class_of(p.terrain)
@@ -66,6 +74,8 @@ def build_theatre(loaded) -> tuple[Theatre, list[Problem]]:
         fortification=np.array([p.fortification for p in places], dtype=float),
         supply_source=np.array([p.supply_source for p in places]),
         port=port,
+        frontage_km=np.array([np.nan if p.frontage_km is None else p.frontage_km for p in places], dtype=float),
+        depth_km=np.array([np.nan if p.depth_km is None else p.depth_km for p in places], dtype=float),
         coastal=coastal,
         kinds=kinds,
         edges=edges,

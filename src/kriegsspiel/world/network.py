@@ -41,6 +41,8 @@ class EdgeSpec:
     capacity_t_per_day: float
     line_id: str = ""
     season: tuple | None = None
+    quality: str = "mediocre"       # good / mediocre / poor (roads)
+    terrain: str | None = None      # QJM terrain class along the edge (None: from its ends)
 
 
 def _station_key(station: str) -> str:

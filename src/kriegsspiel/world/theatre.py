@@ -29,6 +29,8 @@ class Theatre:
     coastal: np.ndarray         # bool
     kinds: list[str]
     edges: list[EdgeSpec]
+    frontage_km: np.ndarray     # (P,) km, NaN: by terrain (manoeuvre.yaml)
+    depth_km: np.ndarray        # (P,) km, NaN: by posture (manoeuvre.yaml)
     side_keys: list[str]
 
     @cached_property

@@ -12,7 +12,7 @@ from ...models import ground
 from ...models import rail as railm
 from ..events import EventKind as K
 from ..transitions import capture_place, lose
-from .common import lognormal_noise, normal
+from .common import lognormal_noise, normal, place_at
 from .joint import assault, defenders, op_dice, salt, season, start, troops, unit_strength
 
 LANDED = 0.999      # share of the force landed at which the drop is complete (float tolerance)
@@ -68,7 +68,7 @@ def _drop(ctx, st, d, o, first, dropping):
     for z in drops:
         dz, units = z.zone, z.units
         into = dropping & (J.drop_state[:, z.k] < DropState.linked)
-        st.loc[:, units] = np.where(into[:, None], dz, st.loc[:, units])
+        place_at(st, into, units, dz)
         defended = (st.men * defenders(ctx, st, 1 - o.side, dz)).sum(axis=1) > p["airborne.defended_men"]
         share = abm.landing_loss_share(op_dice(ctx, "airborne", d, o, k=1, call=1, sub=z.k)[:, 0], defended, away, near)
         dropped_u = st.men[:, units] * (add * into)[:, None]
@@ -153,7 +153,7 @@ def _seize(ctx, st, d, z, pmask, live, men):
         J.drop_state[won, k] = DropState.seized
         J.seized_day[won, k] = d
         capture_place(ctx, st, d, won, dz, o.side)
-        st.loc[:, z.units] = np.where(won[:, None], dz, st.loc[:, z.units])
+        place_at(st, won, z.units, dz)
         _demolish(ctx, st, d, won, z, (st.men * pmask).sum(axis=1))
 
 

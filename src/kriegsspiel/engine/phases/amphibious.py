@@ -15,7 +15,7 @@ from ...models import amphibious as amph
 from ...models import naval as nav
 from ..events import EventKind as K
 from ..transitions import capture_place, lose
-from .common import lognormal_noise
+from .common import lognormal_noise, place_at
 from .joint import assault, crew_lost, fleet_ships, op_dice, salt, start, troops
 
 
@@ -108,7 +108,7 @@ def crossings(ctx, st, d: int, x: Crossing) -> None:
         J.days[:, o.j] = np.where(at_sea & ~land_now, J.days[:, o.j] + 1, np.where(land_now, 0, J.days[:, o.j]))
         if land_now.any():
             J.op_state[land_now, o.j] = OpState.ashore
-            st.loc[:, o.troops] = np.where(land_now[:, None], pl, st.loc[:, o.troops])
+            place_at(st, land_now, o.troops, pl)
         add = np.where(ashore & go, lift / men_total, 0.0)
         J.landed_frac[:, o.j] = np.minimum(1.0, J.landed_frac[:, o.j] + add)
         if ashore.any():
@@ -155,14 +155,14 @@ def _fight(ctx, st, d, x, o, u, tmask, ashore, land_now):
     if take.any():
         J.op_state[take, o.j] = OpState.won
         capture_place(ctx, st, d, take, pl, o.side)
-        st.loc[:, o.troops] = np.where(take[:, None], pl, st.loc[:, o.troops])
+        place_at(st, take, o.troops, pl)
         if ctx.record:
             _report_end(ctx, st, d, x, o, take, men_now, "taken", "landing_taken")
     if fail.any():
         exp = np.where(tmask & fail[:, None], st.men * pa["evacuation_loss"], 0.0)
         lose(ctx, st, d, exp, Circumstance.encircled, x.stream, salt(3, o.j))
         J.op_state[fail, o.j] = OpState.failed
-        st.loc[:, o.troops] = np.where(fail[:, None], o.origin, st.loc[:, o.troops])
+        place_at(st, fail, o.troops, o.origin)
         if ctx.record:
             _report_end(ctx, st, d, x, o, fail, (st.men * tmask).sum(axis=1), "thrown back", "landing_thrown_back")
 
@@ -186,7 +186,7 @@ def _supply(ctx, st, o, tmask, ships):
     state = J.op_state[:, o.j]
     pl = o.objective
     sea = ((state == OpState.ashore) | (state == OpState.won))
-    sea &= ~st.reach[o.side][:, pl]
+    sea &= ~st.reach[:, o.side, pl]
     sr = np.flatnonzero(sea)                   # only these runs are supplied by sea (row by row)
     if not len(sr):
         return

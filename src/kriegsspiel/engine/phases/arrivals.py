@@ -32,10 +32,10 @@ def step(ctx, st, d: int) -> None:
             listed = (c.unit_ops == o).any(axis=1)[None, :]
             cur = st.unit_op
             busy = (cur >= 0) & (np.take_along_axis(st.op_state, np.maximum(cur, 0), 1) == OpState.running)
-            st.unit_op = np.where(ready[:, o:o + 1] & listed & ~busy, o, st.unit_op)
+            st.unit_op = np.where(ready[:, o:o + 1] & listed & ~busy & ~st.broken, o, st.unit_op)
         men_op = men_by_op(st)
         st.op_men0 = np.where(ready, men_op, st.op_men0)
         st.op_day0 = np.where(ready, d, st.op_day0)
         st.op_state[ready] = OpState.running
         for r, o in zip(*np.nonzero(ready)):
-            ctx.log.add(r, d, K.offensive, c.op_side[o], c.op_route[o, 0], op=o, value=int(men_op[r, o]))
+            ctx.log.add(r, d, K.offensive, c.op_side[o], c.op_origin[o], op=o, value=int(men_op[r, o]))

@@ -48,3 +48,14 @@ def spread(men, mask, total, amount):
     """(R, U) share of `amount` (R,) borne by each unit of `mask` (R, U) in proportion to its men; `total` (R,)
     is the men of the mask."""
     return np.where(mask, men / np.maximum(total, 1)[:, None], 0.0) * amount[:, None]
+
+
+def place_at(st, runs, units, place) -> None:
+    """Formations `units` (index array) are at `place` (an int or (R,) array) in the runs `runs` (R,) bool: landed,
+    dropped, re-embarked. They stand there, off any edge."""
+    m = runs[:, None]
+    st.loc[:, units] = np.where(m, np.asarray(place)[..., None] if np.ndim(place) else place, st.loc[:, units])
+    st.nxt[:, units] = np.where(m, -1, st.nxt[:, units])
+    st.prog[:, units] = np.where(m, 0.0, st.prog[:, units])
+    st.mode[:, units] = np.where(m, 0, st.mode[:, units])
+    st.goal[:, units] = np.where(m, -1, st.goal[:, units])

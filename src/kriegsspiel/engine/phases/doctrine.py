@@ -1,4 +1,15 @@
-"""Doctrine: rail moves end; the defender moves reserves by rail to its most threatened place."""
+"""Doctrine: how a side moves the formations no operation directs (docs/models/manoeuvre.md).
+
+- Rail moves end (`eta`); each side sends one idle reserve a day by rail to its most threatened place (ratio
+  above its reserve-commit ratio), the nearest by rail first, while the line there is open.
+- With `lateral_reserves`, one more idle reserve a day marches by road to the most threatened place.
+- Withdrawal before encirclement: defenders whose place has lost a neighbour to the enemy and has at least
+  `encirclement_share` of its neighbours in enemy hands fall back while a friendly neighbour is left (McQuie:
+  64 % of break-offs caused by enemy manoeuvre), unless ordered to stand or holding a fortified place.
+- Adaptive withdrawal (`trade_space`, Epstein 1985): defenders whose loss rate today passed
+  `trade_space_loss_rate` fall back one place.
+Draws no dice.
+"""
 
 from __future__ import annotations
 
@@ -6,44 +17,100 @@ import math
 
 import numpy as np
 
-from ...codes import Role, UnitStatus
+from ...codes import Posture, Role, UnitMode, UnitStatus
 from ...scenario.compile import NO_OP
 from ..events import EventKind as K
+from ..transitions import retreat_choice
+
+
+def _idle_reserves(c, st, s) -> np.ndarray:
+    return (st.status == UnitStatus.active) & (st.role == Role.reserve) & (st.eta == 0) & (st.nxt < 0) \
+        & (st.mode == UnitMode.idle) & (st.goal < 0) & (c.unit_side[None, :] == s) & (st.unit_op == NO_OP) \
+        & ~st.broken
+
+
+def withdraw(ctx, st, d, places) -> None:
+    """The defenders of `places` (R, P) fall back along an edge to a friendly neighbour (transitions.retreat_choice)."""
+    c = ctx.c
+    R, P = st.owner.shape
+    rows = np.arange(R)[:, None]
+    back, can = retreat_choice(ctx, st, places, np.full((R, P), -1))
+    go = can[rows, st.loc] & (st.status == UnitStatus.active) & (st.eta == 0) & (st.nxt < 0) \
+        & (c.unit_side[None, :] == np.take_along_axis(st.owner, st.loc, 1)) & (st.unit_op == NO_OP)
+    if not go.any():
+        return
+    dest = back[rows, st.loc]
+    st.nxt = np.where(go, dest, st.nxt)
+    st.goal = np.where(go, dest, st.goal)
+    st.prog = np.where(go, 0.0, st.prog)
+    st.mode = np.where(go, UnitMode.withdraw, st.mode).astype(np.int8)
+    for r, pl in zip(*np.nonzero(places & can)) if ctx.record else ():
+        here = go[r] & (st.loc[r] == pl)
+        if here.any():
+            ctx.log.add(r, d, K.withdrawal, int(st.owner[r, pl]), back[r, pl], value=int(st.men[r, here].sum()))
 
 
 def step(ctx, st, d: int) -> None:
-    """Each side sends one idle reserve a day by rail to its most threatened place (ratio above its
-    reserve-commit ratio), the nearest by rail first; moves take rail km / rail_km_per_day days."""
     c, p = ctx.c, ctx.p
-    R = st.R
+    R, P = st.owner.shape
+    rows = np.arange(R)
     arriving = (st.eta == 1)
     st.eta = np.maximum(st.eta - 1, 0)
     if arriving.any():
         st.loc = np.where(arriving, st.dest, st.loc)
+        st.mode = np.where(arriving, UnitMode.idle, st.mode).astype(np.int8)
         st.role = np.where(arriving, Role.front, st.role)
         for r, u in zip(*np.nonzero(arriving)):
             ctx.log.add(r, d, K.reserve_arrives, c.unit_side[u], st.dest[r, u], u=u, value=int(st.men[r, u]))
     for s in range(len(c.side_keys)):
-        if not c.reserves_by_rail[s]:
-            continue
         threat = np.where((st.owner == s) & (st.threat > c.reserve_ratio[s]), st.threat, 0.0)
         if not threat.any():
             continue
         target = threat.argmax(axis=1)                                       # (R,)
         has = threat.max(axis=1) > 0
-        idle = (st.status == UnitStatus.active) & (st.role == Role.reserve) & (st.eta == 0) \
-            & (c.unit_side[None, :] == s) & (st.unit_op == NO_OP)
-        km = c.rail_km[st.loc, target[:, None]]                              # (R, U)
-        ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
-        ok &= np.take_along_axis(st.reach[s], st.loc, 1)
-        # trains run only while the line from the side's railheads to the target is open (cut or bombed: wait)
-        ok &= (st.cap[s][np.arange(R), target] > 0)[:, None]
-        if not ok.any():
-            continue
-        pick = np.where(ok, km, np.inf).argmin(axis=1)
-        go = ok[np.arange(R), pick]
-        for r in np.flatnonzero(go):
-            u = pick[r]
-            st.eta[r, u] = max(1, math.ceil(km[r, u] / p["rail_km_per_day"]))
-            st.dest[r, u] = target[r]
-            ctx.log.add(r, d, K.reserve_moves, s, target[r], u=u, value=int(st.men[r, u]))
+        if c.reserves_by_rail[s]:
+            idle = _idle_reserves(c, st, s)
+            km = c.rail_km[st.loc, target[:, None]]                          # (R, U)
+            ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
+            ok &= np.take_along_axis(st.reach[:, s], st.loc, 1)
+            # trains run only while the line from the side's railheads to the target is open (cut or bombed: wait)
+            ok &= (st.cap[rows, s, target] > 0)[:, None]
+            if ok.any():
+                pick = np.where(ok, km, np.inf).argmin(axis=1)
+                for r in np.flatnonzero(ok[rows, pick]):
+                    u = pick[r]
+                    st.eta[r, u] = max(1, math.ceil(km[r, u] / p["rail_km_per_day"]))
+                    st.dest[r, u] = target[r]
+                    st.mode[r, u] = UnitMode.rail
+                    ctx.log.add(r, d, K.reserve_moves, s, target[r], u=u, value=int(st.men[r, u]))
+        if c.lateral_reserves[s]:
+            idle = _idle_reserves(c, st, s)
+            km = c.land_km[st.loc, target[:, None]]
+            ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
+            if ok.any():
+                pick = np.where(ok, km, np.inf).argmin(axis=1)
+                for r in np.flatnonzero(ok[rows, pick]):
+                    u = pick[r]
+                    st.goal[r, u] = target[r]
+                    st.mode[r, u] = UnitMode.march
+                    ctx.log.add(r, d, K.reserve_moves, s, target[r], u=u, value=int(st.men[r, u]))
+    _withdrawals(ctx, st, d)
+
+
+def _withdrawals(ctx, st, d) -> None:
+    c, p = ctx.c, ctx.p
+    nb = c.neighbours
+    nbc = np.maximum(nb, 0)
+    valid = (nb >= 0)[None]
+    owner = st.owner.astype(np.int64)
+    enemy_nb = (valid & (st.owner[:, nbc] != st.owner[:, :, None])).sum(axis=2)
+    enemy_nb0 = (valid & (c.theatre.owner[nbc] != c.theatre.owner[:, None])[None]).sum(axis=2)
+    friend_nb = (valid & (st.owner[:, nbc] == st.owner[:, :, None])).any(axis=2)
+    deg = np.maximum(valid.sum(axis=2), 1)
+    stand = np.take_along_axis(c.stand, owner, 0)
+    holds = c.hold_fortified[owner] & (st.posture == Posture.fortified_defence)
+    threatened = (enemy_nb > enemy_nb0) & (enemy_nb >= p["manoeuvre.encirclement_share"] * deg) & friend_nb
+    trading = c.trade_space[owner] & (st.def_loss_rate >= p["manoeuvre.trade_space_loss_rate"]) & friend_nb
+    places = (threatened | trading) & ~stand & ~holds
+    if places.any():
+        withdraw(ctx, st, d, places)

@@ -1,29 +1,24 @@
-"""Ground: engagements wherever opposing forces meet (air superiority, strength, the QJM/NPW ratio, outcome
-and losses), then the operations' advance, capture, overrun, withdrawal and the defenders' posture.
-Streams `combat`, `casualties`, `rounding`, `split` (and `pocket` for an overrun). docs/models/engine.md."""
+"""Ground: the engagements at every place where formations in contact attack its defenders, one engagement per
+place and day (models.engagement: frontage, QJM power ratio, outcome, losses, breakthrough), then the advance
+into the position, the place's fall, the defenders' retreat or overrun, counter-attacks, and the operations'
+objectives (docs/models/manoeuvre.md). Streams `combat` (3 per place fought over: outcome, each side's loss
+noise), `casualties` (losses), `overrun`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ...codes import Circumstance, OpState, Posture, UnitStatus
+from ...codes import Circumstance, Mobility, OpState, Posture, UnitMode, UnitStatus
 from ...models import ground
 from ...models.air import superiority_code
+from ...models.engagement import engage
 from ...models.supply import supply_multiplier
 from ..events import EventKind as K
-from ..transitions import capture, lose
-from ..transitions import overrun as overrun_units
+from ..transitions import capture, lose, overrun
 from .common import at as _at
-from .common import men_by_op
-from .common import normal as _normal
-from .common import scatter as _scatter
-from .common import scatter_flat as _scatter_flat
-
-ACTIVE, POCKET = UnitStatus.active, UnitStatus.pocket
-RUNNING, HALTED, DONE = OpState.running, OpState.halted, OpState.done
-HASTY, PREPARED, FORTIFIED, DELAY = (Posture.hasty_defence, Posture.prepared_defence, Posture.fortified_defence,
-                                     Posture.delay)
-NORMAL, ROUT, ENCIRCLED = Circumstance.normal, Circumstance.rout, Circumstance.encircled
+from .common import men_by_op, normal, scatter_flat
+from .movement import present_men
 
 
 def air_superiority(ctx, st, att_side) -> np.ndarray | float:
@@ -34,199 +29,264 @@ def air_superiority(ctx, st, att_side) -> np.ndarray | float:
     fu, radius, dist, ratio = f.units, f.radius_km, f.dist_km, f.ratio
     c = ctx.c
     R, P = st.owner.shape
-    aircraft = st.joint.aircraft[:, fu] * (st.status[:, fu] == ACTIVE)          # (R, A)
-    within = dist[st.loc[:, fu]] <= radius[None, :, None]                                # (R, A, P)
-    cover = np.stack([np.einsum("ra,rap->rp", aircraft * (c.unit_side[fu] == s)[None, :], within)
-                      for s in range(len(c.side_keys))])                                # (S, R, P)
+    aircraft = st.joint.aircraft[:, fu] * (st.status[:, fu] == UnitStatus.active)          # (R, A)
+    within = dist[st.loc[:, fu]] <= radius[None, :, None]                                 # (R, A, P)
+    cover = np.stack([((aircraft * (c.unit_side[fu] == s)[None, :])[:, :, None] * within).sum(axis=1)
+                      for s in range(len(c.side_keys))])                                 # (S, R, P)
     rows, cols = np.arange(R)[:, None], np.arange(P)[None, :]
     att = cover[np.maximum(att_side, 0), rows, cols]
     dfn = cover[st.owner.astype(np.int64), rows, cols]
     return np.where(att_side >= 0, superiority_code(att, dfn, ratio), 0.0)
 
-def unit_strength(ctx, st, flat, factors, mult):
-    """(R, U) strength of every unit in the terrain and weather of its place, given as flat (run * P + place)
-    indices `flat` (R, U), times `mult` (CEV, fatigue, supply). `factors` are the day's (R, P) category
-    factors of every place."""
-    f = tuple(_at(x, flat) for x in factors[:3]) + (0.0,)
-    return ground.strength_from_factors(st.men, st.guns, st.tanks, 0.0, f, ctx.p) * mult
+
+def unit_strength(ctx, st, flat, wx_flat_terrain):
+    """(R, U) QJM strength of every unit in the terrain and weather of the place given by flat (run * P + place)
+    indices, times CEV, fatigue and the supply multiplier."""
+    c, p = ctx.c, ctx.p
+    terrain, weather = wx_flat_terrain
+    f = ground.category_factors(_at(terrain, flat), _at(weather, flat), p)[:3] + (0.0,)
+    sm = supply_multiplier(st.stock, p["power_floor"], p["full_days"])
+    return ground.strength_from_factors(st.men, st.guns, st.tanks, 0.0, f, p) * c.quality[None, :] * st.fatigue * sm
+
+
+def _arrive(st, units) -> None:
+    """Formations at the end of their edge enter the place there."""
+    st.loc = np.where(units, st.nxt, st.loc)
+    st.nxt = np.where(units, -1, st.nxt)
+    st.prog = np.where(units, 0.0, st.prog)
+    st.mode = np.where(units, UnitMode.idle, st.mode).astype(np.int8)
+
+
+def _fall_back(st, units) -> None:
+    """Formations at the end of their edge are thrown back to the place they came from."""
+    st.nxt = np.where(units, -1, st.nxt)
+    st.prog = np.where(units, 0.0, st.prog)
+    st.mode = np.where(units, UnitMode.idle, st.mode).astype(np.int8)
+
 
 def step(ctx, st, d: int) -> None:
     c, p = ctx.c, ctx.p
-    wx = st.weather
-    R, P = st.R, len(c.theatre.names)
+    R, P = st.owner.shape
     rows = np.arange(R)[:, None]
-    running = st.op_state == RUNNING                                   # (R, O)
-    O = running.shape[1]
-    nxt = np.minimum(st.op_pos + 1, c.op_route.shape[1] - 1)
-    tgt = np.where(running & (st.op_pos + 1 < c.op_route_len[None, :]),
-                   c.op_route[np.arange(O)[None, :], nxt], -1)         # (R, O)
-    has_op = st.unit_op >= 0
-    unit_tgt = np.where(has_op, np.take_along_axis(tgt, np.maximum(st.unit_op, 0), 1), -1)   # (R, U)
-    attacking = (unit_tgt >= 0) & (st.status == ACTIVE)
-    supply_mult = supply_multiplier(st.stock, p["power_floor"], p["full_days"])
-    moving = st.eta > 0
-    # flat (run * P + place) indices of each unit's place and of its target: gathers and scatters by place
+    side = c.unit_side[None, :]
+    st.engaged[:] = False
+    st.threat[:] = 0.0
+    st.def_loss_rate[:] = 0.0
+    active = (st.status == UnitStatus.active) & (st.eta == 0)
+    contact = active & (st.mode == UnitMode.contact) & (st.nxt >= 0)
+    tgt = np.where(contact, st.nxt, 0)
+    # contacts whose place is now friendly, or empty of enemy troops: they go in (taking it if need be)
+    side_men = present_men(ctx, st)
+    own_t = st.owner[rows, tgt] == side
+    enemy_there = side_men[rows, 1 - side, tgt] > 0
+    take = contact & ~own_t & ~enemy_there
+    if take.any():
+        cap_mask = np.zeros((R, P), bool)
+        cap_side = np.zeros((R, P), np.int64)
+        rr, uu = np.nonzero(take)
+        cap_mask[rr, tgt[rr, uu]] = True
+        cap_side[rr, tgt[rr, uu]] = c.unit_side[uu]
+        capture(ctx, st, d, cap_mask, cap_side, np.full((R, P), -1))
+    _arrive(st, contact & (own_t | take))
+    contact &= ~(own_t | take)
+    combat = _fight(ctx, st, d, contact, np.where(contact, st.nxt, 0)) if contact.any() else np.zeros((R, P), bool)
+    st.fatigue = np.where(st.engaged, np.maximum(p["fatigue_floor"], st.fatigue - p["fatigue_per_day"]),
+                          np.minimum(1.0, st.fatigue + p["recovery_per_day"]))
+    st.combat_days = np.where(combat, st.combat_days + 1, 0)
+    _breakpoints(ctx, st)
+    _operations(ctx, st, d)
+    _posture(ctx, st)
+
+
+def _breakpoints(ctx, st) -> None:
+    """Formations past their breakpoint are broken: they drop out of their operation and no longer attack."""
+    c, p = ctx.c, ctx.p
+    lost = st.killed + st.wounded + st.missing
+    newly = (st.status == UnitStatus.active) & ~st.broken \
+        & (lost >= p["manoeuvre.breakpoint_loss_share"] * (c.men0[None, :] + st.reinforced))
+    if newly.any():
+        st.broken |= newly
+        _fall_back(st, newly & (st.mode == UnitMode.contact))
+        st.unit_op = np.where(newly, -1, st.unit_op)
+
+
+def _fight(ctx, st, d, contact, tgt) -> None:
+    c, p, t = ctx.c, ctx.p, ctx.tables
+    R, P = st.owner.shape
+    rows = np.arange(R)[:, None]
+    side = c.unit_side[None, :]
+    n_rp = R * P
+    fl_tgt = rows * P + tgt
     fl_loc = rows * P + st.loc
-    defending = (st.status == ACTIVE) & ~moving & ~attacking \
-        & (_at(st.owner, fl_loc) == c.unit_side[None, :])
-    # attacker strength at its target, defender strength where it stands
-    att_place = np.where(attacking, unit_tgt, 0)
-    fl_att = rows * P + att_place
-    factors = [np.broadcast_to(f, (R, P)) for f in ground.category_factors(c.terrain_idx[None, :], wx, p)]
-    mult = c.quality[None, :] * st.fatigue * supply_mult
-    s_att = unit_strength(ctx, st, fl_att, factors, mult)
-    s_def = unit_strength(ctx, st, fl_loc, factors, mult)
-    A = _scatter_flat(R * P, fl_att, s_att, attacking).reshape(R, P)
-    Dp = _scatter_flat(R * P, fl_loc, s_def, defending).reshape(R, P)
-    A_men = _scatter_flat(R * P, fl_att, st.men, attacking).reshape(R, P)
-    D_men = _scatter_flat(R * P, fl_loc, st.men, defending).reshape(R, P)
+    key_used = np.zeros(n_rp, bool)
+    key_used[fl_tgt[contact]] = True
+    fought = key_used.reshape(R, P)                                          # (R, P) places attacked today
+    defending = ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket)) & (st.eta == 0) & (st.nxt < 0) \
+        & (_at(st.owner, fl_loc) == side) & _at(fought, fl_loc)
+    wx_terrain = (np.broadcast_to(c.terrain_idx[None, :], (R, P)), st.weather)
+    s_att = unit_strength(ctx, st, fl_tgt, wx_terrain)
+    s_def = unit_strength(ctx, st, fl_loc, wx_terrain)
+    A = scatter_flat(n_rp, fl_tgt, s_att, contact)
+    A_men = scatter_flat(n_rp, fl_tgt, st.men, contact)
+    D = scatter_flat(n_rp, fl_loc, s_def, defending)
+    D_men = scatter_flat(n_rp, fl_loc, st.men, defending)
+    D_men0 = scatter_flat(n_rp, fl_loc, np.broadcast_to(c.men0[None, :], st.men.shape), defending)
+    keys = np.flatnonzero(key_used)
+    kr, kp = keys // P, keys % P
+    # approach directions: distinct places the attackers of each place came from (concentric attack)
+    pairs = np.unique(fl_tgt[contact] * P + st.loc[contact])
+    approaches = np.bincount(pairs // P, minlength=n_rp)[keys]
+    frontage = t.frontage_km[kp] * np.minimum(1.0 + p["manoeuvre.frontage_km.per_extra_approach"] * (approaches - 1),
+                                              p["manoeuvre.frontage_km.max_approach_factor"])
+    # the attacking operations' surprise in their first three days (linear decay, F02) and main effort
+    op = np.maximum(st.unit_op, 0)
+    in_op = contact & (st.unit_op >= 0)
+    age = d - np.take_along_axis(st.op_day0, op, 1)
+    sur_u = np.where(in_op & (age < 3), c.op_surprise[op], 0)
+    dec_u = np.where(in_op, np.clip(1.0 - age / 3.0, 0.0, 1.0), 0.0)
+    surprise = np.zeros(n_rp, np.int64)
+    np.maximum.at(surprise, fl_tgt[contact], sur_u[contact])
+    decay = np.zeros(n_rp)
+    np.maximum.at(decay, fl_tgt[contact], dec_u[contact])
+    main = np.zeros(n_rp, bool)
+    main[fl_tgt[in_op & c.op_main[op]]] = True
+    insens = np.zeros(n_rp, bool)
+    insens[fl_tgt[contact & c.insensitive[None, :]]] = True
+    insens[fl_loc[defending & c.insensitive[None, :]]] = True
     att_side = np.full((R, P), -1)
-    att_side[rows, np.where(attacking, unit_tgt, 0)] = np.where(attacking, c.unit_side[None, :], -1)
-    # a place is fought over when attacked by the side that does not own it
-    contested = (A > 0) & (att_side >= 0) & (att_side != st.owner)
-    opposed = contested & (D_men > 0)
-    # surprise of each op in its first three days (linear decay, F02), strongest at the place
-    age = d - st.op_day0
-    surprise_op = np.where(running & (age < 3), c.op_surprise[None, :], 0)
-    surprise = np.zeros((R, P), np.int64)
-    decay = np.zeros((R, P))
-    main = np.zeros((R, P), bool)
-    valid = tgt >= 0
-    at = (np.broadcast_to(rows, tgt.shape)[valid], tgt[valid])
-    np.maximum.at(surprise, at, surprise_op[valid])
-    np.maximum.at(decay, at, np.clip(1.0 - age / 3.0, 0.0, 1.0)[valid])
-    np.logical_or.at(main, (np.broadcast_to(rows, tgt.shape)[valid], tgt[valid]),
-                     np.broadcast_to(c.op_main[None, :], tgt.shape)[valid])
-    insens_u = c.insensitive[None, :] & (attacking | defending)
-    insens = (_scatter_flat(R * P, np.where(attacking, fl_att, fl_loc), st.men, insens_u) > 0).reshape(R, P)
-    terrain = np.broadcast_to(c.terrain_idx[None, :], (R, P))
-    ratio = ground.power_ratio(A, Dp, 1.0, 1.0, st.posture, terrain, wx, ctx.season_attack(d), surprise,
-                               1.0, 1.0, p, surprise_decay=decay, air_superiority=air_superiority(ctx, st, att_side))
-    ratio = np.where(opposed, ratio, 0.0)
-    st.threat = ratio
-    # dice only where a place is fought over: the outcome, then each side's loss noise (stream `combat`)
-    rr, pp = np.nonzero(opposed)
-    u = ctx.dice.draw_pairs("combat", d, rr, pp, k=3)
-    z = np.zeros((R, P))
-    zc = np.zeros((R, P, 2))
-    z[rr, pp] = _normal(u[:, 0])
-    zc[rr, pp] = _normal(u[:, 1:3])
-    won = ground.attacker_prevails(np.maximum(ratio, 1e-9), z, p) & opposed
-    # NPW campaign rule (F02 QJMWargame.md): when the defender prevails, the engagement lasts two days;
-    # then both sides lose at the holding rate until the attacker is reinforced by 20 % or more
-    renewed = (st.fail_days >= p["defender_prevails_days"]) & (A >= p["renewal_strength_ratio"] * st.hold_power)
-    holding = opposed & (st.fail_days >= p["defender_prevails_days"]) & ~renewed
-    won &= ~holding
-    new_fail = np.where(~opposed | won | renewed, 0, np.where(holding, st.fail_days, st.fail_days + 1))
-    st.hold_power = np.where((new_fail >= p["defender_prevails_days"]) & ~holding, A, st.hold_power)
-    st.fail_days = new_fail
-    decline = (1.0 - p["daily_decline"]) ** st.combat_days * np.where(holding, p["holding_mission_factor"], 1.0)
-    r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, st.posture, terrain, wx, surprise,
-                                      insens, won, p, main_effort=main, surprise_decay=decay)
-    L_att = np.where(opposed, r_att * decline * A_men * ground.loss_noise(zc[..., 0], p), 0.0)
-    L_def = np.where(opposed, r_def * decline * D_men * ground.loss_noise(zc[..., 1], p), 0.0)
-    # spread each place's losses over its units by their men
-    share_att = np.where(attacking, st.men / np.maximum(_at(A_men, fl_att), 1), 0.0)
-    share_def = np.where(defending, st.men / np.maximum(_at(D_men, fl_loc), 1), 0.0)
-    exp_u = share_att * _at(L_att, fl_att) + share_def * _at(L_def, fl_loc)
-    opp_att, opp_loc = _at(opposed, fl_att), _at(opposed, fl_loc)
-    exp_u *= np.where(attacking, opp_att, np.where(defending, opp_loc, False))
-    # circumstance: a defender beaten at P/P >= 3 or below the rout threshold routs; a cut-off unit is encircled
-    lost_here = _at(won, fl_loc)
-    circ = np.full(exp_u.shape, NORMAL)
-    routed_u = defending & lost_here & (_at(ratio >= p["rout_ratio"], fl_loc)
-                                        | (st.men < p["rout_threshold"] * c.men0[None, :]))
-    circ[routed_u] = ROUT
-    circ[st.cut > 0] = ENCIRCLED
+    att_side[np.nonzero(contact)[0], tgt[contact]] = c.unit_side[np.nonzero(contact)[1]]
+    air = air_superiority(ctx, st, att_side)
+    air_k = air.reshape(-1)[keys] if np.ndim(air) else air
+    posture = st.posture.reshape(-1)[keys]
+    terrain = c.terrain_idx[kp]
+    weather = st.weather.reshape(-1)[keys]
+    u = ctx.dice.draw_pairs("combat", d, kr, kp, k=3)
+    # NPW: when the defender has prevailed two days running, both sides lose at the holding rate until the
+    # attacker is reinforced by 20 % or more (F02 QJMWargame.md)
+    fail = st.fail_days.reshape(-1)[keys]
+    renewed = (fail >= p["defender_prevails_days"]) & (A[keys] >= p["renewal_strength_ratio"] * st.hold_power.reshape(-1)[keys])
+    holding = (fail >= p["defender_prevails_days"]) & ~renewed
+    combat_days = st.combat_days.reshape(-1)[keys]
+    decline = (1.0 - p["daily_decline"]) ** combat_days
+    e = engage(A[keys], D[keys], A_men[keys], D_men[keys], p, posture=posture, terrain=terrain, weather=weather,
+               z_outcome=normal(u[:, 0]), z_att=normal(u[:, 1]), z_def=normal(u[:, 2]), frontage_km=frontage,
+               season=ctx.season_attack(d)[0, kp], surprise=surprise[keys], surprise_decay=decay[keys],
+               air_superiority=air_k, insensitive=insens[keys], main_effort=main[keys], holding=holding,
+               decline=decline)
+    won = e.won & ~holding
+    # set-piece: before a prepared or fortified place the attackers wait for their ammunition, unless they are
+    # overwhelming (manoeuvre.yaml set_piece_stock_days)
+    stock_k = scatter_flat(n_rp, fl_tgt, st.stock * st.men, contact)[keys] / np.maximum(A_men[keys], 1)
+    deliberate = posture >= Posture.prepared_defence
+    wait = deliberate & (posture <= Posture.fortified_defence) & (stock_k < p["manoeuvre.set_piece_stock_days"]) \
+        & (e.ratio < p["manoeuvre.breakthrough_ratio"])
+    fight = ~wait
+    L_att = np.where(fight, e.att_loss, 0.0)
+    L_def = np.where(fight, e.def_loss, 0.0)
+    won &= fight
+    breakthrough = e.breakthrough & fight & ~holding
+    new_fail = np.where(~fight | won | renewed, 0, np.where(holding, fail, fail + 1))
+    st.hold_power.reshape(-1)[keys] = np.where((new_fail >= p["defender_prevails_days"]) & ~holding, A[keys],
+                                               st.hold_power.reshape(-1)[keys])
+    st.fail_days.reshape(-1)[keys] = new_fail
+    st.threat.reshape(-1)[keys] = e.ratio
+    st.def_loss_rate.reshape(-1)[keys] = L_def / np.maximum(D_men[keys], 1.0)
+    # losses spread over each side's formations by their men (reserves rotate in)
+    per_att = np.zeros(n_rp)
+    per_att[keys] = L_att / np.maximum(A_men[keys], 1.0)
+    per_def = np.zeros(n_rp)
+    per_def[keys] = L_def / np.maximum(D_men[keys], 1.0)
+    exp_u = np.where(contact, st.men * per_att[fl_tgt], 0.0) + np.where(defending, st.men * per_def[fl_loc], 0.0)
+    won_rp = np.zeros(n_rp, bool)
+    won_rp[keys] = won
+    rout_rp = np.zeros(n_rp, bool)
+    rout_rp[keys] = won & ((e.ratio >= p["rout_ratio"]) | breakthrough)
+    circ = np.full(exp_u.shape, Circumstance.normal)
+    routed = defending & won_rp[fl_loc] & (rout_rp[fl_loc] | (st.men < p["rout_threshold"] * c.men0[None, :]))
+    circ[routed] = Circumstance.rout
+    circ[st.cut > 0] = Circumstance.encircled
     losses = lose(ctx, st, d, exp_u, circ, "casualties")
     rate_u = np.where(st.men + losses > 0, losses / np.maximum(st.men + losses, 1), 0.0)
     st.tanks *= 1.0 - np.minimum(1.0, rate_u * p["armour_per_personnel_rate"])
     st.guns *= 1.0 - np.minimum(1.0, rate_u * p["artillery_per_personnel_rate"])
-    engaged = (attacking & opp_att) | (defending & opp_loc)
-    st.engaged = engaged
-    st.fatigue = np.where(engaged, np.maximum(p["fatigue_floor"], st.fatigue - p["fatigue_per_day"]),
-                          np.minimum(1.0, st.fatigue + p["recovery_per_day"]))
-    st.combat_days = np.where(opposed, st.combat_days + 1, 0)
-    for r, pl in zip(*np.nonzero(opposed)) if ctx.record else ():
-        ctx.log.add(r, d, K.ground_assault, att_side[r, pl], pl, value=int(round(L_att[r, pl] + L_def[r, pl])),
-                    args={"won": bool(won[r, pl]), "held": not won[r, pl]}, ratio=float(ratio[r, pl]), won=bool(won[r, pl]))
-    _advance(ctx, st, d, wx, tgt, running, contested, opposed, won, ratio)
-    _withdrawal_posture(ctx, st, ratio, opposed)
+    engaged_rp = np.zeros(n_rp, bool)
+    engaged_rp[keys] = fight
+    engaged = (contact & engaged_rp[fl_tgt]) | (defending & engaged_rp[fl_loc])
+    st.engaged |= engaged
+    combat = np.zeros(n_rp, bool)
+    combat[keys] = fight
+    # the advance into the position (QJM opposed rates by the attackers' dominant force type)
+    mob_str = np.stack([scatter_flat(n_rp, fl_tgt, s_att, contact & (c.mobility[None, :] == m))[keys]
+                        for m in (Mobility.infantry, Mobility.mechanised, Mobility.armoured, Mobility.horse_cavalry)])
+    mob = np.array([Mobility.infantry, Mobility.mechanised, Mobility.armoured, Mobility.horse_cavalry])[mob_str.argmax(0)]
+    km = np.where(won, ground.advance_km(e.ratio, posture, mob, terrain, weather, p), 0.0)
+    assault = st.assault_km.reshape(-1)
+    assault[keys] += km
+    depth = t.depth_km(kp, posture)
+    falls = won & (breakthrough | (assault[keys] >= depth))
+    # a counter-attack throws the attackers back (doctrine counterattack_ratio of the defending side)
+    def_side = st.owner.reshape(-1)[keys].astype(np.int64)
+    counter = fight & ~e.won & (1.0 / e.ratio > c.counter_ratio[def_side])
+    # defenders with nowhere to go hold until broken (below the rout threshold) or broken through: then overrun
+    trapped = ~_can_retreat(ctx, st).reshape(-1)[keys]
+    broken_def = (D_men[keys] - L_def < p["rout_threshold"] * D_men0[keys]) | breakthrough
+    over = falls & trapped & broken_def
+    hold_on = falls & trapped & ~broken_def
+    assault[keys] = np.where(hold_on, np.minimum(assault[keys], depth), assault[keys])
+    falls &= ~hold_on
+    assault[keys] = np.where(counter, 0.0, assault[keys])
+    if counter.any():
+        thrown = np.zeros(n_rp, bool)
+        thrown[keys[counter]] = True
+        _fall_back(st, contact & thrown[fl_tgt])
+        for r, pl in zip(kr[counter], kp[counter]) if ctx.record else ():
+            ctx.log.add(r, d, K.counterattack, st.owner[r, pl], pl)
+    if ctx.record:
+        for i in np.flatnonzero(fight):
+            ctx.log.add(kr[i], d, K.ground_assault, 1 - def_side[i], kp[i], value=int(round(L_att[i] + L_def[i])),
+                        args={"won": bool(won[i]), "held": not won[i], "ratio": float(e.ratio[i])},
+                        ratio=float(e.ratio[i]), won=bool(won[i]), breakthrough=bool(breakthrough[i]))
+    if over.any():
+        om = np.zeros((R, P), bool)
+        om[kr[over], kp[over]] = True
+        overrun(ctx, st, d, om)
+    if falls.any():
+        cap_mask = np.zeros((R, P), bool)
+        cap_mask[kr[falls], kp[falls]] = True
+        cap_side = np.zeros((R, P), np.int64)
+        cap_side[kr[falls], kp[falls]] = 1 - def_side[falls]
+        origin = np.full((R, P), -1)
+        origin[np.nonzero(contact)[0], tgt[contact]] = st.loc[contact]
+        capture(ctx, st, d, cap_mask, cap_side, origin)
+        _arrive(st, contact & cap_mask[np.arange(R)[:, None], tgt])
+    return combat.reshape(R, P)
 
-def _advance(ctx, st, d, wx, tgt, running, contested, opposed, won, ratio) -> None:
-    c, p = ctx.c, ctx.p
-    R, O = tgt.shape
-    if O == 0:
+
+def _operations(ctx, st, d) -> None:
+    """Objectives taken move an operation on to the next; the last taken ends it; too weak, it halts."""
+    c = ctx.c
+    running = st.op_state == OpState.running
+    if not running.any():
         return
+    R, O = running.shape
     rows = np.arange(R)[:, None]
-    valid = tgt >= 0
-    t = np.where(valid, tgt, 0)
-    mob = np.broadcast_to(ctx.op_mobility[None, :], (R, O))
-    terr = c.terrain_idx[t]
-    wxt = wx[rows, t]
-    opp = opposed[rows, t]
-    own_target = st.owner[rows, t] == c.op_side[None, :]
-    km_opposed = ground.advance_km(np.maximum(ratio[rows, t], 1e-9), st.posture[rows, t], mob, terr, wxt, p)
-    km_march = ground.march_km(mob, terr, wxt, p)
-    gain = np.where(opp, np.where(won[rows, t], km_opposed, 0.0), km_march)
-    # a strong defence throws the attacker back (doctrine counter-attack ratio)
-    def_side = 1 - c.op_side[None, :]
-    counter = opp & (ratio[rows, t] > 0) & (1.0 / np.maximum(ratio[rows, t], 1e-9) > c.counter_ratio[def_side])
-    gain = np.where(counter, -ground.advance_km(1.0 / np.maximum(ratio[rows, t], 1e-9), np.full_like(mob, HASTY),
-                                                  np.zeros_like(mob), terr, wxt, p), gain)
-    thrown_back = counter & valid & (st.op_prog > 0)
-    st.op_prog = np.where(valid, np.maximum(st.op_prog + gain, 0.0), st.op_prog)
-    for r, o in zip(*np.nonzero(thrown_back)) if ctx.record else ():
-        ctx.log.add(r, d, K.counterattack, def_side[0, o], t[r, o], op=o)
-    leg = c.op_leg_km[np.arange(O)[None, :], st.op_pos]
-    # defenders with no friendly neighbour to fall back on (or ordered to stand) hold the place until they
-    # are destroyed or break: the attacker invests it and fights on (theatre-models.md section 9, item 7)
-    trapped = opp & ~_can_retreat(ctx, st)[rows, t]
-    # ...unless beaten at a ratio that breaks a defence (rout_ratio) once they are down to less than
-    # rout_threshold of their strength (the same breakpoint as a rout, casualties.yaml): then they are overrun
-    overrun = valid & trapped & ~own_target & (st.op_prog >= leg) & won[rows, t] \
-        & (ratio[rows, t] >= p["rout_ratio"])
-    if overrun.any():
-        R, P = st.owner.shape
-        here = (st.status == ACTIVE) & (st.eta == 0) \
-            & (c.unit_side[None, :] == np.take_along_axis(st.owner, st.loc, 1))
-        men_now = _scatter(R, P, st.loc, st.men, here)
-        men_start = _scatter(R, P, st.loc, np.broadcast_to(c.men0[None, :], st.men.shape), here)
-        overrun &= (men_now < p["rout_threshold"] * men_start)[rows, t]
-    if overrun.any():
-        overrun_units(ctx, st, d, overrun, t)
-        trapped &= ~overrun
-    st.op_prog = np.where(valid & trapped, np.minimum(st.op_prog, leg), st.op_prog)
-    arrive = valid & (st.op_prog >= leg) & (~opp | won[rows, t] | own_target) & ~(trapped & ~own_target)
-    # capture the places reached; resolve each place once even if several operations arrive
-    cap_mask = np.zeros_like(st.owner, dtype=bool)
-    cap_side = np.zeros_like(st.owner)
-    for r, o in zip(*np.nonzero(arrive & ~own_target)):
-        pl = t[r, o]
-        if st.owner[r, pl] != c.op_side[o]:
-            cap_mask[r, pl] = True
-            cap_side[r, pl] = c.op_side[o]
-    if cap_mask.any():
-        capture(ctx, st, d, cap_mask, cap_side, tgt)
-    st.op_pos = np.where(arrive, st.op_pos + 1, st.op_pos)
-    st.op_prog = np.where(arrive, 0.0, st.op_prog)
-    # forces travel with their operation
-    op_idx = np.maximum(st.unit_op, 0)
-    here = c.op_route[op_idx, np.take_along_axis(st.op_pos, op_idx, 1)]
-    in_op = (st.unit_op >= 0) & (np.take_along_axis(st.op_state, op_idx, 1) == RUNNING) & (st.status == ACTIVE)
-    st.loc = np.where(in_op, here, st.loc)
-    # objective reached, or too weak to go on
-    done = running & (st.op_pos >= c.op_route_len[None, :] - 1)
+    for _ in range(c.op_objectives.shape[1]):
+        obj = c.op_objectives[np.arange(O)[None, :], np.minimum(st.op_obj, c.op_n_objectives[None, :] - 1)]
+        taken = running & (st.owner[rows, obj] == c.op_side[None, :]) & (st.op_obj < c.op_n_objectives[None, :])
+        if not taken.any():
+            break
+        st.op_obj = np.where(taken, st.op_obj + 1, st.op_obj)
+    done = running & (st.op_obj >= c.op_n_objectives[None, :])
     men_op = men_by_op(st)
     halt = running & ~done & (men_op < c.op_halt_strength[None, :] * st.op_men0)
-    halt |= running & ~done & opp & (ratio[rows, t] < c.op_halt_ratio[None, :])
     for r, o in zip(*np.nonzero(done)):
-        ctx.log.add(r, d, K.objective_reached, c.op_side[o], c.op_route[o, st.op_pos[r, o]], op=o)
+        ctx.log.add(r, d, K.objective_reached, c.op_side[o], c.op_objectives[o, c.op_n_objectives[o] - 1], op=o)
     for r, o in zip(*np.nonzero(halt)):
-        ctx.log.add(r, d, K.offensive_halted, c.op_side[o], c.op_route[o, st.op_pos[r, o]], op=o,
-                    value=int(men_op[r, o]))
-    st.op_state[done] = DONE
-    st.op_state[halt] = HALTED
+        ctx.log.add(r, d, K.offensive_halted, c.op_side[o], c.op_objectives[o, min(st.op_obj[r, o], c.op_n_objectives[o] - 1)],
+                    op=o, value=int(men_op[r, o]))
+    st.op_state[done] = OpState.done
+    st.op_state[halt] = OpState.halted
+
 
 def _can_retreat(ctx, st) -> np.ndarray:
     """(R, P): the place's owner holds a land neighbour its defenders can fall back on (not a stand place)."""
@@ -235,14 +295,16 @@ def _can_retreat(ctx, st) -> np.ndarray:
     ok = (nb >= 0)[None] & (st.owner[:, np.maximum(nb, 0)] == st.owner[:, :, None])
     return ok.any(axis=2) & ~np.take_along_axis(c.stand, st.owner.astype(np.int64), 0)
 
-def _withdrawal_posture(ctx, st, ratio, opposed) -> None:
-    """Doctrine: give ground in a delaying posture before encirclement, except where ordered to stand."""
+
+def _posture(ctx, st) -> None:
+    """Doctrine: a hasty defence becomes prepared after 5 days in position (half depth, NPW; F02 QJMWargame.md);
+    a defence under heavy pressure gives ground in a delaying posture, except where ordered to stand."""
     c = ctx.c
-    def_side = st.owner
-    holds = c.hold_fortified[def_side] & (st.posture == FORTIFIED)
-    stand = c.stand[def_side.astype(np.int64), np.arange(def_side.shape[1])[None, :]]
-    delay = opposed & (ratio >= c.withdraw_ratio[def_side]) & ~stand & ~holds
-    st.posture = np.where(delay, DELAY, st.posture)
+    def_side = st.owner.astype(np.int64)
+    holds = c.hold_fortified[def_side] & (st.posture == Posture.fortified_defence)
+    stand = np.take_along_axis(c.stand, def_side, 0)
+    delay = (st.threat >= c.withdraw_ratio[def_side]) & ~stand & ~holds
+    st.posture = np.where(delay, Posture.delay, st.posture)
     st.held_days += 1
-    # NPW: a hasty defence becomes prepared after 5 days in position (half depth, F02 QJMWargame.md)
-    st.posture = np.where((st.posture == HASTY) & (st.held_days >= 5), PREPARED, st.posture)
+    st.posture = np.where((st.posture == Posture.hasty_defence) & (st.held_days >= 5), Posture.prepared_defence,
+                          st.posture)

@@ -21,7 +21,7 @@ def river_lift(ctx, st, o):
     p, plan = ctx.p, ctx.plan
     ships = fleet_ships(ctx, st, o)
     craft = (ships * plan.ship["river"]).sum(axis=1)
-    tl = ships @ (plan.ship["lift_men"] * plan.ship["river_transport"])
+    tl = (ships * (plan.ship["lift_men"] * plan.ship["river_transport"])).sum(axis=-1)
     return riv.crossing_men_per_day(craft, tl, p["riverine.men_per_craft_day"], p["riverine.transport_trips_per_day"]), ships
 
 
@@ -34,7 +34,6 @@ def duel(ctx, st, d, o, u, on, call: int = 0):
     J = st.joint
     R = st.R
     rr = np.flatnonzero(on)
-    J.flotilla[:, o.j] = 0.0
     if not len(rr):
         return np.zeros(R)
     # only the units that hold ships (plan.ship_units) can have or lose any: the others' rows are zeros
@@ -64,7 +63,9 @@ def duel(ctx, st, d, o, u, on, call: int = 0):
                                 plan.ship["shell_kg"], plan.ship["rof"], p["riverine.bombardment_hours"])
     J.shell_t[rr, o.objective] += shell_r
     J.flotilla[rr, o.j] = np.stack([e_kg, le, lo, shell_r], axis=1)
-    return J.flotilla[:, o.j, 3].copy()
+    shell = np.zeros(R)
+    shell[rr] = shell_r
+    return shell
 
 
 CROSSING = Crossing("river_assault", "riverine", "riverine", "v_river", "cross to", K.river_assault,

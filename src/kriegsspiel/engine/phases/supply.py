@@ -1,37 +1,101 @@
-"""Supply: connectivity to the sources, rail tonnage, consumption and stock; forces cut off long enough
-break: they surrender, or fight on in a pocket and are worn down (stream `pocket`). docs/models/supply.md."""
+"""Supply: connectivity to the sources, rail tonnage, road distance, consumption and stock; forces cut off long
+enough, or cut off and broken, break: they surrender, or fight on in a pocket and are worn down (stream
+`pocket`). docs/models/supply.md.
+
+Sources are a side's supply bases (`supply_source` places it holds) and, for a side supplied by sea
+(`sea_supply`), every port it holds, captured ones included. A place in supply (joined to a source through
+friendly places) gets the most of: its rail tonnage (the widest rail path from the sources) and road transport
+from the nearest railhead, port or base, full within `road_full_km` and none beyond `road_zero_km`
+(manoeuvre.yaml; van Creveld via M33, M34).
+"""
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-from ...codes import Circumstance, UnitStatus
+from ...codes import Circumstance, Mobility, UnitMode, UnitStatus
 from ...models.supply import reachable, widest_path
 from ..events import EventKind as K
 from ..transitions import lose, surrender
 from .common import at, scatter_flat
 
 
+def sources(ctx, st, rows) -> np.ndarray:
+    """(r, S, P) the supply sources of each side in the runs `rows`."""
+    c = ctx.c
+    own = st.owner[rows]
+    out = np.stack([(own == s) & (c.supply_source[None, :] | (c.sea_supply[s] & c.theatre.port[None, :]))
+                    for s in range(len(c.side_keys))], axis=1)
+    return out
+
+
+@numba.njit(cache=True)
+def road_distance(src, friendly, nb_ptr, nb_place, nb_edge, edge_km, out):
+    """Multi-source Dijkstra: out[i] = land km from the nearest source through friendly places (inf: none)."""
+    P = out.shape[0]
+    done = np.zeros(P, np.bool_)
+    for i in range(P):
+        out[i] = 0.0 if src[i] else np.inf
+    for _ in range(P):
+        u = -1
+        best = np.inf
+        for i in range(P):
+            if not done[i] and out[i] < best:
+                best = out[i]
+                u = i
+        if u < 0:
+            break
+        done[u] = True
+        for k in range(nb_ptr[u], nb_ptr[u + 1]):
+            v = nb_place[k]
+            if friendly[v]:
+                dv = best + edge_km[nb_edge[k]]
+                if dv < out[v]:
+                    out[v] = dv
+
+
+@numba.njit(cache=True)
+def road_distances(src, owner, nb_ptr, nb_place, nb_edge, edge_km, out):
+    """out[r, s] for every run and side (src (r, S, P): railheads, ports and bases)."""
+    for r in range(out.shape[0]):
+        for s in range(out.shape[1]):
+            road_distance(src[r, s], owner[r] == s, nb_ptr, nb_place, nb_edge, edge_km, out[r, s])
+
+
 def update_network(ctx, st) -> None:
-    """Recompute connectivity (`st.reach`) and rail tonnage (`st.cap`) for the runs whose ownership or rail
-    damage changed since the last computation (each run's result depends on its own row only)."""
+    """Recompute connectivity (`st.reach`), rail tonnage (`st.cap`) and road distance (`st.road_km`) for the runs
+    whose ownership or rail damage changed since the last computation (each run's result depends on its own row)."""
     c, p = ctx.c, ctx.p
-    # connectivity depends on ownership only; tonnage on ownership and rail damage (repaired daily)
     moved = (st.owner != st.supply_owner).any(axis=1)
     owned = np.flatnonzero(moved)
     rows = np.flatnonzero(moved | (st.rail_damage != st.supply_damage).any(axis=1))
     if not len(rows):
         return
     cap = c.rail_cap[None, :] * (1.0 - st.rail_damage[rows])
+    src = sources(ctx, st, rows)
     for s in range(len(c.side_keys)):
         friendly = st.owner[rows] == s
-        sources = c.supply_source[None, :] & friendly
-        st.cap[s, rows] = widest_path(sources, friendly, c.rail_nb, c.rail_eid, cap, p["source_cap_t_per_day"])
-        if len(owned):
+        st.cap[rows, s] = widest_path(src[:, s], friendly, c.rail_nb, c.rail_eid, cap, p["source_cap_t_per_day"])
+    if len(owned):
+        src_o = sources(ctx, st, owned)
+        for s in range(len(c.side_keys)):
             friendly = st.owner[owned] == s
-            st.reach[s, owned] = reachable(c.supply_source[None, :] & friendly, friendly, c.neighbours)
+            st.reach[owned, s] = reachable(src_o[:, s], friendly, c.neighbours)
+    # road transport runs from every place the rail reaches, and from the sources themselves
+    heads = (st.cap[rows] > 0) | src
+    out = np.empty((len(rows), len(c.side_keys), len(c.theatre.names)))
+    road_distances(heads, st.owner[rows], c.nb_ptr, c.nb_place, c.nb_edge, c.edge_km, out)
+    st.road_km[rows] = out
     st.supply_owner = st.owner.copy()
     st.supply_damage = st.rail_damage.copy()
+
+
+def road_share(km, p):
+    """Share of full road transport reaching a place `km` from the railhead (1 within road_full_km, 0 beyond
+    road_zero_km, linear between)."""
+    full, zero = p["manoeuvre.road_full_km"], p["manoeuvre.road_zero_km"]
+    return np.clip((zero - km) / max(zero - full, 1e-9), 0.0, 1.0)
 
 
 def step(ctx, st, d: int) -> None:
@@ -39,7 +103,10 @@ def step(ctx, st, d: int) -> None:
     update_network(ctx, st)
     R, P = st.owner.shape
     active = st.status == UnitStatus.active
-    use = np.where(st.engaged, 1.0, p["quiet_consumption_share"])
+    marching = (st.mode == UnitMode.march) | (st.mode == UnitMode.withdraw)
+    motor = (c.mobility == Mobility.mechanised) | (c.mobility == Mobility.armoured)
+    use = np.where(st.engaged, 1.0, np.where(marching & motor[None, :], p["manoeuvre.march_consumption_motorised"],
+                                             p["quiet_consumption_share"]))
     want = use + np.maximum(p["initial_stock_days"] - st.stock, 0.0) * p["restock_share_per_day"]
     demand_t = want * c.supply_t[None, :]
     in_supply = np.zeros_like(active)
@@ -47,8 +114,10 @@ def step(ctx, st, d: int) -> None:
     fl_loc = np.arange(R)[:, None] * P + st.loc
     for s in range(len(c.side_keys)):
         mine = active & (c.unit_side[None, :] == s)
-        reach_u = at(st.reach[s], fl_loc) & mine
-        cap_place = np.where(st.reach[s], np.maximum(st.cap[s], p["road_supply_t_per_day"]), 0.0)
+        reach = st.reach[:, s]
+        reach_u = at(reach, fl_loc) & mine
+        road = p["road_supply_t_per_day"] * road_share(st.road_km[:, s], p)
+        cap_place = np.where(reach, np.maximum(st.cap[:, s], road), 0.0)
         demand_place = scatter_flat(R * P, fl_loc, demand_t, reach_u).reshape(R, P)
         f = np.minimum(1.0, cap_place / np.maximum(demand_place, 1e-9))
         fill = np.where(reach_u, at(f, fl_loc), fill)
@@ -57,11 +126,13 @@ def step(ctx, st, d: int) -> None:
     st.cut = np.where(active & ~in_supply, st.cut + 1, np.where(active, 0, st.cut))
     if c.freight_ref >= 0:
         side = st.owner[:, c.freight_ref]
-        st.freight[:, d] = np.choose(side, [st.cap[s][:, c.freight_ref] for s in range(len(c.side_keys))])
-    # a force cut off and out of supply for long enough breaks
+        st.freight[:, d] = np.choose(side, [st.cap[:, s, c.freight_ref] for s in range(len(c.side_keys))])
+    # a force cut off and out of supply for long enough breaks; cut off and broken, it gives up at once
     surrender_days = c.surrender_days[c.unit_side][None, :]
+    cut_off = (st.cut > 0) & ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket))
     breaks = active & (st.cut >= surrender_days) & (st.stock <= 0.0)
     breaks |= (st.status == UnitStatus.pocket) & (st.cut >= surrender_days)
+    breaks |= cut_off & st.broken
     surrenders = breaks & p.surrenders[c.behaviour][None, :]
     if surrenders.any():
         men = surrender(ctx, st, surrenders)

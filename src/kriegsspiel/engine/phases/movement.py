@@ -1,0 +1,273 @@
+"""Movement: each formation marches along the land network by its own speed, the edge's road class, terrain and
+weather; operations choose their route each day; contact happens only where opposing forces meet
+(docs/models/manoeuvre.md).
+
+1. Routes. For every running ground operation, the days from every place to its current objective: a reverse
+   Dijkstra over the land edges (time = km / the infantry march rate of the edge's class and terrain) where
+   going through a place held by enemy troops costs `strongpoint_days` x (1 + 2 x fortification) more. So a
+   route goes round a strongpoint when the detour is shorter, and a bypassed strongpoint is left behind, cut off
+   (supply) and reduced by follow-on forces or hunger. Recomputed for a run only when its map changed.
+2. March. A formation in a running operation (not broken) at a place steps to the neighbour that minimises
+   edge time + the rest of the route; a formation outside an operation with a goal (a reserve, a withdrawal)
+   steps along the shortest land path to it. It covers the day's km — march rate x weather (h_m) x supply
+   (`unsupplied_march_factor` below `move_stock_days`) x road capacity (formations beyond an edge's capacity
+   move slower in proportion) — crossing as many places as the km allow. Arriving at an enemy place without
+   enemy troops takes it; arriving at one with enemy troops stops at the end of the edge, in contact: the
+   ground phase fights there.
+Draws no dice.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from ...codes import Mobility, OpState, UnitStatus
+from ..events import EventKind as K
+
+ROUTE_CLASSES = ("road_good", "road_mediocre", "road_poor", "track", "cross_country")
+MARCH_MOBILITIES = ("infantry", "mechanised", "armoured", "horse_cavalry")
+MAX_HOPS = 4          # places a formation may cross in one day
+
+
+def march_table(p) -> np.ndarray:
+    """(5 mobilities, 5 route classes) km/day (manoeuvre.yaml `march_km_per_day`; static units 0)."""
+    t = np.zeros((len(Mobility), len(ROUTE_CLASSES)))
+    for m in MARCH_MOBILITIES:
+        t[Mobility[m]] = [p[f"manoeuvre.march_km_per_day.{m}.{k}"] for k in ROUTE_CLASSES]
+    return t
+
+
+def edge_march_km(c, p, table) -> np.ndarray:
+    """(5 mobilities, E) km/day on each edge in good weather: the class rate, x the terrain's mobility r_m off
+    the roads (tracks)."""
+    terrain_mob = p.terrain[c.edge_terrain, 0]
+    off_road = c.edge_class >= 3
+    return table[:, c.edge_class] * np.where(off_road, terrain_mob, 1.0)[None, :]
+
+
+def edge_capacity(c, p) -> np.ndarray:
+    return np.array([p[f"manoeuvre.capacity_men_per_day.{ROUTE_CLASSES[k]}"] for k in c.edge_class], dtype=float)
+
+
+@numba.njit(cache=True)
+def _route_field(obj, side, owner, enemy_men, fort, strong_men, strong_days, nb_ptr, nb_place, nb_edge, edge_days,
+                 out):
+    """Days from every place to `obj` for `side` (reverse Dijkstra, O(P^2): P is small)."""
+    P = out.shape[0]
+    for i in range(P):
+        out[i] = np.inf
+    done = np.zeros(P, np.bool_)
+    out[obj] = 0.0
+    for _ in range(P):
+        u = -1
+        best = np.inf
+        for i in range(P):
+            if not done[i] and out[i] < best:
+                best = out[i]
+                u = i
+        if u < 0:
+            break
+        done[u] = True
+        # entering u on the way to obj: a place held by enemy troops costs the time to take it
+        pen = 0.0
+        if u != obj and owner[u] != side and enemy_men[u] >= strong_men:
+            pen = strong_days * (1.0 + 2.0 * fort[u])
+        for k in range(nb_ptr[u], nb_ptr[u + 1]):
+            v = nb_place[k]
+            dv = best + edge_days[nb_edge[k]] + pen
+            if dv < out[v]:
+                out[v] = dv
+
+
+@numba.njit(cache=True)
+def route_fields(live, op_side, objective, owner, side_men, fort, strong_men, strong_days, nb_ptr, nb_place, nb_edge,
+                 edge_days, out):
+    """Recompute out[r, o] for the (run, operation) pairs in `live` (R, O) bool."""
+    R, O = live.shape
+    for r in range(R):
+        for o in range(O):
+            if live[r, o]:
+                s = op_side[o]
+                _route_field(objective[r, o], s, owner[r], side_men[r, 1 - s], fort, strong_men, strong_days,
+                             nb_ptr, nb_place, nb_edge, edge_days, out[r, o])
+
+
+@numba.njit(cache=True)
+def _edge_between(a, b, nb_ptr, nb_place, nb_edge):
+    for k in range(nb_ptr[a], nb_ptr[a + 1]):
+        if nb_place[k] == b:
+            return nb_edge[k]
+    return -1
+
+
+@numba.njit(cache=True)
+def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode, loc, nxt, prog, stock, owner,
+          side_men, wx_mob, move_stock, unsupplied, edge_km, edge_march, edge_cap, edge_days, land_km, nb_ptr,
+          nb_place, nb_edge, objective, fort, strong_men, strong_days, day, capture_day, posture, held_days,
+          combat_days, assault_km, cap_out):
+    """One day's movement of every formation of every run (arrays (R, U) / (R, P) / (R, S, P)); captures of
+    undefended places are written to the place arrays and listed in cap_out (rows run, place, side, unit);
+    returns their number."""
+    R, U = loc.shape
+    E = edge_km.shape[0]
+    n_cap = 0
+    flow = np.zeros(E)
+    for r in range(R):
+        # men on each edge today (the edge each moving formation is on or about to take): road capacity
+        for e in range(E):
+            flow[e] = 0.0
+        for u in range(U):
+            if active[r, u] and nxt[r, u] >= 0 and (mode[r, u] == 1 or mode[r, u] == 3):
+                e = _edge_between(loc[r, u], nxt[r, u], nb_ptr, nb_place, nb_edge)
+                if e >= 0:
+                    flow[e] += men[r, u]
+        for u in range(U):
+            if not active[r, u] or mobility[u] == 4 or mode[r, u] == 2 or mode[r, u] == 4:
+                continue
+            o = unit_op[r, u]
+            in_op = o >= 0 and op_state[r, o] == 1 and mode[r, u] != 3
+            if not in_op and goal[r, u] < 0 and nxt[r, u] < 0:
+                continue
+            s = side[u]
+            factor = 1.0 if stock[r, u] >= move_stock else unsupplied
+            km_left = -1.0
+            for _hop in range(4):
+                if nxt[r, u] < 0:
+                    here = loc[r, u]
+                    # choose the next place
+                    best = -1
+                    if in_op:
+                        if here == objective[r, o] or not np.isfinite(route_days[r, o, here]):
+                            break
+                        bd = np.inf
+                        for k in range(nb_ptr[here], nb_ptr[here + 1]):
+                            v = nb_place[k]
+                            pen = 0.0
+                            if v != objective[r, o] and owner[r, v] != s:
+                                if side_men[r, 1 - s, v] >= strong_men:
+                                    pen = strong_days * (1.0 + 2.0 * fort[v])
+                                elif side_men[r, 1 - s, v] > 0:
+                                    pen = 0.001      # prefer an empty place on a tie
+                            dv = edge_days[nb_edge[k]] + route_days[r, o, v] + pen
+                            if dv < bd:
+                                bd = dv
+                                best = v
+                        if best < 0 or not np.isfinite(bd):
+                            break
+                    else:
+                        g = goal[r, u]
+                        if g < 0 or here == g:
+                            goal[r, u] = -1
+                            mode[r, u] = 0
+                            break
+                        bd = np.inf
+                        for k in range(nb_ptr[here], nb_ptr[here + 1]):
+                            v = nb_place[k]
+                            dv = edge_km[nb_edge[k]] + land_km[v, g]
+                            if dv < bd:
+                                bd = dv
+                                best = v
+                        if best < 0:
+                            goal[r, u] = -1
+                            break
+                    nxt[r, u] = best
+                    prog[r, u] = 0.0
+                    if mode[r, u] != 3:
+                        mode[r, u] = 1
+                e = _edge_between(loc[r, u], nxt[r, u], nb_ptr, nb_place, nb_edge)
+                if e < 0:
+                    nxt[r, u] = -1
+                    break
+                if km_left < 0.0:
+                    cap = 1.0 if flow[e] <= edge_cap[e] else edge_cap[e] / flow[e]
+                    km_left = edge_march[mobility[u], e] * wx_mob[r, loc[r, u]] * factor * cap
+                need = edge_km[e] - prog[r, u]
+                if km_left < need:
+                    prog[r, u] += km_left
+                    break
+                km_left -= need
+                b = nxt[r, u]
+                if owner[r, b] != s:
+                    if side_men[r, 1 - s, b] > 0:
+                        # enemy troops hold it: stop at the end of the edge, in contact
+                        prog[r, u] = edge_km[e]
+                        mode[r, u] = 2
+                        break
+                    # an enemy place without troops: taken
+                    owner[r, b] = s
+                    if capture_day[r, b] < 0:
+                        capture_day[r, b] = day
+                    posture[r, b] = 1
+                    held_days[r, b] = 0
+                    combat_days[r, b] = 0
+                    assault_km[r, b] = 0.0
+                    cap_out[n_cap, 0] = r
+                    cap_out[n_cap, 1] = b
+                    cap_out[n_cap, 2] = s
+                    cap_out[n_cap, 3] = u
+                    n_cap += 1
+                loc[r, u] = b
+                nxt[r, u] = -1
+                prog[r, u] = 0.0
+                side_men[r, s, b] += men[r, u]
+                if mode[r, u] == 3:
+                    if goal[r, u] == b or goal[r, u] < 0:
+                        mode[r, u] = 0
+                        goal[r, u] = -1
+                        break
+    return n_cap
+
+
+def present_men(ctx, st) -> np.ndarray:
+    """(R, S, P) men of each side standing at each place (active, not on an edge, not on a train)."""
+    c = ctx.c
+    R, P = st.owner.shape
+    S = len(c.side_keys)
+    here = (st.status == UnitStatus.active) & (st.nxt < 0) & (st.eta == 0)
+    flat = (np.arange(R)[:, None] * S * P + c.unit_side[None, :] * P + st.loc).ravel()
+    return np.bincount(flat, weights=np.where(here, st.men, 0).ravel(), minlength=R * S * P).reshape(R, S, P)
+
+
+def current_objectives(c, st) -> np.ndarray:
+    """(R, O) the place each operation is making for now."""
+    obj = np.minimum(st.op_obj, c.op_n_objectives[None, :] - 1)
+    return np.take_along_axis(np.broadcast_to(c.op_objectives[None], (st.R, *c.op_objectives.shape)),
+                              obj[..., None], 2)[..., 0]
+
+
+def update_routes(ctx, st, side_men, objective) -> None:
+    """Recompute the route fields of running operations in the runs whose map changed (or that start)."""
+    c, p, t = ctx.c, ctx.p, ctx.tables
+    running = st.op_state == OpState.running
+    if not running.any():
+        return
+    changed = (st.owner != st.route_owner).any(axis=1)
+    live = running & (changed[:, None] | (objective != st.route_goal))
+    if not live.any():
+        return
+    route_fields(live, c.op_side, objective, st.owner, side_men, c.theatre.fortification, p["manoeuvre.strongpoint_men"],
+                 p["manoeuvre.strongpoint_days"], c.nb_ptr, c.nb_place, c.nb_edge, t.edge_days, st.route_days)
+    st.route_owner = np.where(changed[:, None], st.owner, st.route_owner)
+    st.route_goal = np.where(live, objective, st.route_goal)
+
+
+def step(ctx, st, d: int) -> None:
+    c, p, t = ctx.c, ctx.p, ctx.tables
+    side_men = present_men(ctx, st)
+    objective = current_objectives(c, st)
+    update_routes(ctx, st, side_men, objective)
+    active = (st.status == UnitStatus.active) & (st.eta == 0)
+    wx_mob = p.weather[st.weather, 0]
+    cap_out = np.zeros((st.R * len(c.theatre.names) + 1, 4), np.int64)
+    n = march(active, c.unit_side, c.mobility, st.men.astype(float), st.unit_op, st.op_state, st.route_days, st.goal,
+              st.mode, st.loc, st.nxt, st.prog, st.stock, st.owner, side_men, wx_mob, p["manoeuvre.move_stock_days"],
+              p["manoeuvre.unsupplied_march_factor"], c.edge_km, t.edge_march, t.edge_capacity, t.edge_days, c.land_km,
+              c.nb_ptr, c.nb_place, c.nb_edge, objective, c.theatre.fortification, p["manoeuvre.strongpoint_men"],
+              p["manoeuvre.strongpoint_days"], d, st.capture_day, st.posture, st.held_days, st.combat_days,
+              st.assault_km, cap_out)
+    if ctx.record:
+        for r, pl, s, u in cap_out[:n]:
+            ctx.log.add(r, d, K.capture, s, pl, value=1 - s, u=u, args={"loser": ctx.word(1 - s)})
+
+

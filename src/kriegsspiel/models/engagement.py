@@ -1,0 +1,72 @@
+"""The engagement: one day's fight of an attacking force against the defenders of a place. The one place where
+an engagement is decided, for ground assaults, landings, river crossings and airborne fights alike, and for the
+calibration on CDB90 (validation).
+
+Structure (docs/models/engagement.md):
+1. Frontage. Only the men within the front fight: the attacker's engaged share is
+   min(1, frontage x max attacker density / men), the defender's likewise (manoeuvre.yaml; CDB90 densities).
+   The rest are reserves that rotate in: they share the losses, not the day's combat power.
+2. Combat-power ratio of the engaged forces, QJM P = S x V x CEV (models.ground.power_ratio), with the
+   attacker's power divided by shore ** power_exponent across a beach or river (QJM vulnerability v_r).
+3. Outcome: the attacker prevails when ln ratio + outcome_sigma z > ln_threshold (ground.yaml, calibrated).
+4. Losses: QJM/TNDM daily rates of the engaged men (models.ground.daily_rates: standard rate x size x posture
+   x opposition x terrain x weather x surprise x ...), the attacker's times the shore factor, x the day's decline
+   and the holding factor, x a mean-one lognormal noise per side.
+5. Breakthrough: the attacker prevails at a ratio of at least `breakthrough_ratio`, or of
+   `breakthrough_ratio_thin` against a line thinner than the holding density (manoeuvre.yaml).
+
+Pure function over arrays of any common shape; the normals z are drawn by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..params import Params
+from . import ground
+
+
+@dataclass(frozen=True)
+class Engagement:
+    ratio: np.ndarray          # P_a / P_d of the engaged forces
+    won: np.ndarray            # the attacker prevails today
+    breakthrough: np.ndarray   # ... and breaks the defence
+    att_loss: np.ndarray       # men the attacker loses today (expected x noise)
+    def_loss: np.ndarray
+    att_engaged: np.ndarray    # attacking men within the front
+    def_engaged: np.ndarray
+
+
+def engaged_share(men, frontage_km, density):
+    """Share of `men` that fits on `frontage_km` at `density` men per km (1 with no frontage limit)."""
+    return np.minimum(1.0, np.asarray(frontage_km, float) * density / np.maximum(men, 1.0))
+
+
+def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, terrain, weather, z_outcome, z_att,
+           z_def, frontage_km=np.inf, season=1.0, surprise=0, surprise_decay=1.0, air_superiority=0.0,
+           insensitive=False, main_effort=False, holding=False, decline=1.0, shore=1.0, att_power=1.0) -> Engagement:
+    """One day's engagement. Strengths are QJM force strengths S (men-equivalents, models.ground.strength) of all
+    the attackers and all the defenders; men their personnel. `shore`: QJM shoreline factor v_r (1 on land);
+    `att_power`: a further multiplier on the attacker's power (light airborne troops)."""
+    share_a = engaged_share(att_men, frontage_km, p["manoeuvre.max_density_attacker_men_per_km"])
+    share_d = engaged_share(def_men, frontage_km, p["manoeuvre.max_density_defender_men_per_km"])
+    men_a, men_d = att_men * share_a, def_men * share_d
+    A = att_strength * share_a * att_power / np.asarray(shore, float) ** p["amphibious.power_exponent"]
+    D = np.maximum(def_strength * share_d, 1e-9)
+    ratio = ground.power_ratio(A, D, 1.0, 1.0, posture, terrain, weather, season, surprise, 1.0, 1.0, p,
+                               surprise_decay=surprise_decay, air_superiority=air_superiority)
+    ratio = np.maximum(ratio, 1e-9)
+    won = ground.attacker_prevails(ratio, z_outcome, p)
+    r_att, r_def = ground.daily_rates(ratio, men_a, men_d, posture, terrain, weather, surprise, insensitive, won, p,
+                                      main_effort=main_effort, surprise_decay=surprise_decay)
+    day = decline * np.where(holding, p["holding_mission_factor"], 1.0)
+    att_loss = np.minimum(r_att * shore, p["max_daily_rate"]) * day * men_a * ground.loss_noise(z_att, p)
+    def_loss = r_def * day * men_d * ground.loss_noise(z_def, p)
+    density = def_men / np.maximum(np.asarray(frontage_km, float), 1e-9)
+    breakthrough = won & ((ratio >= p["manoeuvre.breakthrough_ratio"])
+                          | ((ratio >= p["manoeuvre.breakthrough_ratio_thin"])
+                             & (density < p["manoeuvre.min_holding_density_men_per_km"])))
+    return Engagement(ratio, won, breakthrough, np.minimum(att_loss, att_men), np.minimum(def_loss, def_men),
+                      men_a, men_d)
