@@ -26,12 +26,11 @@ They are recomputed here from the active time periods (ATPB*/ATPE*) of ``CDB90-p
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
 from kriegsspiel.validation import cdb90
+from kriegsspiel.validation.cdb90 import durations
 
 FR_BINS = [0, 1, 1.5, 2, 3, 5, 10, np.inf]
 FR_LABELS = ["<1", "1-1.5", "1.5-2", "2-3", "3-5", "5-10", ">10"]
@@ -46,43 +45,6 @@ BREAK_RULE = 40.0                   # the "40 % rule" (Lawrence, TDI blog "The 4
 
 
 # --------------------------------------------------------------------------------------------- durations
-def _hours(hhmm: int) -> float:
-    return hhmm // 100 + (hhmm % 100) / 60
-
-
-def durations(row) -> tuple[float, float]:
-    """(active days, span days) from CDB90's active time periods (NOATP, ATPB*/ATPE* i=1..NOATP).
-
-    CDB90DEF note 12: an unknown hour is 9999 -> the period starts at 00:00 of its first date and ends at
-    24:00 of its last date (whole calendar days: an upper bound). A known duration without clock times is
-    coded start 5000, end 5000 + duration; the duration is read in hours (Pusan Perimeter 16-17 Sep 1950,
-    5036 -> 36 h; Gaza-Khan Yunis, 2 Nov 1956, 5020 -> 20 h: both fit their dates only as hours).
-    Unknown dates (9999/99) -> nan.
-    """
-    n = int(row["NOATP"]) if row["NOATP"] > 0 else 0
-    active, first, last = 0.0, None, None
-    for i in range(1, n + 1):
-        try:
-            by, bm, bd, bh = (int(float(row[f"ATPB{k}{i}"])) for k in ("YR", "MN", "DA", "HR"))
-            ey, em, ed, eh = (int(float(row[f"ATPE{k}{i}"])) for k in ("YR", "MN", "DA", "HR"))
-        except (TypeError, ValueError):
-            return np.nan, np.nan
-        if 9999 in (by, ey) or 99 in (bm, bd, em, ed):
-            return np.nan, np.nan
-        b, e = dt.datetime(by, bm, bd), dt.datetime(ey, em, ed)
-        if 5000 <= bh < 9999:
-            s, f = b, b + dt.timedelta(hours=eh - 5000)
-        else:
-            s = b if bh == 9999 else b + dt.timedelta(hours=_hours(bh))
-            f = e + dt.timedelta(days=1) if eh == 9999 else e + dt.timedelta(hours=_hours(eh))
-        active += (f - s).total_seconds() / 86400
-        first = s if first is None else min(first, s)
-        last = f if last is None else max(last, f)
-    if first is None:
-        return np.nan, np.nan
-    return active, (last - first).total_seconds() / 86400
-
-
 # ------------------------------------------------------------------------------------------------ data
 def _pos(x):
     x = pd.to_numeric(x, errors="coerce")

@@ -30,6 +30,7 @@ from scipy.optimize import minimize
 from scipy.special import expit
 
 from ..models import ground
+from ..models.engagement import engaged_share
 from ..params import POSTURES, Params, default_params
 from .cdb90 import Engagements
 
@@ -154,6 +155,7 @@ class Arrays:
     decisive: np.ndarray     # (n,) bool
     cas: np.ndarray          # (n, 2) recorded casualties, nan unknown
     air: np.ndarray          # (n,) AEROA +1 / 0 / -1, unknown -> 0
+    front_km: np.ndarray     # (n,) width of the front (the defender's, else the attacker's; inf unknown)
 
 
 def arrays(e: Engagements, p: Params, structure: dict | None = None) -> Arrays:
@@ -165,24 +167,36 @@ def arrays(e: Engagements, p: Params, structure: dict | None = None) -> Arrays:
         season_attack=e.season_attack(p), surprise_idx=e.surprise_att, insensitive=e.insensitive,
         days=np.maximum(e.days, min_days), won=e.outcome > 0, decisive=e.outcome != 0, cas=e.casualties,
         air=np.nan_to_num(e.air_superiority),
+        front_km=np.where(np.isfinite(e.front_km[:, 1]), e.front_km[:, 1],
+                          np.where(np.isfinite(e.front_km[:, 0]), e.front_km[:, 0], np.inf)),
     )
 
 
+def engaged(a: Arrays, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's engaged share on the recorded front (models.engagement.engaged_share: the engine's frontage
+    rule, with CDB90's front width)."""
+    return (engaged_share(a.men[:, 0], a.front_km, p["manoeuvre.max_density_attacker_men_per_km"]),
+            engaged_share(a.men[:, 1], a.front_km, p["manoeuvre.max_density_defender_men_per_km"]))
+
+
 def model_ratio(a: Arrays, p: Params) -> np.ndarray:
-    """P_a / P_d through ground.strength and ground.power_ratio (qualities and supply 1)."""
-    s = [ground.strength(a.men[:, k], a.guns[:, k], a.tanks[:, k], a.sorties_per_day[:, k], a.terrain_idx,
-                         a.weather_idx, p) for k in (0, 1)]
+    """P_a / P_d of the engaged forces through ground.strength and ground.power_ratio (qualities and supply 1)."""
+    share = engaged(a, p)
+    s = [share[k] * ground.strength(a.men[:, k], a.guns[:, k], a.tanks[:, k], a.sorties_per_day[:, k],
+                                    a.terrain_idx, a.weather_idx, p) for k in (0, 1)]
     one = np.ones(len(a.days))
     return ground.power_ratio(s[0], s[1], one, one, a.posture_idx, a.terrain_idx, a.weather_idx,
                               a.season_attack, a.surprise_idx, one, one, p, air_superiority=a.air)
 
 
 def model_losses(a: Arrays, ratio: np.ndarray, att_won, p: Params) -> np.ndarray:
-    """Expected losses (n, 2) through ground.daily_rates and ground.engagement_losses."""
-    r_att, r_def = ground.daily_rates(ratio, a.men[:, 0], a.men[:, 1], a.posture_idx, a.terrain_idx,
+    """Expected losses (n, 2) of the engaged men through ground.daily_rates and ground.engagement_losses."""
+    share = engaged(a, p)
+    men = a.men * np.column_stack(share)
+    r_att, r_def = ground.daily_rates(ratio, men[:, 0], men[:, 1], a.posture_idx, a.terrain_idx,
                                       a.weather_idx, a.surprise_idx, a.insensitive, att_won, p)
-    return np.column_stack([ground.engagement_losses(a.men[:, 0], r_att, a.days, p),
-                            ground.engagement_losses(a.men[:, 1], r_def, a.days, p)])
+    return np.column_stack([ground.engagement_losses(men[:, 0], r_att, a.days, p),
+                            ground.engagement_losses(men[:, 1], r_def, a.days, p)])
 
 
 def outcome_loglik(a: Arrays, p: Params, ratio=None) -> np.ndarray:

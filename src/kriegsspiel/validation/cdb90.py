@@ -14,6 +14,7 @@ Nothing is read at import; :func:`load` reads the bundled CSVs.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
 
@@ -139,7 +140,7 @@ class Engagements:
     surprise_def: np.ndarray     # (n,) 0..3 achieved by the defender
     air_superiority: np.ndarray  # (n,) AEROA: +1 attacker, 0 neither, -1 defender, nan unknown
     front_km: np.ndarray         # (n, 2) width of front at the start (WOFA1/WOFD1), nan unknown
-    days: np.ndarray             # (n,) days of active combat (duration2, else calendar duration1)
+    days: np.ndarray             # (n,) days of active combat (`active_days`)
     outcome: np.ndarray          # (n,) WINA: +1 attacker won, -1 lost, 0 draw
     casualties: np.ndarray       # (n, 2) battle casualties (killed+wounded+missing+captured), nan unknown
     insensitive: np.ndarray      # (n,) bool: a casualty-insensitive (Japanese, WWII and 1938-39) side fights
@@ -188,6 +189,53 @@ def read_raw() -> pd.DataFrame:
     return pd.concat([d.drop(columns=[c for c in extra if c in d]), pd.DataFrame(extra)], axis=1)
 
 
+def _hours(hhmm: int) -> float:
+    return hhmm // 100 + (hhmm % 100) / 60
+
+
+def durations(row) -> tuple[float, float]:
+    """(active days, span days) from CDB90's active time periods (NOATP, ATPB*/ATPE* i=1..NOATP).
+
+    CDB90DEF note 12: an unknown hour is 9999 -> the period starts at 00:00 of its first date and ends at
+    24:00 of its last date (whole calendar days: an upper bound). A known duration without clock times is
+    coded start 5000, end 5000 + duration; the duration is read in hours (Pusan Perimeter 16-17 Sep 1950,
+    5036 -> 36 h; Gaza-Khan Yunis, 2 Nov 1956, 5020 -> 20 h: both fit their dates only as hours).
+    Unknown dates (9999/99) -> nan.
+    """
+    n = int(row["NOATP"]) if row["NOATP"] > 0 else 0
+    active, first, last = 0.0, None, None
+    for i in range(1, n + 1):
+        try:
+            by, bm, bd, bh = (int(float(row[f"ATPB{k}{i}"])) for k in ("YR", "MN", "DA", "HR"))
+            ey, em, ed, eh = (int(float(row[f"ATPE{k}{i}"])) for k in ("YR", "MN", "DA", "HR"))
+        except (TypeError, ValueError):
+            return np.nan, np.nan
+        if 9999 in (by, ey) or 99 in (bm, bd, em, ed):
+            return np.nan, np.nan
+        b, e = dt.datetime(by, bm, bd), dt.datetime(ey, em, ed)
+        if 5000 <= bh < 9999:
+            s, f = b, b + dt.timedelta(hours=eh - 5000)
+        else:
+            s = b if bh == 9999 else b + dt.timedelta(hours=_hours(bh))
+            f = e + dt.timedelta(days=1) if eh == 9999 else e + dt.timedelta(hours=_hours(eh))
+        active += (f - s).total_seconds() / 86400
+        first = s if first is None else min(first, s)
+        last = f if last is None else max(last, f)
+    if first is None:
+        return np.nan, np.nan
+    return active, (last - first).total_seconds() / 86400
+
+
+def active_days(d: pd.DataFrame) -> np.ndarray:
+    """Days of active combat of each row: recomputed from the active time periods (`durations`); the bundled
+    `battle_durations.csv` value only where the periods are unknown. The bundled `duration2` is 1.2x the active
+    time where hours are known (minutes / 1200) and cuts multi-day battles with unknown hours to about 2 days
+    (Arras 1917, 9-23 April, reads 2.0): docs/sources/cdb90-frontage.md."""
+    act = np.array([durations(row)[0] for _, row in d.iterrows()], dtype=float)
+    bundled = np.where(d["duration2"] > 0, d["duration2"], d["duration1"]).astype(float)
+    return np.where(np.isfinite(act) & (act > 0), act, bundled)
+
+
 def _pos(x) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     return np.where(x > 0, x, np.nan)
@@ -223,8 +271,7 @@ def select(raw: pd.DataFrame, theatre: bool = False) -> tuple[pd.DataFrame, dict
     drop(~((men_a > 0) & (men_d > 0)), "personnel strength missing")
     drop(~d["WINA"].isin([1, 0, -1]), "outcome unknown (WINA -9)")
     drop(~d["POST1"].isin(list(POST_TO_POSTURE)), "defender posture not available (POST1 OO)")
-    dur = np.where(d["duration2"] > 0, d["duration2"], d["duration1"])
-    drop(~(dur > 0), "duration missing")
+    drop(~(active_days(d) > 0), "duration missing")
     return d.copy(), dropped
 
 
@@ -245,11 +292,13 @@ def to_engagements(d: pd.DataFrame) -> tuple[Engagements, dict]:
     terr = d["TERRA1"].astype(str)
     imputed["terrain unknown -> rolling_mixed"] = int(terr.str[:2].isin(["00", "0"]).sum())
     cea = d["CEA"].to_numpy(dtype=float)
-    days = np.where(d["duration2"] > 0, d["duration2"], d["duration1"]).astype(float)
+    days = active_days(d)
     # Casualty insensitivity (TNDM, Lawrence, TNDM Newsletter Apr 1997: x2.5 for both sides against
     # Japanese forces of the Pacific war). ASSUMPTION: it applies from 1937 on; the Russo-Japanese war of
     # 1904-05 (isqno 242-247) is not in the stratum.
-    insensitive = (d["japan"].to_numpy() | d["WAR"].str.contains("OKINAWA").to_numpy()) & (d["year"].to_numpy() >= 1937)
+    # Japanese participation from belligerents.actors only: the WAR label "WORLD WAR II (OKINAWA)" also sits
+    # on four German-Soviet battles of 1945 (isqno 512-515, an overlap in Arnold's patch.yaml).
+    insensitive = d["japan"].to_numpy() & (d["year"].to_numpy() >= 1937)
     e = Engagements(
         isqno=d["isqno"].to_numpy(dtype=int),
         name=d["NAME"].to_numpy(dtype=str),
