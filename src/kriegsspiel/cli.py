@@ -92,12 +92,29 @@ def scenarios() -> None:
 
 @app.command()
 def validate(
+    scenarios: list[str] = typer.Argument(None, help="with --campaigns: scenarios with a `record` (default: the "
+                                          "bundled campaigns)"),
     fmt: TextJson = typer.Option(TextJson.text, "--format", "-f"),
     quick: bool = typer.Option(False, "--quick", help="fewer runs of the theatre scenarios (for CI)"),
+    campaigns: bool = typer.Option(False, "--campaigns", help="back-test whole campaigns against their records"),
+    runs: int = typer.Option(200, "--runs", min=1, max=100000, help="runs per campaign (--campaigns)"),
+    seed: int = typer.Option(19400510, "--seed", min=0, help="root seed (--campaigns)"),
 ) -> None:
-    """Calibration and back-testing: CDB90 held-out accuracy beside the baselines, and the theatre's battles.
+    """Calibration and back-testing: CDB90 held-out accuracy beside the baselines, and the theatre's battles;
+    with --campaigns, real campaigns of movement run against their record (winner, losses, captures and dates).
 
     `python -m kriegsspiel.validation.report --write` refits and regenerates docs/validation.md."""
+    if campaigns:
+        from .scenario.errors import ScenarioError
+        from .validation.campaigns import render_text as render_campaigns
+        from .validation.campaigns import validate_campaigns
+
+        try:
+            res = validate_campaigns(scenarios or None, runs=runs, seed=seed)
+        except ScenarioError as exc:
+            fail(exc.problems)
+        typer.echo(json.dumps(res, indent=2) if fmt is TextJson.json else render_campaigns(res))
+        return
     from .validation.report import public, render_text
     from .validation.report import validate as run_validation
 

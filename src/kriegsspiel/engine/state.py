@@ -85,6 +85,7 @@ class State:
     fail_days: np.ndarray            # (R, P) int64 consecutive days the defence has prevailed
     hold_power: np.ndarray           # (R, P) float attacker strength when the fight fell to holding
     capture_day: np.ndarray          # (R, P) int64 first day the place changed hands (-1: never)
+    taken_day: np.ndarray            # (R, S, P) int64 first day side S took the place (-1: never)
     assault_km: np.ndarray           # (R, P) float km the attackers have advanced into the place's position
     def_loss_rate: np.ndarray        # (R, P) float the defenders' loss rate today (share of their men)
     unit_op: np.ndarray              # (R, U) int64 the operation a unit serves in now (-1: none)
@@ -184,7 +185,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         owner=_tile(c.theatre.owner, R).astype(np.int8),
         posture=_tile(posture, R), held_days=np.full((R, P), 30, np.int64), combat_days=np.zeros((R, P), np.int64),
         threat=np.zeros((R, P)), fail_days=np.zeros((R, P), np.int64), hold_power=np.zeros((R, P)),
-        capture_day=np.full((R, P), -1, np.int64), assault_km=np.zeros((R, P)), def_loss_rate=np.zeros((R, P)),
+        capture_day=np.full((R, P), -1, np.int64), taken_day=np.full((R, S, P), -1, np.int64), assault_km=np.zeros((R, P)), def_loss_rate=np.zeros((R, P)),
         unit_op=_tile(c.unit_op, R),
         op_state=np.zeros((R, O), np.int8), op_obj=np.zeros((R, O), np.int64),
         op_men0=np.zeros((R, O)), op_day0=np.zeros((R, O), np.int64),

@@ -134,6 +134,9 @@ def capture(ctx, st, d, cap_mask, cap_side, origin) -> None:
     old = st.owner.copy()
     st.owner = np.where(cap_mask, cap_side, st.owner).astype(np.int8)
     st.capture_day = np.where(cap_mask & (st.capture_day < 0), d, st.capture_day)
+    rr, pp = np.nonzero(cap_mask)
+    first = st.taken_day[rr, cap_side[rr, pp], pp] < 0
+    st.taken_day[rr[first], cap_side[rr, pp][first], pp[first]] = d
     st.posture = np.where(cap_mask, Posture.hasty_defence, st.posture)
     st.held_days = np.where(cap_mask, 0, st.held_days)
     st.combat_days = np.where(cap_mask, 0, st.combat_days)

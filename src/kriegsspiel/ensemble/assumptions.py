@@ -33,7 +33,7 @@ FIELDS = {
                  "surrender_after_days_cut_off": int},
     "operations": {"start_day": int},
 }
-_TARGET = re.compile(r"^(?:parameters\.(?P<param>[A-Za-z0-9_]+)|(?P<coll>[a-z_]+)\[(?P<sel>[^\]]+)\]\.(?P<field>[a-z_]+))$")
+_TARGET = re.compile(r"^(?:parameters\.(?P<param>[A-Za-z0-9_.]+)|(?P<coll>[a-z_]+)\[(?P<sel>[^\]]+)\]\.(?P<field>[a-z_]+))$")
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,16 @@ weather; operations choose their route each day; contact happens only where oppo
 
 1. Routes. For every running ground operation, the days from every place to its current objective: a reverse
    Dijkstra over the land edges (time = km / the infantry march rate of the edge's class and terrain) where
-   going through a place held by enemy troops costs `strongpoint_days` x (1 + 2 x fortification) more. So a
+   going through a place held by enemy troops costs `strongpoint_days` x (1 + 2 x fortification) x (its
+   defenders / the operation's men, at most 2) more. So a
    route goes round a strongpoint when the detour is shorter, and a bypassed strongpoint is left behind, cut off
    (supply) and reduced by follow-on forces or hunger. Recomputed for a run only when its map changed.
 2. March. A formation in a running operation (not broken) at a place steps to the neighbour that minimises
    edge time + the rest of the route; a formation outside an operation with a goal (a reserve, a withdrawal)
    steps along the shortest land path to it. It covers the day's km — march rate x weather (h_m) x supply
-   (`unsupplied_march_factor` below `move_stock_days`) x road capacity (formations beyond an edge's capacity
-   move slower in proportion) — crossing as many places as the km allow. Arriving at an enemy place without
+   (`unsupplied_march_factor` below `move_stock_days`) — crossing as many places as the km allow. Road capacity
+   is a daily budget of men who may start along each edge: a column longer than that waits its turn at the
+   place (the first formation of the day always goes). Arriving at an enemy place without
    enemy troops takes it; arriving at one with enemy troops stops at the end of the edge, in contact: the
    ground phase fights there.
 Draws no dice.
@@ -24,6 +26,7 @@ import numpy as np
 
 from ...codes import Mobility, OpState, UnitStatus
 from ..events import EventKind as K
+from .common import men_by_op
 
 ROUTE_CLASSES = ("road_good", "road_mediocre", "road_poor", "track", "cross_country")
 MARCH_MOBILITIES = ("infantry", "mechanised", "armoured", "horse_cavalry")
@@ -51,8 +54,8 @@ def edge_capacity(c, p) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _route_field(obj, side, owner, enemy_men, fort, strong_men, strong_days, nb_ptr, nb_place, nb_edge, edge_days,
-                 out):
+def _route_field(obj, side, own_men, owner, enemy_men, fort, strong_men, strong_days, nb_ptr, nb_place, nb_edge,
+                 edge_days, out):
     """Days from every place to `obj` for `side` (reverse Dijkstra, O(P^2): P is small)."""
     P = out.shape[0]
     for i in range(P):
@@ -72,7 +75,7 @@ def _route_field(obj, side, owner, enemy_men, fort, strong_men, strong_days, nb_
         # entering u on the way to obj: a place held by enemy troops costs the time to take it
         pen = 0.0
         if u != obj and owner[u] != side and enemy_men[u] >= strong_men:
-            pen = strong_days * (1.0 + 2.0 * fort[u])
+            pen = strong_days * (1.0 + 2.0 * fort[u]) * min(2.0, enemy_men[u] / max(own_men, 1.0))
         for k in range(nb_ptr[u], nb_ptr[u + 1]):
             v = nb_place[k]
             dv = best + edge_days[nb_edge[k]] + pen
@@ -81,16 +84,16 @@ def _route_field(obj, side, owner, enemy_men, fort, strong_men, strong_days, nb_
 
 
 @numba.njit(cache=True)
-def route_fields(live, op_side, objective, owner, side_men, fort, strong_men, strong_days, nb_ptr, nb_place, nb_edge,
-                 edge_days, out):
+def route_fields(live, op_side, op_men, objective, owner, side_men, fort, strong_men, strong_days, nb_ptr, nb_place,
+                 nb_edge, edge_days, out):
     """Recompute out[r, o] for the (run, operation) pairs in `live` (R, O) bool."""
     R, O = live.shape
     for r in range(R):
         for o in range(O):
             if live[r, o]:
                 s = op_side[o]
-                _route_field(objective[r, o], s, owner[r], side_men[r, 1 - s], fort, strong_men, strong_days,
-                             nb_ptr, nb_place, nb_edge, edge_days, out[r, o])
+                _route_field(objective[r, o], s, op_men[r, o], owner[r], side_men[r, 1 - s], fort, strong_men,
+                             strong_days, nb_ptr, nb_place, nb_edge, edge_days, out[r, o])
 
 
 @numba.njit(cache=True)
@@ -103,8 +106,8 @@ def _edge_between(a, b, nb_ptr, nb_place, nb_edge):
 
 @numba.njit(cache=True)
 def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode, loc, nxt, prog, stock, owner,
-          side_men, wx_mob, move_stock, unsupplied, edge_km, edge_march, edge_cap, edge_days, land_km, nb_ptr,
-          nb_place, nb_edge, objective, fort, strong_men, strong_days, day, capture_day, posture, held_days,
+          op_men, side_men, wx_mob, move_stock, unsupplied, edge_km, edge_march, edge_cap, edge_days, land_km, nb_ptr,
+          nb_place, nb_edge, objective, fort, strong_men, strong_days, day, capture_day, taken_day, posture, held_days,
           combat_days, assault_km, cap_out):
     """One day's movement of every formation of every run (arrays (R, U) / (R, P) / (R, S, P)); captures of
     undefended places are written to the place arrays and listed in cap_out (rows run, place, side, unit);
@@ -112,16 +115,11 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
     R, U = loc.shape
     E = edge_km.shape[0]
     n_cap = 0
-    flow = np.zeros(E)
+    budget = np.zeros(E)
     for r in range(R):
-        # men on each edge today (the edge each moving formation is on or about to take): road capacity
+        # road capacity: the men who may start along each edge today (a column longer than that waits its turn)
         for e in range(E):
-            flow[e] = 0.0
-        for u in range(U):
-            if active[r, u] and nxt[r, u] >= 0 and (mode[r, u] == 1 or mode[r, u] == 3):
-                e = _edge_between(loc[r, u], nxt[r, u], nb_ptr, nb_place, nb_edge)
-                if e >= 0:
-                    flow[e] += men[r, u]
+            budget[e] = edge_cap[e]
         for u in range(U):
             if not active[r, u] or mobility[u] == 4 or mode[r, u] == 2 or mode[r, u] == 4:
                 continue
@@ -146,7 +144,8 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
                             pen = 0.0
                             if v != objective[r, o] and owner[r, v] != s:
                                 if side_men[r, 1 - s, v] >= strong_men:
-                                    pen = strong_days * (1.0 + 2.0 * fort[v])
+                                    pen = strong_days * (1.0 + 2.0 * fort[v]) * min(2.0, side_men[r, 1 - s, v]
+                                                                                  / max(op_men[r, o], 1.0))
                                 elif side_men[r, 1 - s, v] > 0:
                                     pen = 0.001      # prefer an empty place on a tie
                             dv = edge_days[nb_edge[k]] + route_days[r, o, v] + pen
@@ -171,6 +170,12 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
                         if best < 0:
                             goal[r, u] = -1
                             break
+                    e = _edge_between(here, best, nb_ptr, nb_place, nb_edge)
+                    if e < 0:
+                        break
+                    if budget[e] < edge_cap[e] and budget[e] < men[r, u]:
+                        break                        # the road is full today: wait at the place
+                    budget[e] -= men[r, u]
                     nxt[r, u] = best
                     prog[r, u] = 0.0
                     if mode[r, u] != 3:
@@ -180,8 +185,7 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
                     nxt[r, u] = -1
                     break
                 if km_left < 0.0:
-                    cap = 1.0 if flow[e] <= edge_cap[e] else edge_cap[e] / flow[e]
-                    km_left = edge_march[mobility[u], e] * wx_mob[r, loc[r, u]] * factor * cap
+                    km_left = edge_march[mobility[u], e] * wx_mob[r, loc[r, u]] * factor
                 need = edge_km[e] - prog[r, u]
                 if km_left < need:
                     prog[r, u] += km_left
@@ -198,6 +202,8 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
                     owner[r, b] = s
                     if capture_day[r, b] < 0:
                         capture_day[r, b] = day
+                    if taken_day[r, s, b] < 0:
+                        taken_day[r, s, b] = day
                     posture[r, b] = 1
                     held_days[r, b] = 0
                     combat_days[r, b] = 0
@@ -246,7 +252,7 @@ def update_routes(ctx, st, side_men, objective) -> None:
     live = running & (changed[:, None] | (objective != st.route_goal))
     if not live.any():
         return
-    route_fields(live, c.op_side, objective, st.owner, side_men, c.theatre.fortification, p["manoeuvre.strongpoint_men"],
+    route_fields(live, c.op_side, men_by_op(st).astype(float), objective, st.owner, side_men, c.theatre.fortification, p["manoeuvre.strongpoint_men"],
                  p["manoeuvre.strongpoint_days"], c.nb_ptr, c.nb_place, c.nb_edge, t.edge_days, st.route_days)
     st.route_owner = np.where(changed[:, None], st.owner, st.route_owner)
     st.route_goal = np.where(live, objective, st.route_goal)
@@ -261,10 +267,10 @@ def step(ctx, st, d: int) -> None:
     wx_mob = p.weather[st.weather, 0]
     cap_out = np.zeros((st.R * len(c.theatre.names) + 1, 4), np.int64)
     n = march(active, c.unit_side, c.mobility, st.men.astype(float), st.unit_op, st.op_state, st.route_days, st.goal,
-              st.mode, st.loc, st.nxt, st.prog, st.stock, st.owner, side_men, wx_mob, p["manoeuvre.move_stock_days"],
+              st.mode, st.loc, st.nxt, st.prog, st.stock, st.owner, men_by_op(st).astype(float), side_men, wx_mob, p["manoeuvre.move_stock_days"],
               p["manoeuvre.unsupplied_march_factor"], c.edge_km, t.edge_march, t.edge_capacity, t.edge_days, c.land_km,
               c.nb_ptr, c.nb_place, c.nb_edge, objective, c.theatre.fortification, p["manoeuvre.strongpoint_men"],
-              p["manoeuvre.strongpoint_days"], d, st.capture_day, st.posture, st.held_days, st.combat_days,
+              p["manoeuvre.strongpoint_days"], d, st.capture_day, st.taken_day, st.posture, st.held_days, st.combat_days,
               st.assault_km, cap_out)
     if ctx.record:
         for r, pl, s, u in cap_out[:n]:

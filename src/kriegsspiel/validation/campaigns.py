@@ -1,0 +1,190 @@
+"""Campaign back-tests: run a scenario that carries its historical `record` and compare the runs with it
+(`kriegsspiel validate --campaigns`; docs/validation.md).
+
+Per campaign: the share of runs with the recorded winner; each side's killed + wounded + missing at the 10th,
+50th and 90th percentiles, the record's percentile among the runs, and the missing (prisoner) share of the runs
+beside the record's; for each recorded capture, the share of runs in which the place fell to the recorded side
+and the median error of its date in days (run minus record: positive = later); the share of runs that ended
+early (a capitulation or ceasefire) and their median end date.
+
+Inputs are uncertain where the sources disagree: by default the runs are spread over `points` draws (a Latin
+hypercube) of the scenario's ranged assumptions that name model inputs (`applies_to`), `runs / points` runs
+each, so the distribution a record is judged against includes what is not known about the start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scenario.errors import Problem, ScenarioError
+
+# the bundled scenarios that carry a historical record, in the order the docs show them
+BUNDLED = ("compass-1940", "malaya-1941", "ichigo-1944", "france-1940", "bagration-1944", "lake-khasan-1938",
+           "khalkhin-gol-1939")
+SEED = 19400510
+
+
+@dataclass
+class RunTable:
+    """The final figures of a set of runs of one scenario."""
+
+    winner: np.ndarray          # (N,) object: side key or None
+    lost: dict                  # side -> (N, 3) killed, wounded, missing
+    taken_day: np.ndarray       # (N, S, P) first day each side took each place (-1: never)
+    owner: np.ndarray           # (N, P) final owner
+    end_day: np.ndarray         # (N,) day the run ended early (-1: ran to the end)
+
+
+def _points(loaded, points: int, seed: int) -> list[tuple[tuple[str, float], ...]]:
+    """Latin-hypercube draws of the ranged assumptions with targets (empty settings when there are none)."""
+    from scipy.stats import qmc
+
+    ranged = [a for a in loaded.scenario.assumptions
+              if a.range is not None and a.applies_to and isinstance(a.value, (int, float)) and a.value != 0]
+    if not ranged or points <= 1:
+        return [()]
+    u = qmc.LatinHypercube(d=len(ranged), seed=seed).random(points)
+    return [tuple((a.id, float(a.range[0] + x * (a.range[1] - a.range[0]))) for a, x in zip(ranged, row))
+            for row in u]
+
+
+def run_table(scenario, runs: int, seed: int = SEED, overrides: dict | None = None, points: int = 20) -> RunTable:
+    """`runs` runs of `scenario`, over `points` draws of its uncertain inputs; `overrides`: model parameters."""
+    from ..api import compile as compile_
+    from ..api import load_scenario
+    from ..engine.loop import simulate
+    from ..engine.outcome import evaluate, labels, winner_of
+    from ..ensemble.assumptions import apply
+
+    loaded = load_scenario(scenario)
+    settings = _points(loaded, points, seed)
+    per = int(np.ceil(runs / len(settings)))
+    parts = []
+    for j, point in enumerate(settings):
+        idx = np.arange(j * per, min(runs, (j + 1) * per))
+        if not len(idx):
+            break
+        c = compile_(apply(loaded, dict(point)) if point else loaded, overrides)
+        st = simulate(c, idx, seed).st
+        labs = labels(c)
+        win = np.array([winner_of(c, labs[i]) for i in evaluate(c, st)], dtype=object)
+        lost = {k: np.stack([a[:, c.unit_side == s].sum(axis=1) for a in (st.killed, st.wounded, st.missing)], 1)
+                for s, k in enumerate(c.side_keys)}
+        parts.append((win, lost, st.taken_day, st.owner, st.end_day))
+    return RunTable(np.concatenate([p[0] for p in parts]),
+                    {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]},
+                    np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]),
+                    np.concatenate([p[4] for p in parts]))
+
+
+def recorded_total(rec) -> tuple[float | None, list | None]:
+    """The record's killed + wounded + missing (the middle of its range where sources disagree) and the range."""
+    if rec is None:
+        return None, None
+    if rec.total_range is not None:
+        lo, hi = rec.total_range
+        return (lo + hi) / 2, [lo, hi]
+    if rec.total is not None:
+        return float(rec.total), None
+    parts = [rec.killed, rec.wounded, rec.missing]
+    if all(x is None for x in parts):
+        return None, None
+    return float(sum(x or 0 for x in parts)), None
+
+
+def percentile_of(sample: np.ndarray, value: float) -> float:
+    """Percentile (0-100) of `value` among `sample` (ties count half)."""
+    return float(100.0 * ((sample < value).mean() + 0.5 * (sample == value).mean()))
+
+
+def summarise(loaded, table: RunTable) -> dict:
+    """The back-test figures of one campaign (module docstring)."""
+    s = loaded.scenario
+    rec = s.record
+    names = [p.name for p in loaded.places]
+    idx = {n: i for i, n in enumerate(names)}
+    N = len(table.winner)
+    out = {"name": s.name, "title": s.title, "runs": N,
+           "recorded_winner": rec.winner, "winner_share": float(np.mean(table.winner == rec.winner)),
+           "sides": {}, "captures": []}
+    for key, lost in table.lost.items():
+        total = lost.sum(axis=1)
+        r = rec.losses.get(key)
+        recorded, rng = recorded_total(r)
+        side = {"p10": float(np.percentile(total, 10)), "p50": float(np.percentile(total, 50)),
+                "p90": float(np.percentile(total, 90)), "recorded": recorded, "recorded_range": rng,
+                "percentile": percentile_of(total, recorded) if recorded is not None else None,
+                "inside_p10_p90": bool(recorded is not None and np.percentile(total, 10) <= recorded
+                                       <= np.percentile(total, 90)),
+                "missing_share": float(np.median(lost[:, 2] / np.maximum(total, 1))),
+                "recorded_missing_share": (r.missing / recorded if r is not None and r.missing is not None and recorded
+                                           else None)}
+        out["sides"][key] = side
+    for cap in rec.captures:
+        i = idx[cap.place]
+        by = list(s.sides).index(cap.by)
+        day = table.taken_day[:, by, i]
+        fell = day >= 0
+        rec_day = s.day_of(cap.date)
+        err = (day - rec_day)[fell]
+        out["captures"].append({
+            "place": cap.place, "recorded_date": cap.date.isoformat(), "by": cap.by, "basis": cap.basis,
+            "fell_share": float(fell.mean()), "held_at_end_share": float((table.owner[:, i] == by).mean()),
+            "median_error_days": float(np.median(err)) if len(err) else None,
+            "median_abs_error_days": float(np.median(np.abs(err))) if len(err) else None})
+    ended = table.end_day >= 0
+    out["ended_early_share"] = float(ended.mean())
+    out["median_end_date"] = ((s.start + dt.timedelta(days=int(np.median(table.end_day[ended])))).isoformat()
+                              if ended.any() else None)
+    out["recorded_end"] = rec.end.isoformat() if rec.end else None
+    caps = [c for c in out["captures"] if c["median_error_days"] is not None]
+    out["captures_within_3_days"] = sum(abs(c["median_error_days"]) <= 3 for c in caps)
+    out["captures_n"] = len(out["captures"])
+    return out
+
+
+def backtest(scenario, runs: int = 200, seed: int = SEED, overrides: dict | None = None, points: int = 20) -> dict:
+    from ..api import load_scenario
+
+    loaded = load_scenario(scenario)
+    if loaded.scenario.record is None:
+        raise ScenarioError([Problem(str(loaded.path), None, "record", "none",
+                                     "a `record` block (the historical outcome) to compare the runs with")])
+    res = summarise(loaded, run_table(loaded, runs, seed, overrides, points))
+    res["input_points"] = len(_points(loaded, points, seed))
+    return res
+
+
+def validate_campaigns(scenarios=None, runs: int = 200, seed: int = SEED, overrides: dict | None = None,
+                       points: int = 20) -> dict:
+    scenarios = list(scenarios or BUNDLED)
+    return {"seed": seed, "runs": runs, "campaigns": [backtest(sc, runs, seed, overrides, points) for sc in scenarios]}
+
+
+def _k(x) -> str:
+    return "—" if x is None else f"{x:,.0f}"
+
+
+def render_text(result: dict) -> str:
+    lines = [f"Campaign back-tests ({result['runs']} runs each, seed {result['seed']}; inputs drawn within the "
+             "scenarios' ranges)", ""]
+    for c in result["campaigns"]:
+        lines.append(f"{c['title']} ({c['name']})")
+        lines.append(f"  recorded winner {c['recorded_winner']}: {100 * c['winner_share']:.0f} % of runs"
+                     f"; ended early in {100 * c['ended_early_share']:.0f} %"
+                     + (f" (median {c['median_end_date']}, recorded {c['recorded_end']})" if c["median_end_date"] else ""))
+        for key, sd in c["sides"].items():
+            pct = "—" if sd["percentile"] is None else f"{sd['percentile']:.0f}"
+            miss = "" if sd["recorded_missing_share"] is None else f", recorded {100 * sd['recorded_missing_share']:.0f} %"
+            lines.append(f"  {key:12s} losses p10/p50/p90 {_k(sd['p10'])} / {_k(sd['p50'])} / {_k(sd['p90'])}; "
+                         f"recorded {_k(sd['recorded'])} (percentile {pct}); missing {100 * sd['missing_share']:.0f} %"
+                         f"{miss}")
+        for cap in c["captures"]:
+            err = "—" if cap["median_error_days"] is None else f"{cap['median_error_days']:+.0f} d"
+            lines.append(f"    {cap['place']:32s} {cap['recorded_date']}  fell in {100 * cap['fell_share']:3.0f} %, "
+                         f"median error {err}")
+        lines.append("")
+    return "\n".join(lines)
