@@ -36,9 +36,9 @@ class Surprise(IntEnum):
     """QJM surprise levels (NPW surprise table; ground.yaml `surprise`)."""
 
     none = 0
-    minor = 1
-    substantial = 2
-    complete = 3
+    minor = 1          # power x1.15 (ASSUMPTION, ground.yaml)
+    substantial = 2    # x1.6
+    complete = 3       # x2.2: Dupuy's "more than double"
 
 
 class Behaviour(IntEnum):
@@ -52,10 +52,10 @@ class Behaviour(IntEnum):
 class Circumstance(IntEnum):
     """Under what circumstances men are lost: the columns of casualties.yaml `split`."""
 
-    normal = 0
-    rout = 1
-    encircled = 2
-    destroyed = 3
+    normal = 0         # in an engagement that holds together
+    rout = 1           # beaten and breaking: more missing
+    encircled = 2      # cut off: most losses are prisoners
+    destroyed = 3      # overrun or reduced in a pocket
 
 
 class UnitStatus(IntEnum):

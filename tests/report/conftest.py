@@ -8,20 +8,20 @@ import pytest
 DATES = ["1944-06-02", "1944-06-03", "1944-06-04", "1944-06-05", "1944-06-06"]
 
 # name, lat, lon, kind, initial owner (coordinates from `src/kriegsspiel/data/theatres/far-east-1944/places.csv`)
-PLACES = [
-    ("Vladivostok", 43.1056, 131.8735, "port", "ussr"),
-    ("Khabarovsk", 48.4620, 135.0971, "city", "ussr"),
-    ("Petropavlovsk-Kamchatsky", 53.0639, 158.6275, "port", "ussr"),
-    ("Aleksandrovsk-Sakhalinsky", 50.8963, 142.1634, "port", "ussr"),
-    ("Okha", 53.5949, 142.9528, "town", "ussr"),
-    ("Blagoveshchensk", 50.2759, 127.5264, "city", "ussr"),
-    ("Chita", 52.0431, 113.4917, "city", "ussr"),
-    ("Skovorodino", 53.9837, 123.9401, "rail_junction", "ussr"),
-    ("Harbin", 45.7500, 126.6500, "city", "japan"),
-    ("Heihe", 50.2441, 127.4902, "town", "japan"),
-    ("Toyohara (Yuzhno-Sakhalinsk)", 46.9543, 142.7356, "town", "japan"),
-    ("Kashiwabara (Paramushir)", 50.6733, 156.1237, "port", "japan"),
-]
+PLACES = [(n, float(lat), float(lon), k, o) for n, lat, lon, k, o in (line.split(" | ") for line in """
+Vladivostok | 43.1056 | 131.8735 | port | ussr
+Khabarovsk | 48.4620 | 135.0971 | city | ussr
+Petropavlovsk-Kamchatsky | 53.0639 | 158.6275 | port | ussr
+Aleksandrovsk-Sakhalinsky | 50.8963 | 142.1634 | port | ussr
+Okha | 53.5949 | 142.9528 | town | ussr
+Blagoveshchensk | 50.2759 | 127.5264 | city | ussr
+Chita | 52.0431 | 113.4917 | city | ussr
+Skovorodino | 53.9837 | 123.9401 | rail_junction | ussr
+Harbin | 45.7500 | 126.6500 | city | japan
+Heihe | 50.2441 | 127.4902 | town | japan
+Toyohara (Yuzhno-Sakhalinsk) | 46.9543 | 142.7356 | town | japan
+Kashiwabara (Paramushir) | 50.6733 | 156.1237 | port | japan
+""".strip().splitlines())]
 
 CONTROL = {  # per day; changes are the captures in EVENTS
     "Aleksandrovsk-Sakhalinsky": ["ussr", "ussr", "japan", "japan", "japan"],

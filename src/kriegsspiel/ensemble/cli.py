@@ -33,6 +33,30 @@ class Method(str, Enum):
 _fail = fail
 
 
+def _stop(bar) -> None:
+    if bar is not None:
+        bar.stop()
+
+
+def _json_out(fmt, data: dict) -> bool:
+    """Write `data` as JSON when the format asks for it; True if written."""
+    if fmt is Fmt.json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return True
+    return False
+
+
+def _problems(exc: Exception) -> list:
+    """The error lines of an exception the commands end on: a scenario's problems, a file's, or the message."""
+    from ..scenario.errors import ScenarioError
+
+    if isinstance(exc, ScenarioError):
+        return exc.problems
+    if isinstance(exc, OSError) and exc.filename:
+        return [f"{exc.filename}: {exc.strerror}"]
+    return [str(exc)]
+
+
 def _progress(total: int, done: int, unit: str):
     """A rich progress bar on stderr with throughput and time left (a context manager and an advance fn)."""
     from rich.console import Console
@@ -130,12 +154,8 @@ def ensemble(
     try:
         result = run_ensemble(scenario, runs, seed, out, batch_size=batch_size, backend=backend.value,
                               scheduler=scheduler, workers=workers, progress=tick if progress else None)
-    except StoreMismatch as exc:
-        _fail([str(exc)])
-    except ScenarioError as exc:
-        _fail(exc.problems)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
-        _fail([f"{exc.filename}: {exc.strerror}"])
+    except (StoreMismatch, ScenarioError, OSError) as exc:
+        _fail(_problems(exc))
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -145,12 +165,9 @@ def ensemble(
                    "run the same command again to finish the rest.", err=True)
         raise typer.Exit(130)
     finally:
-        if bar is not None:
-            bar.stop()
+        _stop(bar)
     summary = result.summary()
-    if fmt is Fmt.json:
-        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
-    else:
+    if not _json_out(fmt, summary):
         _print_summary(summary, out)
 
 
@@ -192,18 +209,12 @@ def sensitivity(
         else:
             res = analyse(scenario, method.value, runs_per_point, seed, trajectories=trajectories,
                           base_samples=base_samples, progress=tick)
-    except ScenarioError as exc:
-        _fail(exc.problems)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
-        _fail([f"{exc.filename}: {exc.strerror}"])
-    except ValueError as exc:
-        _fail([str(exc)])
+    except (ScenarioError, OSError, ValueError) as exc:
+        _fail(_problems(exc))
     finally:
-        if bar is not None:
-            bar.stop()
+        _stop(bar)
     d = res.to_dict()
-    if fmt is Fmt.json:
-        sys.stdout.write(json.dumps(d, indent=2) + "\n")
+    if _json_out(fmt, d):
         return
     from rich.console import Console
     from rich.markup import escape

@@ -293,3 +293,17 @@ def build_article(result: dict, ensemble: dict | None = None) -> Article:
                 *_battles(result, order), _outcome(result, ensemble, order),
                 _assumptions(result), _sources(result)]
     return Article(result["title"], _infobox(result, ensemble, order), lead, sections)
+
+
+def section_lines(article: Article, heading, bullet: str, escape) -> list[str]:
+    """The article's sections as lines of a markup: `heading(level, text)` gives a heading's lines, `bullet` the
+    prefix of a list item, `escape` makes text literal."""
+    lines: list[str] = []
+    for sec in article.sections:
+        lines += heading(sec.level, escape(sec.heading))
+        for para in sec.paragraphs:
+            lines += [escape(para), ""]
+        lines += [bullet + escape(b) for b in sec.bullets]
+        if sec.bullets:
+            lines.append("")
+    return lines

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .article import Article, build_article
+from .article import Article, build_article, section_lines
 
 # Backslash-escapable ASCII punctuation that can start emphasis, code, links, HTML, tables or headings.
 _SPECIAL = set("\\`*_{}[]#|~!")
@@ -24,13 +24,7 @@ def format_markdown(article: Article) -> str:
         if values:
             lines.append(f"| {escape(key)} | " + "<br>".join(escape(v) for v in values) + " |")
     lines += ["", f"**{escape(article.title)}** {escape(article.lead)}", ""]
-    for sec in article.sections:
-        lines += ["#" * sec.level + " " + escape(sec.heading), ""]
-        for para in sec.paragraphs:
-            lines += [escape(para), ""]
-        lines += [f"- {escape(b)}" for b in sec.bullets]
-        if sec.bullets:
-            lines.append("")
+    lines += section_lines(article, lambda level, text: ["#" * level + " " + text, ""], "- ", escape)
     return "\n".join(lines).rstrip() + "\n"
 
 

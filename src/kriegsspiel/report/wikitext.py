@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .article import Article, build_article
+from .article import Article, build_article, section_lines
 
 # Characters that would open or close templates, links, tables, tags or entities.
 _CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "{": "&#123;", "}": "&#125;",
@@ -29,14 +29,7 @@ def format_wikitext(article: Article) -> str:
     for key, values in article.infobox:
         lines.append(f"| {key.ljust(width)} = " + "<br />".join(escape(v) for v in values))
     lines += ["}}", f"'''{escape(article.title)}''' {escape(article.lead)}", ""]
-    for sec in article.sections:
-        bar = "=" * sec.level
-        lines += [f"{bar} {escape(sec.heading)} {bar}"]
-        for para in sec.paragraphs:
-            lines += [escape(para), ""]
-        lines += [f"* {escape(b)}" for b in sec.bullets]
-        if sec.bullets:
-            lines.append("")
+    lines += section_lines(article, lambda level, text: [f"{'=' * level} {text} {'=' * level}"], "* ", escape)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -25,6 +25,7 @@ import numba
 import numpy as np
 
 from ...codes import Mobility, OpState, UnitStatus
+from ...world.paths import dijkstra
 from ..events import EventKind as K
 from .common import men_by_op
 
@@ -56,31 +57,16 @@ def edge_capacity(c, p) -> np.ndarray:
 @numba.njit(cache=True)
 def _route_field(obj, side, own_men, owner, enemy_men, fort, strong_men, strong_days, nb_ptr, nb_place, nb_edge,
                  edge_days, out):
-    """Days from every place to `obj` for `side` (reverse Dijkstra, O(P^2): P is small)."""
+    """Days from every place to `obj` for `side`: going through a place held by enemy troops costs the time to
+    take it (module docstring)."""
     P = out.shape[0]
-    for i in range(P):
-        out[i] = np.inf
-    done = np.zeros(P, np.bool_)
-    out[obj] = 0.0
-    for _ in range(P):
-        u = -1
-        best = np.inf
-        for i in range(P):
-            if not done[i] and out[i] < best:
-                best = out[i]
-                u = i
-        if u < 0:
-            break
-        done[u] = True
-        # entering u on the way to obj: a place held by enemy troops costs the time to take it
-        pen = 0.0
+    pen = np.zeros(P)
+    for u in range(P):
+        out[u] = np.inf
         if u != obj and owner[u] != side and enemy_men[u] >= strong_men:
-            pen = strong_days * (1.0 + 2.0 * fort[u]) * min(2.0, enemy_men[u] / max(own_men, 1.0))
-        for k in range(nb_ptr[u], nb_ptr[u + 1]):
-            v = nb_place[k]
-            dv = best + edge_days[nb_edge[k]] + pen
-            if dv < out[v]:
-                out[v] = dv
+            pen[u] = strong_days * (1.0 + 2.0 * fort[u]) * min(2.0, enemy_men[u] / max(own_men, 1.0))
+    out[obj] = 0.0
+    dijkstra(out, pen, np.ones(P, np.bool_), nb_ptr, nb_place, nb_edge, edge_days)
 
 
 @numba.njit(cache=True)
@@ -252,8 +238,9 @@ def update_routes(ctx, st, side_men, objective) -> None:
     live = running & (changed[:, None] | (objective != st.route_goal))
     if not live.any():
         return
-    route_fields(live, c.op_side, men_by_op(st).astype(float), objective, st.owner, side_men, c.theatre.fortification, p["manoeuvre.strongpoint_men"],
-                 p["manoeuvre.strongpoint_days"], c.nb_ptr, c.nb_place, c.nb_edge, t.edge_days, st.route_days)
+    route_fields(live, c.op_side, men_by_op(st).astype(float), objective, st.owner, side_men, c.theatre.fortification,
+                 p["manoeuvre.strongpoint_men"], p["manoeuvre.strongpoint_days"], c.nb_ptr, c.nb_place, c.nb_edge,
+                 t.edge_days, st.route_days)
     st.route_owner = np.where(changed[:, None], st.owner, st.route_owner)
     st.route_goal = np.where(live, objective, st.route_goal)
 
@@ -267,7 +254,8 @@ def step(ctx, st, d: int) -> None:
     wx_mob = p.weather[st.weather, 0]
     cap_out = np.zeros((st.R * len(c.theatre.names) + 1, 4), np.int64)
     n = march(active, c.unit_side, c.mobility, st.men.astype(float), st.unit_op, st.op_state, st.route_days, st.goal,
-              st.mode, st.loc, st.nxt, st.prog, st.stock, st.owner, men_by_op(st).astype(float), side_men, wx_mob, p["manoeuvre.move_stock_days"],
+              st.mode, st.loc, st.nxt, st.prog, st.stock, st.owner, men_by_op(st).astype(float), side_men, wx_mob,
+              p["manoeuvre.move_stock_days"],
               p["manoeuvre.unsupplied_march_factor"], c.edge_km, t.edge_march, t.edge_capacity, t.edge_days, c.land_km,
               c.nb_ptr, c.nb_place, c.nb_edge, objective, c.theatre.fortification, p["manoeuvre.strongpoint_men"],
               p["manoeuvre.strongpoint_days"], d, st.capture_day, st.taken_day, st.posture, st.held_days, st.combat_days,

@@ -16,6 +16,7 @@ import numpy as np
 
 from ...codes import Circumstance, Mobility, UnitMode, UnitStatus
 from ...models.supply import reachable, widest_path
+from ...world.paths import dijkstra
 from ..events import EventKind as K
 from ..transitions import lose, surrender
 from .common import at, scatter_flat
@@ -31,36 +32,14 @@ def sources(ctx, st, rows) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def road_distance(src, friendly, nb_ptr, nb_place, nb_edge, edge_km, out):
-    """Multi-source Dijkstra: out[i] = land km from the nearest source through friendly places (inf: none)."""
-    P = out.shape[0]
-    done = np.zeros(P, np.bool_)
-    for i in range(P):
-        out[i] = 0.0 if src[i] else np.inf
-    for _ in range(P):
-        u = -1
-        best = np.inf
-        for i in range(P):
-            if not done[i] and out[i] < best:
-                best = out[i]
-                u = i
-        if u < 0:
-            break
-        done[u] = True
-        for k in range(nb_ptr[u], nb_ptr[u + 1]):
-            v = nb_place[k]
-            if friendly[v]:
-                dv = best + edge_km[nb_edge[k]]
-                if dv < out[v]:
-                    out[v] = dv
-
-
-@numba.njit(cache=True)
 def road_distances(src, owner, nb_ptr, nb_place, nb_edge, edge_km, out):
-    """out[r, s] for every run and side (src (r, S, P): railheads, ports and bases)."""
+    """out[r, s]: land km from the side's nearest railhead, port or base (src (r, S, P)) through its places."""
+    pen = np.zeros(out.shape[2])
     for r in range(out.shape[0]):
         for s in range(out.shape[1]):
-            road_distance(src[r, s], owner[r] == s, nb_ptr, nb_place, nb_edge, edge_km, out[r, s])
+            for i in range(out.shape[2]):
+                out[r, s, i] = 0.0 if src[r, s, i] else np.inf
+            dijkstra(out[r, s], pen, owner[r] == s, nb_ptr, nb_place, nb_edge, edge_km)
 
 
 def update_network(ctx, st) -> None:
