@@ -19,9 +19,31 @@ Done = Callable[[object], None]
 
 
 def run_local(spec: EnsembleSpec, batches: Sequence[np.ndarray], done: Done) -> None:
-    """Run the batches one after another in this process."""
-    for runs in batches:
-        done(run_batch(spec, runs))
+    """Run the batches one after another in this process; Ctrl-C takes effect between batches."""
+    with interrupts_between() as interrupted:
+        for runs in batches:
+            done(run_batch(spec, runs))
+            if interrupted():
+                raise KeyboardInterrupt
+
+
+@contextmanager
+def interrupts_between():
+    """While a batch is computed, Ctrl-C (SIGINT) only sets a flag that the caller checks between batches.
+    Raised in the middle of a batch, the KeyboardInterrupt could be lost: numpy calls Python code while it probes
+    an operand (an enum member's class on Python 3.11) and clears whatever that code raises."""
+    import signal
+    import threading
+
+    hit = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    old = signal.signal(signal.SIGINT, lambda sig, frame: hit.append(sig))
+    try:
+        yield lambda: bool(hit)
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 @contextmanager

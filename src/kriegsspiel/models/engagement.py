@@ -11,7 +11,7 @@ Structure (docs/models/engagement.md):
 3. Outcome: the attacker prevails when ln ratio + outcome_sigma z > ln_threshold (ground.yaml, calibrated).
 4. Losses: QJM/TNDM daily rates of the engaged men (models.ground.daily_rates: standard rate x size x posture
    x opposition x terrain x weather x surprise x ...), the attacker's times the shore factor, x the day's decline
-   and the holding factor, x a mean-one lognormal noise per side.
+   and the holding factor, x a mean-one lognormal noise per side; the realised rate at most `max_daily_rate`.
 5. Breakthrough: the attacker prevails at a ratio of at least `breakthrough_ratio`, or of
    `breakthrough_ratio_thin` against a line thinner than the holding density (manoeuvre.yaml).
 
@@ -62,8 +62,9 @@ def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, 
     r_att, r_def = ground.daily_rates(ratio, men_a, men_d, posture, terrain, weather, surprise, insensitive, won, p,
                                       main_effort=main_effort, surprise_decay=surprise_decay)
     day = decline * np.where(holding, p["holding_mission_factor"], 1.0)
-    att_loss = np.minimum(r_att * shore, p["max_daily_rate"]) * day * men_a * ground.loss_noise(z_att, p)
-    def_loss = r_def * day * men_d * ground.loss_noise(z_def, p)
+    cap = p["max_daily_rate"]                 # no force loses more than this share of its men in a day
+    att_loss = np.minimum(r_att * shore * day * ground.loss_noise(z_att, p), cap) * men_a
+    def_loss = np.minimum(r_def * day * ground.loss_noise(z_def, p), cap) * men_d
     density = def_men / np.maximum(np.asarray(frontage_km, float), 1e-9)
     breakthrough = won & ((ratio >= p["manoeuvre.breakthrough_ratio"])
                           | ((ratio >= p["manoeuvre.breakthrough_ratio_thin"])

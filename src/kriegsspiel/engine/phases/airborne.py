@@ -8,8 +8,8 @@ import numpy as np
 
 from ...codes import Circumstance, DropState, Mobility, OpState, Posture, UnitStatus
 from ...models import airborne as abm
-from ...models import ground
 from ...models import rail as railm
+from ...models.engagement import engage
 from ..events import EventKind as K
 from ..transitions import capture_place, lose
 from .common import lognormal_noise, normal, place_at
@@ -145,8 +145,8 @@ def _seize(ctx, st, d, z, pmask, live, men):
     if not attack.any():
         return
     won, _, _, _ = assault(ctx, st, d, o, pmask & attack[:, None], np.where(attack, J.landed_frac[:, o.j], 0.0),
-                           np.ones(st.R), op_dice(ctx, "airborne", d, o, call=2, sub=k), "airborne", salt(3, o.j, k),
-                           power_mult=ctx.p["airborne.light_factor"], objective=dz)
+                           np.ones(st.R), "airborne", call=2, sub=k, power_mult=ctx.p["airborne.light_factor"],
+                           objective=dz)
     won &= attack
     J.drop_state[attack & ~won, k] = DropState.dropped
     if won.any():
@@ -232,24 +232,19 @@ def _hold(ctx, st, d, z, pmask, hold):
         return won_r
     n = len(hr)
     s = unit_strength(ctx, st, dz, hr)
-    A = (s * near).sum(axis=1) * p["airborne.counter_share"]
-    A_men = (men * near).sum(axis=1) * p["airborne.counter_share"]
-    D = (s * pmask).sum(axis=1) * p["airborne.light_factor"]
-    D_men = (men * pmask).sum(axis=1)
-    posture = np.full(n, Posture.hasty_defence)
-    terrain = np.full(n, c.terrain_idx[dz])
-    w = st.weather[hr, dz]
-    ratio = ground.power_ratio(A, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w, season(ctx, d, dz),
-                               np.zeros(n, np.int64), 1.0, 1.0, p)
+    share = p["airborne.counter_share"]
+    A, A_men = (s * near).sum(axis=1) * share, (men * near).sum(axis=1) * share
+    D, D_men = (s * pmask).sum(axis=1), (men * pmask).sum(axis=1)
+    u = op_dice(ctx, "airborne", d, o, k=3, call=3, sub=z.k)[hr]
+    e = engage(A, D * p["airborne.light_factor"], A_men, D_men, p, posture=np.full(n, Posture.hasty_defence),
+               terrain=np.full(n, c.terrain_idx[dz]), weather=st.weather[hr, dz], z_outcome=normal(u[:, 0]),
+               z_att=normal(u[:, 1]), z_def=normal(u[:, 2]), frontage_km=ctx.tables.frontage_km[dz],
+               season=season(ctx, d, dz), insensitive=(c.insensitive[None, :] & (near | pmask)).any(axis=1))
     act = A_men > 0
-    zn = normal(op_dice(ctx, "airborne", d, o, k=1, call=3, sub=z.k)[hr, 0])
-    won = ground.attacker_prevails(np.maximum(ratio, 1e-9), zn, p) & act
-    insens = (c.insensitive[None, :] & (near | pmask)).any(axis=1)
-    r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, posture, terrain, w,
-                                      np.zeros(n, np.int64), insens, won, p)
+    won = e.won & act
     exp = np.zeros(st.men.shape)
-    exp[hr] = np.where(near, men * p["airborne.counter_share"], 0.0) * (r_att * act)[:, None] \
-        + np.where(pmask, men, 0.0) * (r_def * act)[:, None]
+    exp[hr] = np.where(near, men * share, 0.0) * np.where(act, e.att_loss / np.maximum(A_men, 1.0), 0.0)[:, None] \
+        + np.where(pmask, men, 0.0) * np.where(act, e.def_loss / np.maximum(D_men, 1.0), 0.0)[:, None]
     lose(ctx, st, d, exp, Circumstance.normal, "airborne", salt(5, o.j, z.k))
     st.engaged[hr] |= (near | pmask) & act[:, None]
     won_r[hr] = won

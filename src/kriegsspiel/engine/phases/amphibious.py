@@ -127,8 +127,8 @@ def _fight(ctx, st, d, x, o, u, tmask, ashore, land_now):
     men_before = (st.men * tmask).sum(axis=1)
     n = nav.neutralisation(J.shell_t[:, pl], p["naval.neutral_t"])
     v = x.shore_factor(n, p.section(f"{x.params}.{x.shore}"))
-    won, L_att, L_def, _ = assault(ctx, st, d, o, tmask & fight[:, None], np.where(fight, frac, 0.0), v, u,
-                                   x.stream, salt(2, o.j))
+    won, L_att, L_def, _ = assault(ctx, st, d, o, tmask & fight[:, None], np.where(fight, frac, 0.0), v,
+                                   x.stream, call=2)
     won &= fight
     J.assault_losses[:, o.j, 0] += np.where(fight, L_att, 0.0)
     J.assault_losses[:, o.j, 1] += np.where(fight, L_def, 0.0)

@@ -14,6 +14,7 @@ import numpy as np
 from ...codes import Circumstance, OpState, UnitStatus
 from ...models import ground
 from ...models import naval as nav
+from ...models.engagement import engage
 from ...models.supply import supply_multiplier
 from ...scenario.joint import JOp
 from ..transitions import lose
@@ -104,17 +105,16 @@ def word(ctx, side: int) -> str:
     return ctx.word(side)
 
 
-def assault(ctx, st, d, o: JOp, att_mask, frac, v, u_op, stream: str, loss_salt: int, power_mult=1.0,
+def assault(ctx, st, d, o: JOp, att_mask, frac, v, stream: str, call: int, sub: int = 0, power_mult=1.0,
             objective=None):
-    """One day's assault of the units att_mask (R, U) (fraction `frac` (R,) of them engaged) on the objective.
+    """One day's assault of the units att_mask (R, U) (fraction `frac` (R,) of them landed) on the objective:
+    the one engagement (models.engagement) on the place's frontage, the attacker's power divided by
+    v ** power_exponent and its casualty rate multiplied by the shoreline/river factor v (R,). Dice: the
+    operation's outcome and both sides' loss noise (items OP_ITEM + j, salt `call`/`sub`), then the units' losses.
+    Returns (won (R,), attacker losses (R,), defender losses (R,), ratio (R,); ratio 0 where no one attacks).
 
-    Ground model (models/ground.py) with the attacker's power divided by v ** power_exponent and its casualty
-    rate multiplied by the shoreline/river factor v (R,). `u_op` (R, 3): the operation's uniforms for the outcome
-    (column 1) and the loss noise (column 2); losses are drawn from `stream` with `loss_salt`. Returns (won (R,),
-    attacker losses (R,), defender losses (R,), ratio (R,); ratio 0 in the runs without attackers).
-
-    Worked out only for the runs `rr` where att_mask has a unit (often a handful of the batch); every step is
-    row by row, and a run without attackers has no assault (nothing won, no losses, nothing engaged)."""
+    Worked out only for the runs `rr` where att_mask has a unit (often a handful of the batch); a run without
+    attackers has no assault (nothing won, no losses, nothing engaged)."""
     c, p = ctx.c, ctx.p
     R = st.R
     won_r, L_att_r, L_def_r, ratio_r = np.zeros(R, bool), np.zeros(R), np.zeros(R), np.zeros(R)
@@ -122,41 +122,34 @@ def assault(ctx, st, d, o: JOp, att_mask, frac, v, u_op, stream: str, loss_salt:
     if not len(rr):
         return won_r, L_att_r, L_def_r, ratio_r
     pl = o.objective if objective is None else objective
-    enemy = 1 - o.side
     men = st.men[rr]
-    att_mask, frac, u_op = att_mask[rr], np.asarray(frac)[rr], u_op[rr]
-    v = v[rr] if np.ndim(v) else v
-    dmask = defenders(ctx, st, enemy, pl)[rr]
+    att_mask, frac = att_mask[rr], np.asarray(frac)[rr]
+    v = v[rr] if np.ndim(v) else np.full(len(rr), float(v))
+    dmask = defenders(ctx, st, 1 - o.side, pl)[rr]
     s = unit_strength(ctx, st, pl, rr)                 # (r, U), once for both sides
-    A, A_men = (s * att_mask).sum(axis=1), (men * att_mask).sum(axis=1)
-    A, A_men = A * frac, A_men * frac
+    A, A_men = (s * att_mask).sum(axis=1) * frac, (men * att_mask).sum(axis=1) * frac
     D, D_men = (s * dmask).sum(axis=1), (men * dmask).sum(axis=1)
-    k = p["amphibious.power_exponent"]
     n = len(rr)
-    posture = st.posture[rr, pl]
-    terrain = np.full(n, c.terrain_idx[pl])
-    w = st.weather[rr, pl]
-    surprise = np.full(n, o.surprise if d == o.start else 0)
-    ratio = ground.power_ratio(A * power_mult / v ** k, np.maximum(D, 1e-9), 1.0, 1.0, posture, terrain, w,
-                               season(ctx, d, pl), surprise, 1.0, 1.0, p)
+    u = op_dice(ctx, stream, d, o, k=3, call=call, sub=sub)[rr]
+    e = engage(A, D, A_men, D_men, p, posture=st.posture[rr, pl], terrain=np.full(n, c.terrain_idx[pl]),
+               weather=st.weather[rr, pl], z_outcome=normal(u[:, 0]), z_att=normal(u[:, 1]), z_def=normal(u[:, 2]),
+               frontage_km=ctx.tables.frontage_km[pl], season=season(ctx, d, pl),
+               surprise=np.full(n, o.surprise if d == o.start else 0),
+               insensitive=(c.insensitive[None, :] & (att_mask | dmask)).any(axis=1), shore=v, att_power=power_mult)
     # only the runs where this assault is fought (attackers engaged); never touch the others
     active = A_men > 0
     opposed = active & (D_men > 0)
-    won = (ground.attacker_prevails(np.maximum(ratio, 1e-9), normal(u_op[:, 1]), p) | (D_men <= 0)) & active
-    insens = (c.insensitive[None, :] & (att_mask | dmask)).any(axis=1)
-    r_att, r_def = ground.daily_rates(np.maximum(ratio, 1e-9), A_men, D_men, posture, terrain, w, surprise, insens,
-                                      won, p)
-    sigma = p["assault.noise_sigma"]
-    noise = np.exp(sigma * normal(u_op[:, 2]) - 0.5 * sigma * sigma)
-    L_att = np.where(opposed, np.minimum(r_att * v * noise, p["assault.max_attacker_rate"]) * A_men, 0.0)
-    L_def = np.where(opposed, r_def * noise * D_men, 0.0)
+    won = (e.won | (D_men <= 0)) & active
+    L_att = np.where(opposed, e.att_loss, 0.0)
+    L_def = np.where(opposed, e.def_loss, 0.0)
     share_a = np.where(att_mask, men / np.maximum(A_men / np.maximum(frac, 1e-9), 1.0)[:, None], 0.0)
     share_d = np.where(dmask, men / np.maximum(D_men, 1.0)[:, None], 0.0)
     exp = np.zeros(st.men.shape)
     exp[rr] = share_a * L_att[:, None] + share_d * L_def[:, None]
     circ = np.full(exp.shape, Circumstance.normal)
-    circ[rr] = np.where(dmask & (won & (ratio >= p["rout_ratio"]))[:, None], Circumstance.rout, Circumstance.normal)
-    lose(ctx, st, d, exp, circ, stream, loss_salt)
+    routed = won & ((e.ratio >= p["rout_ratio"]) | e.breakthrough)
+    circ[rr] = np.where(dmask & routed[:, None], Circumstance.rout, Circumstance.normal)
+    lose(ctx, st, d, exp, circ, stream, salt(call + 100, o.j, sub))
     st.engaged[rr] |= (att_mask | dmask) & opposed[:, None]
-    won_r[rr], L_att_r[rr], L_def_r[rr], ratio_r[rr] = won, L_att, L_def, ratio
+    won_r[rr], L_att_r[rr], L_def_r[rr], ratio_r[rr] = won, L_att, L_def, np.where(active, e.ratio, 0.0)
     return won_r, L_att_r, L_def_r, ratio_r

@@ -1,0 +1,175 @@
+"""Each mechanism of the manoeuvre model alone, on a small scenario built for it: march time by road and force
+type, frontage, the breakthrough switch, bypass of a strongpoint, the formation breakpoint, and a capitulation
+that ends the run (docs/models/manoeuvre.md)."""
+
+import numpy as np
+import pytest
+import yaml
+
+from kriegsspiel import api
+from kriegsspiel.codes import UnitStatus
+from kriegsspiel.models.engagement import engage
+from kriegsspiel.params import POSTURES, default_params
+
+P = default_params()
+
+
+def scenario(tmp_path, places, edges, units, operations, days=20, endings=(), doctrine=None, unit_types=None):
+    """A two-sided scenario on open steppe (far_east_summer, June) from the pieces given."""
+    doc = {
+        "name": "test", "title": "Test", "start": "1944-06-01",
+        "end": f"1944-06-{days:02d}",
+        "sides": {"red": {"name": "Red", "adjective": "Red", "surrender_behaviour": "western"},
+                  "blue": {"name": "Blue", "adjective": "Blue", "surrender_behaviour": "western"}},
+        "places": [{"name": n, "lat": 50.0, "lon": 110.0 + x, "terrain": "steppe", "owner": o,
+                    **({"supply_source": True} if src else {})} for n, x, o, src in places],
+        "network": {"edges": [{"from": a, "to": b, "kind": "road", "quality": "good", "km": km} for a, b, km in edges]},
+        "unit_types": unit_types or {
+            "inf": {"side": "red", "men": 10000, "guns": 36, "source": "test"},
+            "tank": {"side": "red", "men": 10000, "guns": 36, "tanks": 150, "mobility": "armoured", "source": "test"},
+            "binf": {"side": "blue", "men": 10000, "guns": 36, "source": "test"},
+        },
+        "units": units,
+        "operations": operations,
+        "doctrine": doctrine or {},
+        "endings": list(endings),
+        "victory": {"conditions": [], "default": {"label": "Draw"}},
+    }
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return api.compile(str(path))
+
+
+def test_march_time_by_road_and_force_type(tmp_path):
+    # 200 km of good road, no enemy: foot infantry at 25 km/day and armour at 40 km/day (manoeuvre.yaml), times the
+    # weather's mobility factor (0.6-1.0 in June, far_east_summer)
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 2.8, "red", False)], [("A", "B", 200)],
+                 [{"name": "I", "type": "inf", "side": "red", "location": "A"},
+                  {"name": "T", "type": "tank", "side": "red", "location": "A"}],
+                 [{"name": "Go I", "side": "red", "forces": ["I"], "objective": "B"},
+                  {"name": "Go T", "side": "red", "forces": ["T"], "objective": "B"}])
+    eng = api.simulate(c, runs=20, seed=3)
+    from kriegsspiel.engine.loop import make_engine
+    arrive = np.full((20, 2), -1)
+    e = make_engine(c, np.arange(20), 3)
+    for d in range(c.n_days):
+        e.step(d)
+        there = e.st.loc == c.theatre.index["B"]
+        arrive = np.where((arrive < 0) & there, d, arrive)
+    assert (arrive[:, 0] >= 200 / 25 - 1).all() and (arrive[:, 0] <= 200 / (25 * 0.6)).all()
+    assert (arrive[:, 1] >= 200 / 40 - 1).all() and (arrive[:, 1] <= arrive[:, 0]).all()
+    assert arrive[:, 1].mean() < arrive[:, 0].mean() - 1
+    assert (eng.st.loc == c.theatre.index["B"]).all()
+
+
+def test_frontage_limits_the_men_who_fight():
+    # beyond frontage x density, more attackers add neither power nor losses of their own (they rotate in)
+    kw = dict(posture=np.array([2]), terrain=np.array([P.terrain_names.index("flat_mixed")]),
+              weather=np.array([0]), z_outcome=np.zeros(1), z_att=np.zeros(1), z_def=np.zeros(1), frontage_km=5.0)
+    men_cap = 5.0 * P["manoeuvre.max_density_attacker_men_per_km"]
+    small = engage(np.array([men_cap]), np.array([5000.0]), np.array([men_cap]), np.array([5000.0]), P, **kw)
+    big = engage(np.array([6 * men_cap]), np.array([5000.0]), np.array([6 * men_cap]), np.array([5000.0]), P, **kw)
+    assert big.att_engaged[0] == pytest.approx(small.att_engaged[0])
+    assert big.att_loss[0] == pytest.approx(small.att_loss[0])
+    assert big.ratio[0] == pytest.approx(small.ratio[0])
+    wide = engage(np.array([6 * men_cap]), np.array([5000.0]), np.array([6 * men_cap]), np.array([5000.0]), P,
+                  **{**kw, "frontage_km": 30.0})
+    assert wide.att_engaged[0] > big.att_engaged[0] and wide.ratio[0] > big.ratio[0]
+
+
+def test_attacker_losses_fall_as_the_ratio_rises():
+    kw = dict(posture=np.array([2]), terrain=np.array([0]), weather=np.array([0]), z_outcome=np.zeros(1),
+              z_att=np.zeros(1), z_def=np.zeros(1))
+    rates = []
+    for att in (10000.0, 40000.0, 120000.0):
+        e = engage(np.array([att]), np.array([10000.0]), np.array([att]), np.array([10000.0]), P, **kw)
+        rates.append(e.att_loss[0] / e.att_engaged[0])
+    assert rates[0] > rates[1] > rates[2]
+
+
+def test_breakthrough_switch():
+    flat = P.terrain_names.index("flat_bare_hard")
+    kw = dict(posture=np.full(2, POSTURES.index("hasty_defence")), terrain=np.full(2, flat), weather=np.zeros(2, int),
+              z_outcome=np.full(2, 3.0), z_att=np.zeros(2), z_def=np.zeros(2), frontage_km=10.0)
+    e = engage(np.array([12000.0, 100000.0]), np.array([10000.0, 10000.0]), np.array([12000.0, 100000.0]),
+               np.array([10000.0, 10000.0]), P, **kw)
+    assert e.won.all() and not e.breakthrough[0] and e.breakthrough[1]
+
+
+def test_breakthrough_takes_the_place_the_first_day(tmp_path):
+    # a thin defence facing 8 divisions breaks on the first day of contact: no advance through its depth
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(8)]
+    units.append({"name": "B1", "type": "binf", "side": "blue", "location": "B", "strength": 0.3})
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.15, "blue", False), ("C", 0.5, "blue", True)],
+                 [("A", "B", 10), ("B", "C", 30)], units,
+                 [{"name": "Attack", "side": "red", "forces": [u["name"] for u in units[:8]], "objective": "B"}], days=6)
+    e = api.simulate(c, runs=30, seed=1, record=True)
+    b = c.theatre.index["B"]
+    days = e.st.taken_day[:, 0, b]
+    assert (days >= 0).all() and np.median(days) <= 1
+
+
+def test_route_goes_round_a_strongpoint(tmp_path):
+    # A -> D through B (a strong garrison) or through C (empty, a little longer): the operation goes by C, and
+    # the bypassed garrison, cut off, surrenders
+    places = [("A", 0, "red", True), ("B", 1, "blue", False), ("C", 1.2, "blue", False), ("D", 2, "blue", False),
+              ("E", 3, "blue", True)]
+    edges = [("A", "B", 70), ("B", "D", 70), ("A", "C", 85), ("C", "D", 85), ("D", "E", 300)]
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(3)]
+    units += [{"name": "G1", "type": "binf", "side": "blue", "location": "B", "posture": "fortified_defence"},
+              {"name": "G2", "type": "binf", "side": "blue", "location": "B", "posture": "fortified_defence"}]
+    c = scenario(tmp_path, places, edges, units,
+                 [{"name": "Drive", "side": "red", "forces": ["R0", "R1", "R2"], "objective": "D"}], days=30,
+                 doctrine={"blue": {"stand_places": ["B"], "surrender_after_days_cut_off": 8}})
+    e = api.simulate(c, runs=20, seed=2)
+    idx = c.theatre.index
+    assert (e.st.taken_day[:, 0, idx["D"]] >= 0).all()            # the objective is taken...
+    assert (e.st.taken_day[:, 0, idx["C"]] >= 0).all()            # ...by way of C
+    assert (e.st.owner[:, idx["B"]] == 1).mean() > 0.5            # B was not stormed: it was left behind,
+    garrison = [c.unit_names.index(n) for n in ("G1", "G2")]
+    assert (e.st.cut[:, garrison] > 0).mean() > 0.5               # cut off from its supply
+
+
+def test_broken_formations_stop_attacking(tmp_path):
+    # a formation that loses its breakpoint share (manoeuvre.yaml) is broken and leaves its operation
+    units = [{"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "attack"},
+             {"name": "B1", "type": "binf", "side": "blue", "location": "B", "posture": "fortified_defence"},
+             {"name": "B2", "type": "binf", "side": "blue", "location": "B", "posture": "fortified_defence"},
+             {"name": "B3", "type": "binf", "side": "blue", "location": "B", "posture": "fortified_defence"}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.15, "blue", True)], [("A", "B", 10)], units,
+                 [{"name": "Hopeless", "side": "red", "forces": ["R0"], "objective": "B",
+                   "conditions": {"halt_if_strength_below": 0.0}}], days=30)
+    from kriegsspiel.engine.loop import make_engine
+
+    e = make_engine(c, np.arange(20), 4)
+    r0 = c.unit_names.index("R0")
+    at_break = np.full(20, -1)
+    for d in range(c.n_days):
+        e.step(d)
+        lost = (e.st.killed + e.st.wounded + e.st.missing)[:, r0]
+        at_break = np.where((at_break < 0) & e.st.broken[:, r0], lost, at_break)
+    broken = e.st.broken[:, r0]
+    assert broken.all()
+    assert (at_break >= P["manoeuvre.breakpoint_loss_share"] * c.men0[r0]).all()
+    assert (e.st.unit_op[:, r0] == -1).all()
+    assert (lost == at_break).all()                               # once broken, it stopped attacking
+
+
+def test_capitulation_ends_the_run(tmp_path):
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(6)]
+    units += [{"name": "B1", "type": "binf", "side": "blue", "location": "B", "strength": 0.2},
+              {"name": "B2", "type": "binf", "side": "blue", "location": "C"}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.3, "blue", False), ("C", 1.5, "blue", True)],
+                 [("A", "B", 20), ("B", "C", 100)], units,
+                 [{"name": "Take B", "side": "red", "forces": [u["name"] for u in units[:6]], "objective": "B"}],
+                 days=25, endings=[{"type": "capitulation", "side": "blue", "places_lost": ["B"]}])
+    e = api.simulate(c, runs=10, seed=5)
+    st = e.st
+    b2 = c.unit_names.index("B2")
+    assert (st.end_day >= 0).all() and (st.end_day == st.taken_day[:, 0, c.theatre.index["B"]]).all()
+    assert (st.status[:, b2] == UnitStatus.surrendered).all() and (st.missing[:, b2] == c.men0[b2]).all()
+    start = np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced
+    assert np.array_equal(start, st.men + st.killed + st.wounded + st.missing)
+    r = api.run(c, seed=5).to_dict()
+    assert any(ev["kind"] == "capitulation" for ev in r["events"])
+    assert len(r["timeline"]["dates"]) == c.n_days
