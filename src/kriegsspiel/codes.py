@@ -66,6 +66,7 @@ class UnitStatus(IntEnum):
     pocket = 2         # cut off and fighting on where it stands
     surrendered = 3
     destroyed = 4
+    departed = 5       # left the theatre (Unit.departs_date): its men are neither present nor lost
 
 
 class OpState(IntEnum):

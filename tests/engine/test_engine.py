@@ -36,7 +36,7 @@ def test_run_k_is_independent_of_batch():
 def _conserved(st, c):
     initial = np.where(c.arrives == 0, c.men0, 0)[None, :]
     lhs = initial + st.reinforced
-    rhs = st.men + st.killed + st.wounded + st.missing
+    rhs = st.men + st.killed + st.wounded + st.missing + st.departed
     return np.array_equal(lhs, rhs) and (st.men >= 0).all() and (st.killed >= 0).all() \
         and (st.wounded >= 0).all() and (st.missing >= 0).all()
 

@@ -169,7 +169,7 @@ def test_capitulation_ends_the_run(tmp_path):
     assert (st.end_day >= 0).all() and (st.end_day == st.taken_day[:, 0, c.theatre.index["B"]]).all()
     assert (st.status[:, b2] == UnitStatus.surrendered).all() and (st.missing[:, b2] == c.men0[b2]).all()
     start = np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced
-    assert np.array_equal(start, st.men + st.killed + st.wounded + st.missing)
+    assert np.array_equal(start, st.men + st.killed + st.wounded + st.missing + st.departed)
     r = api.run(c, seed=5).to_dict()
     assert any(ev["kind"] == "capitulation" for ev in r["events"])
     assert len(r["timeline"]["dates"]) == c.n_days

@@ -76,7 +76,7 @@ def test_conservation_with_joint_phases(path):
     eng = api.simulate(c, runs=4, seed=3, record=False)
     st = eng.st
     start = np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced
-    assert np.array_equal(start, st.men + st.killed + st.wounded + st.missing)
+    assert np.array_equal(start, st.men + st.killed + st.wounded + st.missing + st.departed)
     assert (st.men >= 0).all() and (st.killed >= 0).all() and (st.wounded >= 0).all() and (st.missing >= 0).all()
     assert st.joint.civilians_killed.sum() > 0          # reported apart from the military losses
 

@@ -60,6 +60,7 @@ class State:
     wounded: np.ndarray
     missing: np.ndarray
     reinforced: np.ndarray           # (R, U) int64 men arrived after the start (reinforcements)
+    departed: np.ndarray             # (R, U) int64 men who left the theatre with their unit
     guns: np.ndarray                 # (R, U) float
     tanks: np.ndarray
     status: np.ndarray               # (R, U) int8 UnitStatus
@@ -173,7 +174,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         runs=np.asarray(runs),
         men=_tile(np.where(c.arrives > 0, 0, c.men0), R).astype(np.int64),
         killed=np.zeros((R, U), np.int64), wounded=np.zeros((R, U), np.int64), missing=np.zeros((R, U), np.int64),
-        reinforced=np.zeros((R, U), np.int64),
+        reinforced=np.zeros((R, U), np.int64), departed=np.zeros((R, U), np.int64),
         guns=_tile(c.guns0, R).astype(float), tanks=_tile(c.tanks0, R).astype(float),
         status=_tile(status, R),
         loc=_tile(c.loc0, R), nxt=np.full((R, U), -1, np.int64), prog=np.zeros((R, U)),

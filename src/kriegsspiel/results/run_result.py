@@ -78,6 +78,7 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
             "wounded": int(st.wounded[row, mine].sum()),
             "missing": int(st.missing[row, mine].sum()),
             "present_at_end": int(st.men[row, mine].sum()),
+            "departed": int(st.departed[row, mine].sum()),
             "tanks_at_start": int(round(c.tanks0[mine].sum())),
             "tanks_lost": int(round(c.tanks0[mine].sum() - st.tanks[row, mine].sum() * 1.0)),
         }

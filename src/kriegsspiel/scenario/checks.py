@@ -47,6 +47,8 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
             bad(("units", i, "location"), u.location, "the name of a place of the scenario")
         if u.arrives_date is not None and not s.start <= u.arrives_date <= s.end:
             bad(("units", i, "arrives_date"), str(u.arrives_date), f"a date from {s.start} to {s.end}")
+        if u.departs_date is not None and not s.start < u.departs_date <= s.end:
+            bad(("units", i, "departs_date"), str(u.departs_date), f"a date after {s.start}, up to {s.end}")
     for key in s.doctrine:
         if key not in sides:
             bad(("doctrine", key), key, f"one of the sides {sorted(sides)}")

@@ -54,6 +54,7 @@ class Compiled:
     loc0: np.ndarray
     role: np.ndarray                 # 0 front, 1 reserve, 2 garrison
     arrives: np.ndarray
+    departs: np.ndarray              # day the unit leaves the theatre (-1: never)
     behaviour: np.ndarray            # index into BEHAVIOURS
     insensitive: np.ndarray          # bool: the unit's side is casualty-insensitive
     supply_t: np.ndarray             # combat consumption t/day
@@ -269,6 +270,7 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         loc0=np.array([idx[u.location] for u in units], dtype=np.int64),
         role=np.array([role_code[u.role] for u in units], dtype=np.int64),
         arrives=np.array([s.unit_arrives_day(u) for u in units], dtype=np.int64),
+        departs=np.array([s.unit_departs_day(u) for u in units], dtype=np.int64),
         behaviour=beh,
         insensitive=np.array([s.sides[u.side].casualty_insensitive for u in units]),
         supply_t=np.array([ut[u.type].supply_t_per_day for u in units]) * np.array([u.count for u in units]),

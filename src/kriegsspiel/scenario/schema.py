@@ -189,6 +189,7 @@ class Unit(Strict):
     nation: Name | None = Field(None, description="the unit's army when it differs from its side's `nation`")
     arrives_day: NonNegInt = 0
     arrives_date: dt.date | None = Field(None, description="arrival date (instead of `arrives_day`)")
+    departs_date: dt.date | None = Field(None, description="the day it leaves the theatre (sent elsewhere)")
     source: str | None = None
 
 
@@ -375,6 +376,9 @@ class Scenario(Strict):
 
     def op_start_day(self, op: "Operation") -> int:
         return self.day_of(op.start_date) if op.start_date is not None else op.start_day
+
+    def unit_departs_day(self, u: "Unit") -> int:
+        return self.day_of(u.departs_date) if u.departs_date is not None else -1
 
     def unit_arrives_day(self, u: "Unit") -> int:
         return self.day_of(u.arrives_date) if u.arrives_date is not None else u.arrives_day

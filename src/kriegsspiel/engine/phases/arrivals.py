@@ -1,4 +1,5 @@
-"""Arrivals: reinforcements arrive; ground operations whose start conditions hold begin."""
+"""Arrivals: reinforcements arrive and units sent elsewhere leave; ground operations whose start conditions hold
+begin; units listed for a running operation join it when they are free (arrived, their earlier operation over)."""
 
 from __future__ import annotations
 
@@ -19,23 +20,39 @@ def step(ctx, st, d: int) -> None:
         st.reinforced += add
         for r, u in zip(*np.nonzero(arriving)):
             ctx.log.add(r, d, K.reinforcement, c.unit_side[u], st.loc[r, u], u=u, value=int(c.men0[u]))
+    leaving = (c.departs[None, :] == d) & ((st.status == UnitStatus.active) | (st.status == UnitStatus.waiting))
+    if leaving.any():
+        st.departed += np.where(leaving, st.men, 0)
+        st.men = np.where(leaving, 0, st.men)
+        st.status[leaving] = UnitStatus.departed
+        st.unit_op = np.where(leaving, -1, st.unit_op)
     pend = st.op_state == OpState.pending
-    if not pend.any():
-        return
     ready = pend & (d >= c.op_start[None, :])
     for o, after in enumerate(c.op_after):
         if len(after):
             ready[:, o] &= (st.owner[:, after] == c.op_side[o]).all(axis=1)
+    _join(ctx, st, ready)
     if ready.any():
-        # units listed for a starting operation join it unless busy in a running one
-        for o in np.flatnonzero(ready.any(axis=0)):
-            listed = (c.unit_ops == o).any(axis=1)[None, :]
-            cur = st.unit_op
-            busy = (cur >= 0) & (np.take_along_axis(st.op_state, np.maximum(cur, 0), 1) == OpState.running)
-            st.unit_op = np.where(ready[:, o:o + 1] & listed & ~busy & ~st.broken, o, st.unit_op)
         men_op = men_by_op(st)
         st.op_men0 = np.where(ready, men_op, st.op_men0)
         st.op_day0 = np.where(ready, d, st.op_day0)
-        st.op_state[ready] = OpState.running
         for r, o in zip(*np.nonzero(ready)):
             ctx.log.add(r, d, K.offensive, c.op_side[o], c.op_origin[o], op=o, value=int(men_op[r, o]))
+
+
+def _join(ctx, st, ready) -> None:
+    """Units listed for an operation that starts today or is running join it if they are free: active, not
+    broken, not in another running operation (the first of their operations in plan order wins)."""
+    c = ctx.c
+    st.op_state[ready] = OpState.running
+    running = st.op_state == OpState.running
+    cur = st.unit_op
+    busy = (cur >= 0) & (np.take_along_axis(st.op_state, np.maximum(cur, 0), 1) == OpState.running)
+    free = ~busy & (st.status == UnitStatus.active) & ~st.broken & (st.eta == 0)
+    if not free.any():
+        return
+    for k in range(c.unit_ops.shape[1]):
+        o = c.unit_ops[:, k]                                            # (U,) the unit's k-th operation
+        ok = (o >= 0)[None, :] & running[:, np.maximum(o, 0)] & free
+        st.unit_op = np.where(ok, o[None, :], st.unit_op)
+        free &= ~ok

@@ -103,7 +103,7 @@ def _breakpoints(ctx, st) -> None:
     c, p = ctx.c, ctx.p
     lost = st.killed + st.wounded + st.missing
     newly = (st.status == UnitStatus.active) & ~st.broken \
-        & (lost >= p["manoeuvre.breakpoint_loss_share"] * (c.men0[None, :] + st.reinforced))
+        & (lost >= p["manoeuvre.breakpoint_loss_share"] * (np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced))
     if newly.any():
         st.broken |= newly
         _fall_back(st, newly & (st.mode == UnitMode.contact))
@@ -270,9 +270,16 @@ def _operations(ctx, st, d) -> None:
         return
     R, O = running.shape
     rows = np.arange(R)[:, None]
+    # an objective is reached when the side holds it and some of the operation's forces stand there (an advance
+    # into friendly ground, such as the Dyle plan's, is reached by getting there)
+    there = (st.unit_op >= 0) & (st.status == UnitStatus.active) & (st.nxt < 0)
     for _ in range(c.op_objectives.shape[1]):
         obj = c.op_objectives[np.arange(O)[None, :], np.minimum(st.op_obj, c.op_n_objectives[None, :] - 1)]
-        taken = running & (st.owner[rows, obj] == c.op_side[None, :]) & (st.op_obj < c.op_n_objectives[None, :])
+        at_obj = there & (st.loc == np.take_along_axis(obj, np.maximum(st.unit_op, 0), 1))
+        present = np.zeros((R, O), bool)
+        present[np.nonzero(at_obj)[0], st.unit_op[at_obj]] = True
+        taken = running & (st.owner[rows, obj] == c.op_side[None, :]) & present \
+            & (st.op_obj < c.op_n_objectives[None, :])
         if not taken.any():
             break
         st.op_obj = np.where(taken, st.op_obj + 1, st.op_obj)
