@@ -82,6 +82,19 @@ class Params:
     coastal_batteries: MappingProxyType  # joint.yaml: class -> {guns, shell_kg, ...}
     aircraft: MappingProxyType           # joint.yaml air.aircraft: type -> {role, radius_km, ...}
     frontage_class: MappingProxyType     # manoeuvre.yaml: QJM terrain class -> open / mixed / close
+    eras: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # effectiveness.yaml: era -> (first, last year)
+    nation_aliases: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # effectiveness.yaml: nation -> fitted nation
+
+    def effectiveness(self, nation: str | None, year: int) -> float:
+        """Relative combat effectiveness of `nation`'s army in `year` (effectiveness.yaml; 1 when not fitted,
+        or with effectiveness.enabled 0)."""
+        if not nation or not self.scalars.get("effectiveness.enabled", 0):
+            return 1.0
+        nation = self.nation_aliases.get(nation, nation)
+        for era, (a, b) in self.eras.items():
+            if a <= year <= b:
+                return float(self.scalars.get(f"effectiveness.{era}.{nation}", 1.0))
+        return 1.0
 
     def __getitem__(self, key: str) -> float:
         return self.scalars[key]
@@ -126,6 +139,10 @@ def default_params() -> Params:
     for section in JOINT_SECTIONS:
         scalars.update(_flatten(joint[section], section, skip=("aircraft",)))
     scalars.update({k: float(v) for k, v in fitted_overrides().items() if k in scalars})
+    eff = _read("effectiveness.yaml")
+    scalars["effectiveness.enabled"] = float(eff.get("enabled", 0))
+    scalars.update({f"effectiveness.{era}.{nation}": float(v["cev"])
+                    for era, table in eff["cev"].items() for nation, v in table.items()})
     terrain_names = tuple(g["terrain"])
     weather_names = tuple(g["weather"])
     adv = g["advance"]
@@ -154,6 +171,8 @@ def default_params() -> Params:
         coastal_batteries=_frozen(joint["coastal_batteries"]),
         aircraft=_frozen(joint["air"]["aircraft"]),
         frontage_class=MappingProxyType(dict(_read("manoeuvre.yaml")["terrain_frontage_class"])),
+        eras=MappingProxyType({k: tuple(v) for k, v in eff["eras"].items()}),
+        nation_aliases=MappingProxyType(dict(eff["aliases"])),
     )
 
 

@@ -4,7 +4,9 @@ calibration on CDB90 (validation).
 
 Structure (docs/models/engagement.md):
 1. Frontage. Only the men within the front fight: the attacker's engaged share is
-   min(1, frontage x max attacker density / men), the defender's likewise (manoeuvre.yaml; CDB90 densities).
+   min(1, frontage x max attacker density / men) (it masses where it attacks); the defender's is
+   min(1, frontage x deployed density / men) (it holds its whole sector at its usual density; manoeuvre.yaml,
+   CDB90 densities).
    The rest are reserves that rotate in: they share the losses, not the day's combat power.
 2. Combat-power ratio of the engaged forces, QJM P = S x V x CEV (models.ground.power_ratio), with the
    attacker's power divided by shore ** power_exponent across a beach or river (QJM vulnerability v_r).
@@ -51,7 +53,7 @@ def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, 
     the attackers and all the defenders; men their personnel. `shore`: QJM shoreline factor v_r (1 on land);
     `att_power`: a further multiplier on the attacker's power (light airborne troops)."""
     share_a = engaged_share(att_men, frontage_km, p["manoeuvre.max_density_attacker_men_per_km"])
-    share_d = engaged_share(def_men, frontage_km, p["manoeuvre.max_density_defender_men_per_km"])
+    share_d = engaged_share(def_men, frontage_km, p["manoeuvre.deployed_density_defender_men_per_km"])
     men_a, men_d = att_men * share_a, def_men * share_d
     A = att_strength * share_a * att_power / np.asarray(shore, float) ** p["amphibious.power_exponent"]
     D = np.maximum(def_strength * share_d, 1e-9)

@@ -264,7 +264,9 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         guns0=np.array([ut[u.type].guns + ut[u.type].mortars * 0.5 for u in units]) * scale,
         tanks0=np.array([ut[u.type].tanks for u in units]) * scale,
         aircraft0=np.array([ut[u.type].aircraft for u in units]) * scale,
-        quality=np.array([u.quality for u in units]),
+        # the scenario's quality times the nation's fitted effectiveness in the scenario's year (effectiveness.yaml)
+        quality=np.array([u.quality * params.effectiveness(u.nation or s.sides[u.side].nation, s.start.year)
+                          for u in units]),
         mobility=np.array([MOBILITIES.index(ut[u.type].mobility.value) for u in units], dtype=np.int64),
         posture0=np.array([POSTURES.index(u.posture.value) for u in units], dtype=np.int64),
         loc0=np.array([idx[u.location] for u in units], dtype=np.int64),

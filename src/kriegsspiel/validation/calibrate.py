@@ -199,6 +199,17 @@ def model_losses(a: Arrays, ratio: np.ndarray, att_won, p: Params) -> np.ndarray
                             ground.engagement_losses(men[:, 1], r_def, a.days, p)])
 
 
+def launched_ratio_percentiles(e: Engagements, p: Params, q=(5, 10, 50), years=(1937, 1945)) -> dict:
+    """Percentiles of the model's power ratio at which the CDB90 attacks of `years` were launched (the basis of
+    manoeuvre.yaml `min_attack_ratio`), with the attackers' win share below the 10th percentile."""
+    m = (e.year >= years[0]) & (e.year <= years[1])
+    r = model_ratio(arrays(e.take(np.flatnonzero(m)), p), p)
+    pct = {int(k): float(v) for k, v in zip(q, np.percentile(r, q))}
+    out = e.outcome[m]
+    low = (r < pct.get(10, np.percentile(r, 10))) & (out != 0)
+    return {"n": int(m.sum()), "percentiles": pct, "won_below_p10": float(np.mean(out[low] > 0)) if low.any() else None}
+
+
 def outcome_loglik(a: Arrays, p: Params, ratio=None) -> np.ndarray:
     """Per decisive battle: ln P(recorded outcome)."""
     ratio = model_ratio(a, p) if ratio is None else ratio

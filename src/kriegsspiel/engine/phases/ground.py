@@ -180,7 +180,8 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     deliberate = posture >= Posture.prepared_defence
     wait = deliberate & (posture <= Posture.fortified_defence) & (stock_k < p["manoeuvre.set_piece_stock_days"]) \
         & (e.ratio < p["manoeuvre.breakthrough_ratio"])
-    fight = ~wait
+    # below the attack threshold the attackers stay in contact (masking) and do not go in (manoeuvre.yaml)
+    fight = ~wait & (e.ratio >= p["manoeuvre.min_attack_ratio"])
     L_att = np.where(fight, e.att_loss, 0.0)
     L_def = np.where(fight, e.def_loss, 0.0)
     won &= fight
