@@ -82,8 +82,9 @@ class Params:
     coastal_batteries: MappingProxyType  # joint.yaml: class -> {guns, shell_kg, ...}
     aircraft: MappingProxyType           # joint.yaml air.aircraft: type -> {role, radius_km, ...}
     frontage_class: MappingProxyType     # manoeuvre.yaml: QJM terrain class -> open / mixed / close
-    eras: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # effectiveness.yaml: era -> (first, last year)
-    nation_aliases: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # effectiveness.yaml: nation -> fitted nation
+    # effectiveness.yaml: era -> (first, last year); nation -> the fitted nation it is read as
+    eras: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    nation_aliases: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
     def effectiveness(self, nation: str | None, year: int) -> float:
         """Relative combat effectiveness of `nation`'s army in `year` (effectiveness.yaml; 1 when not fitted,
