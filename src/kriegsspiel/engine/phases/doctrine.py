@@ -29,6 +29,25 @@ def _idle_reserves(c, st, s) -> np.ndarray:
         & ~st.broken
 
 
+def _redirect_trains(ctx, st, arriving) -> None:
+    """A train whose destination the enemy took while it ran stops at a friendly neighbour of it (the one its
+    side's rail reaches best), or, with none, goes back to where it left: troops do not detrain into enemy hands."""
+    c = ctx.c
+    rr, uu = np.nonzero(arriving)
+    side = c.unit_side[uu]
+    dest = st.dest[rr, uu]
+    lost = st.owner[rr, dest] != side
+    if not lost.any():
+        return
+    rr, uu, side, dest = rr[lost], uu[lost], side[lost], dest[lost]
+    nb = c.neighbours[dest]                                                   # (n, K)
+    nbc = np.maximum(nb, 0)
+    ok = (nb >= 0) & (st.owner[rr[:, None], nbc] == side[:, None]) & st.reach[rr[:, None], side[:, None], nbc]
+    score = np.where(ok, st.cap[rr[:, None], side[:, None], nbc], -np.inf)
+    k = score.argmax(axis=1)
+    st.dest[rr, uu] = np.where(ok.any(axis=1), nbc[np.arange(len(rr)), k], st.loc[rr, uu])
+
+
 def withdraw(ctx, st, d, places) -> None:
     """The defenders of `places` (R, P) fall back along an edge to a friendly neighbour (transitions.retreat_choice)."""
     c = ctx.c
@@ -57,6 +76,7 @@ def step(ctx, st, d: int) -> None:
     arriving = (st.eta == 1)
     st.eta = np.maximum(st.eta - 1, 0)
     if arriving.any():
+        _redirect_trains(ctx, st, arriving)
         st.loc = np.where(arriving, st.dest, st.loc)
         st.mode = np.where(arriving, UnitMode.idle, st.mode).astype(np.int8)
         st.role = np.where(arriving, Role.front, st.role)

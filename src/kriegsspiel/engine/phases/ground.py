@@ -228,9 +228,11 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     # a counter-attack throws the attackers back (doctrine counterattack_ratio of the defending side)
     def_side = st.owner.reshape(-1)[keys].astype(np.int64)
     counter = fight & ~e.won & (1.0 / e.ratio > c.counter_ratio[def_side])
-    # defenders with nowhere to go hold until broken (below the rout threshold) or broken through: then overrun
+    # defenders with nowhere to go hold until broken -- past the formation breakpoint (manoeuvre.yaml), beaten at
+    # the rout ratio, or broken through: then overrun
     trapped = ~_can_retreat(ctx, st).reshape(-1)[keys]
-    broken_def = (D_men[keys] - L_def < p["rout_threshold"] * D_men0[keys]) | breakthrough
+    broken_def = (D_men[keys] - L_def < (1.0 - p["manoeuvre.breakpoint_loss_share"]) * D_men0[keys]) | breakthrough \
+        | (e.ratio >= p["rout_ratio"])
     over = falls & trapped & broken_def
     hold_on = falls & trapped & ~broken_def
     assault[keys] = np.where(hold_on, np.minimum(assault[keys], depth), assault[keys])

@@ -10,12 +10,12 @@ weather; operations choose their route each day; contact happens only where oppo
    (supply) and reduced by follow-on forces or hunger. Recomputed for a run only when its map changed.
 2. March. A formation in a running operation (not broken) at a place steps to the neighbour that minimises
    edge time + the rest of the route; a formation outside an operation with a goal (a reserve, a withdrawal)
-   steps along the shortest land path to it. It covers the day's km — march rate x weather (h_m) x supply
-   (`unsupplied_march_factor` below `move_stock_days`) — crossing as many places as the km allow. Road capacity
-   is a daily budget of men who may start along each edge: a column longer than that waits its turn at the
-   place (the first formation of the day always goes). Arriving at an enemy place without
-   enemy troops takes it; arriving at one with enemy troops stops at the end of the edge, in contact: the
-   ground phase fights there.
+   steps toward it through its own side's places only (it does not raid the enemy's rear). It covers the day's
+   km — march rate x weather (h_m) x supply (`unsupplied_march_factor` below `move_stock_days`) — crossing as
+   many places as the km allow. Road capacity is a daily budget of men who may start along each edge: a column
+   longer than that waits its turn at the place (the first formation of the day always goes). Arriving at an
+   enemy place without enemy troops takes it; arriving at one with enemy troops stops at the end of the edge, in
+   contact: the ground phase fights there.
 Draws no dice.
 """
 
@@ -149,6 +149,8 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
                         bd = np.inf
                         for k in range(nb_ptr[here], nb_ptr[here + 1]):
                             v = nb_place[k]
+                            if owner[r, v] != s:
+                                continue             # reserves and withdrawals move through their own ground
                             dv = edge_km[nb_edge[k]] + land_km[v, g]
                             if dv < bd:
                                 bd = dv

@@ -70,6 +70,23 @@ def update_network(ctx, st) -> None:
     st.supply_damage = st.rail_damage.copy()
 
 
+def _outnumbered(ctx, st) -> np.ndarray:
+    """(R, U): the enemy's men at the unit's place and its land neighbours are at least
+    `manoeuvre.pocket_outnumbered_ratio` times its side's men there."""
+    from .movement import present_men
+
+    c = ctx.c
+    side_men = present_men(ctx, st)                                     # (R, S, P)
+    nb = c.neighbours
+    valid = (nb >= 0)[None, None]
+    around = side_men + (side_men[:, :, np.maximum(nb, 0)] * valid).sum(axis=3)   # (R, S, P): place + neighbours
+    side = c.unit_side[None, :]
+    rows = np.arange(st.R)[:, None]
+    own = np.maximum(side_men[rows, side, st.loc], 1.0)
+    enemy = around[rows, 1 - side, st.loc]
+    return enemy >= ctx.p["manoeuvre.pocket_outnumbered_ratio"] * own
+
+
 def road_share(km, p):
     """Share of full road transport reaching a place `km` from the railhead (1 within road_full_km, 0 beyond
     road_zero_km, linear between)."""
@@ -109,8 +126,11 @@ def step(ctx, st, d: int) -> None:
     # a force cut off and out of supply for long enough breaks; cut off and broken, it gives up at once
     surrender_days = c.surrender_days[c.unit_side][None, :]
     cut_off = (st.cut > 0) & ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket))
-    breaks = active & (st.cut >= surrender_days) & (st.stock <= 0.0)
-    breaks |= (st.status == UnitStatus.pocket) & (st.cut >= surrender_days)
+    # out of supply long enough, a pocket gives up only when the enemy around it outnumbers it (manoeuvre.yaml
+    # pocket_outnumbered_ratio): a strong force cut off by a raid behind it does not surrender to nobody
+    hopeless = _outnumbered(ctx, st)
+    breaks = active & (st.cut >= surrender_days) & (st.stock <= 0.0) & hopeless
+    breaks |= (st.status == UnitStatus.pocket) & (st.cut >= surrender_days) & hopeless
     breaks |= cut_off & st.broken
     surrenders = breaks & p.surrenders[c.behaviour][None, :]
     if surrenders.any():
