@@ -140,6 +140,12 @@ def default_params() -> Params:
     for section in JOINT_SECTIONS:
         scalars.update(_flatten(joint[section], section, skip=("aircraft",)))
     scalars.update({k: float(v) for k, v in fitted_overrides().items() if k in scalars})
+    # shared parameters chosen on the campaign back-tests (validation.campaign_fit) override manoeuvre.yaml
+    try:
+        scalars.update({k: float(v) for k, v in (_read("campaign_fit.yaml").get("chosen") or {}).items()
+                        if k in scalars})
+    except FileNotFoundError:
+        pass
     eff = _read("effectiveness.yaml")
     scalars["effectiveness.enabled"] = float(eff.get("enabled", 0))
     scalars.update({f"effectiveness.{era}.{nation}": float(v["cev"])

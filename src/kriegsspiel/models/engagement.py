@@ -14,8 +14,9 @@ Structure (docs/models/engagement.md):
 4. Losses: QJM/TNDM daily rates of the engaged men (models.ground.daily_rates: standard rate x size x posture
    x opposition x terrain x weather x surprise x ...), the attacker's times the shore factor, x the day's decline
    and the holding factor, x a mean-one lognormal noise per side; the realised rate at most `max_daily_rate`.
-5. Breakthrough: the attacker prevails at a ratio of at least `breakthrough_ratio`, or of
-   `breakthrough_ratio_thin` against a line thinner than the holding density (manoeuvre.yaml).
+5. Breakthrough: the attacker prevails and the power ratio of all the men present (reserves included: they rotate
+   in and seal a penetration while they last) is at least `breakthrough_ratio`, or `breakthrough_ratio_thin`
+   against a line thinner than the holding density (manoeuvre.yaml).
 
 Pure function over arrays of any common shape; the normals z are drawn by the caller.
 """
@@ -33,6 +34,7 @@ from . import ground
 @dataclass(frozen=True)
 class Engagement:
     ratio: np.ndarray          # P_a / P_d of the engaged forces
+    force_ratio: np.ndarray    # P_a / P_d of all the men present, reserves included
     won: np.ndarray            # the attacker prevails today
     breakthrough: np.ndarray   # ... and breaks the defence
     att_loss: np.ndarray       # men the attacker loses today (expected x noise)
@@ -68,8 +70,11 @@ def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, 
     att_loss = np.minimum(r_att * shore * day * ground.loss_noise(z_att, p), cap) * men_a
     def_loss = np.minimum(r_def * day * ground.loss_noise(z_def, p), cap) * men_d
     density = def_men / np.maximum(np.asarray(frontage_km, float), 1e-9)
-    breakthrough = won & ((ratio >= p["manoeuvre.breakthrough_ratio"])
-                          | ((ratio >= p["manoeuvre.breakthrough_ratio_thin"])
+    # the defence breaks only when the attackers outweigh all its men, not only those in the front line: reserves
+    # at the place rotate in and seal a penetration while they last
+    force = ratio * share_d / np.maximum(share_a, 1e-12)
+    breakthrough = won & ((force >= p["manoeuvre.breakthrough_ratio"])
+                          | ((force >= p["manoeuvre.breakthrough_ratio_thin"])
                              & (density < p["manoeuvre.min_holding_density_men_per_km"])))
-    return Engagement(ratio, won, breakthrough, np.minimum(att_loss, att_men), np.minimum(def_loss, def_men),
+    return Engagement(ratio, force, won, breakthrough, np.minimum(att_loss, att_men), np.minimum(def_loss, def_men),
                       men_a, men_d)

@@ -301,7 +301,9 @@ The ground-combat model (`kriegsspiel.models.ground`, the functions the campaign
 mode under weakly-informative priors) on CDB90 battles from 1900 on and judged on battles it was not fitted to: every figure
 below comes from the held-out folds of a {c['folds']}-fold cross-validation (seed {c['seed']}), beside the
 simple predictors it must beat, computed on the same battles in the same run. The five battles of the
-1938–39 border war (CDB90 256–260) are never fitted.
+1938–39 border war (CDB90 256–260) are never fitted. Whole campaigns (Compass, Malaya, Ichi-Go, France 1940,
+Bagration, Lake Khasan, Khalkhin Gol), the shared parameters fitted across them with leave-one-campaign-out
+figures, and the nation effectiveness fitted on these battles: [validation-campaigns.md](validation-campaigns.md).
 
 ```
 {render_text(result)}

@@ -179,7 +179,7 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     stock_k = scatter_flat(n_rp, fl_tgt, st.stock * st.men, contact)[keys] / np.maximum(A_men[keys], 1)
     deliberate = posture >= Posture.prepared_defence
     wait = deliberate & (posture <= Posture.fortified_defence) & (stock_k < p["manoeuvre.set_piece_stock_days"]) \
-        & (e.ratio < p["manoeuvre.breakthrough_ratio"])
+        & (e.force_ratio < p["manoeuvre.breakthrough_ratio"])
     # below the attack threshold the attackers stay in contact (masking) and do not go in (manoeuvre.yaml)
     fight = ~wait & (e.ratio >= p["manoeuvre.min_attack_ratio"])
     L_att = np.where(fight, e.att_loss, 0.0)
@@ -201,7 +201,7 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     won_rp = np.zeros(n_rp, bool)
     won_rp[keys] = won
     rout_rp = np.zeros(n_rp, bool)
-    rout_rp[keys] = won & ((e.ratio >= p["rout_ratio"]) | breakthrough)
+    rout_rp[keys] = won & ((e.force_ratio >= p["rout_ratio"]) | breakthrough)
     circ = np.full(exp_u.shape, Circumstance.normal)
     routed = defending & won_rp[fl_loc] & (rout_rp[fl_loc] | (st.men < p["rout_threshold"] * c.men0[None, :]))
     circ[routed] = Circumstance.rout
@@ -227,12 +227,12 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     falls = won & (breakthrough | (assault[keys] >= depth))
     # a counter-attack throws the attackers back (doctrine counterattack_ratio of the defending side)
     def_side = st.owner.reshape(-1)[keys].astype(np.int64)
-    counter = fight & ~e.won & (1.0 / e.ratio > c.counter_ratio[def_side])
+    counter = fight & ~e.won & (1.0 / e.force_ratio > c.counter_ratio[def_side])
     # defenders with nowhere to go hold until broken -- past the formation breakpoint (manoeuvre.yaml), beaten at
     # the rout ratio, or broken through: then overrun
     trapped = ~_can_retreat(ctx, st).reshape(-1)[keys]
     broken_def = (D_men[keys] - L_def < (1.0 - p["manoeuvre.breakpoint_loss_share"]) * D_men0[keys]) | breakthrough \
-        | (e.ratio >= p["rout_ratio"])
+        | (e.force_ratio >= p["rout_ratio"])
     over = falls & trapped & broken_def
     hold_on = falls & trapped & ~broken_def
     assault[keys] = np.where(hold_on, np.minimum(assault[keys], depth), assault[keys])

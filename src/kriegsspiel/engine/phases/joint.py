@@ -147,7 +147,7 @@ def assault(ctx, st, d, o: JOp, att_mask, frac, v, stream: str, call: int, sub: 
     exp = np.zeros(st.men.shape)
     exp[rr] = share_a * L_att[:, None] + share_d * L_def[:, None]
     circ = np.full(exp.shape, Circumstance.normal)
-    routed = won & ((e.ratio >= p["rout_ratio"]) | e.breakthrough)
+    routed = won & ((e.force_ratio >= p["rout_ratio"]) | e.breakthrough)
     circ[rr] = np.where(dmask & routed[:, None], Circumstance.rout, Circumstance.normal)
     lose(ctx, st, d, exp, circ, stream, salt(call + 100, o.j, sub))
     st.engaged[rr] |= (att_mask | dmask) & opposed[:, None]
