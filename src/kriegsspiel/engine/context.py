@@ -40,6 +40,8 @@ class Tables:
     place_depth: np.ndarray      # (P,) km, NaN: by posture
     posture_depth: np.ndarray    # (len(Posture),) km of a defended position by posture
     line_km: np.ndarray          # (S, P) land km from each place to the side's named line (inf: no line)
+    category: np.ndarray         # (terrain x weather classes, 3) QJM infantry, artillery, tank factors
+                                 # (models.ground.category_factors), row terrain * n_weather + weather
 
     def depth_km(self, places, posture):
         """Depth of the defended positions at `places` in `posture` (arrays of one shape)."""
@@ -57,7 +59,11 @@ def make_tables(c: Compiled, p: Params) -> Tables:
     posture_depth = np.array([p.scalars.get(f"manoeuvre.depth_km.{name}", 0.0) for name in POSTURES])
     line_km = np.array([np.where(c.withdraw_line[s][None, :], c.land_km, np.inf).min(axis=1)
                         for s in range(len(c.side_keys))]).reshape(len(c.side_keys), len(c.theatre.names))
-    return Tables(edge_march=em, edge_capacity=edge_capacity(c, p),
+    from ..models.ground import category_factors
+
+    nt, nw = len(p.terrain_names), len(p.weather_names)
+    cat = np.stack(category_factors(np.repeat(np.arange(nt), nw), np.tile(np.arange(nw), nt), p)[:3], axis=1)
+    return Tables(edge_march=em, edge_capacity=edge_capacity(c, p), category=cat,
                   edge_days=c.edge_km / np.maximum(em[Mobility.infantry], 1e-9),
                   frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth, line_km=line_km)
 

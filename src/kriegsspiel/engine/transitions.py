@@ -10,6 +10,7 @@ these, so killed + wounded + missing + present = initial + reinforcements holds 
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ..codes import Circumstance, Posture, UnitMode, UnitStatus
@@ -93,83 +94,110 @@ def overrun(ctx, st, d, places) -> None:
 def retreat_choice(ctx, st, places, origin) -> tuple[np.ndarray, np.ndarray]:
     """For each place (R, P) of `places`, the friendly neighbour its defenders fall back to, and whether one
     exists: toward the side's named line (doctrine `withdraw_to`) when it has one, else the neighbour farthest (by
-    land) from where the attack came (`origin` (R, P), -1: unknown, then the best supplied neighbour), never a
-    place the side must hold to the last. Worked out only for the runs with such a place."""
+    land) from where the attack came (`origin` (R, P), -1: unknown, then the best supplied neighbour), never out
+    of a place the side must hold to the last. Ties go to the first neighbour listed."""
     c, t = ctx.c, ctx.tables
     R, P = st.owner.shape
     back = np.zeros((R, P), np.int64)
     can = np.zeros((R, P), bool)
-    cr = np.flatnonzero(places.any(axis=1))
-    if not len(cr):
-        return back, can
-    nb = c.neighbours                                                    # (P, K)
-    nbc = np.maximum(nb, 0)
-    owner = st.owner[cr]
-    side = owner.astype(np.int64)                                        # the defenders' side
-    rr = np.arange(len(cr))[:, None, None]
-    stand = c.stand[side, np.arange(P)[None, :]]                         # (r, P): held to the last
-    cand = (nb >= 0)[None] & (owner[:, nbc] == owner[:, :, None]) & ~stand[:, :, None]   # (r, P, K)
-    to_line = t.line_km[side[:, :, None], nbc[None]]                     # (r, P, K)
-    o = origin[cr]
-    far = np.where(o[:, :, None] >= 0, c.land_km[np.maximum(o, 0)[:, :, None], nbc[None]], 0.0)
-    rear = st.cap[cr][rr, side[:, :, None], nbc[None]] + st.reach[cr][rr, side[:, :, None], nbc[None]]
-    has_line = np.isfinite(to_line).any(axis=2, keepdims=True)
-    score = np.where(has_line, -to_line, np.where(o[:, :, None] >= 0, far, rear))
-    score = np.where(np.isfinite(score), score, -1e18)
-    pick = np.where(cand, score, -np.inf).argmax(axis=2)
-    back[cr] = nbc[np.arange(P)[None, :], pick]
-    can[cr] = cand.any(axis=2) & places[cr]
+    if places.any():
+        _retreat_kernel(places, np.asarray(origin, np.int64), st.owner, c.stand, c.neighbours, t.line_km, c.land_km,
+                        st.cap, st.reach, back, can)
     return back, can
+
+
+@numba.njit(cache=True)
+def _retreat_kernel(places, origin, owner, stand, nb, line_km, land_km, cap, reach, back, can):
+    R, P = places.shape
+    K = nb.shape[1]
+    for r in range(R):
+        for p in range(P):
+            if not places[r, p]:
+                continue
+            s = owner[r, p]
+            if stand[s, p]:
+                continue
+            has_line = False
+            for k in range(K):
+                if np.isfinite(line_km[s, max(nb[p, k], 0)]):
+                    has_line = True
+            best = -np.inf
+            pick = -1
+            for k in range(K):
+                v = nb[p, k]
+                if v < 0 or owner[r, v] != s:
+                    continue
+                if has_line:
+                    sc = -line_km[s, v]
+                elif origin[r, p] >= 0:
+                    sc = land_km[origin[r, p], v]
+                else:
+                    sc = cap[r, s, v] + (1.0 if reach[r, s, v] else 0.0)
+                if not np.isfinite(sc):
+                    sc = -1e18
+                if sc > best:
+                    best = sc
+                    pick = v
+            if pick >= 0:
+                back[r, p] = pick
+                can[r, p] = True
 
 
 def capture(ctx, st, d, cap_mask, cap_side, origin) -> None:
     """Places change hands (`cap_mask` (R, P) to `cap_side` (R, P)); `origin` (R, P): a place the attack came
     from (-1: unknown). Their defenders fall back along the edge to a friendly neighbour (retreat_choice) — in
     good order if they can, pursued if the attackers are faster — or, with nowhere to go (or ordered to stand),
-    are left in a pocket."""
+    are left in a pocket. Only the runs with a capture are touched."""
     c = ctx.c
-    R, P = st.owner.shape
-    rows = np.arange(R)[:, None]
+    cr = np.flatnonzero(cap_mask.any(axis=1))
+    if not len(cr):
+        return
     back, can = retreat_choice(ctx, st, cap_mask, origin)
-    old = st.owner.copy()
-    st.owner = np.where(cap_mask, cap_side, st.owner).astype(np.int8)
-    st.capture_day = np.where(cap_mask & (st.capture_day < 0), d, st.capture_day)
-    rr, pp = np.nonzero(cap_mask)
-    first = st.taken_day[rr, cap_side[rr, pp], pp] < 0
-    st.taken_day[rr[first], cap_side[rr, pp][first], pp[first]] = d
-    st.posture = np.where(cap_mask, Posture.hasty_defence, st.posture)
-    st.held_days = np.where(cap_mask, 0, st.held_days)
-    st.combat_days = np.where(cap_mask, 0, st.combat_days)
-    st.assault_km = np.where(cap_mask, 0.0, st.assault_km)
-    st.fail_days = np.where(cap_mask, 0, st.fail_days)
-    st.threat = np.where(cap_mask, 0.0, st.threat)
-    at_lost = cap_mask[rows, st.loc] & ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket)) \
-        & (st.eta == 0) & (st.nxt < 0) & (c.unit_side[None, :] == old[rows, st.loc])
-    retreat = at_lost & can[rows, st.loc] & (st.status == UnitStatus.active)
+    back, can, cm, cs = back[cr], can[cr], cap_mask[cr], cap_side[cr]
+    rows = np.arange(len(cr))[:, None]
+    old = st.owner[cr]
+    st.owner[cr] = np.where(cm, cs, old).astype(np.int8)
+    st.capture_day[cr] = np.where(cm & (st.capture_day[cr] < 0), d, st.capture_day[cr])
+    rr, pp = np.nonzero(cm)
+    first = st.taken_day[cr[rr], cs[rr, pp], pp] < 0
+    st.taken_day[cr[rr][first], cs[rr, pp][first], pp[first]] = d
+    st.posture[cr] = np.where(cm, Posture.hasty_defence, st.posture[cr])
+    for name in ("held_days", "combat_days", "fail_days"):
+        a = getattr(st, name)
+        a[cr] = np.where(cm, 0, a[cr])
+    st.assault_km[cr] = np.where(cm, 0.0, st.assault_km[cr])
+    st.threat[cr] = np.where(cm, 0.0, st.threat[cr])
+    loc, status = st.loc[cr], st.status[cr]
+    at_lost = cm[rows, loc] & ((status == UnitStatus.active) | (status == UnitStatus.pocket)) \
+        & (st.eta[cr] == 0) & (st.nxt[cr] < 0) & (c.unit_side[None, :] == old[rows, loc])
+    retreat = at_lost & can[rows, loc] & (status == UnitStatus.active)
     pocket = at_lost & ~retreat
     if ctx.record:
-        for r, pl in zip(*np.nonzero(cap_mask)):
-            ctx.log.add(r, d, K.capture, int(cap_side[r, pl]), pl, value=int(old[r, pl]),
-                        args={"loser": ctx.word(int(old[r, pl]))})
-            here = at_lost[r] & (st.loc[r] == pl)
+        for i, pl in zip(*np.nonzero(cm)):
+            r = cr[i]
+            ctx.log.add(r, d, K.capture, int(cs[i, pl]), pl, value=int(old[i, pl]),
+                        args={"loser": ctx.word(int(old[i, pl]))})
+            here = at_lost[i] & (loc[i] == pl)
             if here.any():
-                if can[r, pl]:
-                    ctx.log.add(r, d, K.withdrawal, int(old[r, pl]), back[r, pl], value=int(st.men[r, here].sum()))
+                if can[i, pl]:
+                    ctx.log.add(r, d, K.withdrawal, int(old[i, pl]), back[i, pl], value=int(st.men[r, here].sum()))
                 else:
-                    ctx.log.add(r, d, K.encircled, int(old[r, pl]), pl, value=int(st.men[r, here].sum()))
+                    ctx.log.add(r, d, K.encircled, int(old[i, pl]), pl, value=int(st.men[r, here].sum()))
     if retreat.any():
-        dest = back[rows, st.loc]
-        st.nxt = np.where(retreat, dest, st.nxt)
-        st.goal = np.where(retreat, dest, st.goal)
-        st.prog = np.where(retreat, 0.0, st.prog)
-        st.mode = np.where(retreat, UnitMode.withdraw, st.mode).astype(np.int8)
-        receiving = np.zeros_like(cap_mask)
-        rr, uu = np.nonzero(retreat)
-        receiving[rr, dest[rr, uu]] = True
-        st.posture = np.where(receiving & (st.posture != Posture.fortified_defence), Posture.hasty_defence, st.posture)
+        dest = back[rows, loc]
+        st.nxt[cr] = np.where(retreat, dest, st.nxt[cr])
+        st.goal[cr] = np.where(retreat, dest, st.goal[cr])
+        st.prog[cr] = np.where(retreat, 0.0, st.prog[cr])
+        st.mode[cr] = np.where(retreat, UnitMode.withdraw, st.mode[cr]).astype(np.int8)
+        receiving = np.zeros_like(cm)
+        ri, uu = np.nonzero(retreat)
+        receiving[ri, dest[ri, uu]] = True
+        st.posture[cr] = np.where(receiving & (st.posture[cr] != Posture.fortified_defence), Posture.hasty_defence,
+                                  st.posture[cr])
     if pocket.any():
-        st.status[pocket & (st.status == UnitStatus.active)] = UnitStatus.pocket
-        st.cut = np.where(pocket, np.maximum(st.cut, 1), st.cut)
+        pr, pu = np.nonzero(pocket & (status == UnitStatus.active))
+        st.status[cr[pr], pu] = UnitStatus.pocket
+        st.cut[cr] = np.where(pocket, np.maximum(st.cut[cr], 1), st.cut[cr])
     # connectivity and tonnage are recomputed once a day, in the supply phase, for the runs whose map changed
 
 

@@ -44,7 +44,9 @@ def unit_strength(ctx, st, flat, wx_flat_terrain):
     indices, times CEV, fatigue and the supply multiplier."""
     c, p = ctx.c, ctx.p
     terrain, weather = wx_flat_terrain
-    f = ground.category_factors(_at(terrain, flat), _at(weather, flat), p)[:3] + (0.0,)
+    tw = _at(terrain * len(p.weather_names) + weather, flat)            # row of the terrain x weather table
+    cat = ctx.tables.category
+    f = (cat[:, 0].take(tw), cat[:, 1].take(tw), cat[:, 2].take(tw), 0.0)
     sm = supply_multiplier(st.stock, p["power_floor"], p["full_days"])
     return ground.strength_from_factors(st.men, st.guns, st.tanks, 0.0, f, p) * c.quality[None, :] * st.fatigue * sm
 
