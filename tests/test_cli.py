@@ -76,3 +76,21 @@ def test_missing_inputs_exit_2(tmp_path):
                  ["check", str(tmp_path / "article.txt"), "--results", str(tmp_path / "empty")]):
         result = runner.invoke(app, args)
         assert result.exit_code == 2 and "Traceback" not in result.output, (args, result.output)
+
+
+def test_validate_campaigns_json_has_the_documented_keys():
+    r = json.loads(_ok(["validate", "--campaigns", "lake-khasan-1938", "--runs", "10", "--format", "json"]))
+    (c,) = r["campaigns"]
+    assert c["name"] == "lake-khasan-1938" and c["runs"] == 10
+    assert 0.0 <= c["winner_share"] <= 1.0
+    for side in c["sides"].values():
+        assert side["p10"] <= side["p50"] <= side["p90"]
+        assert {"recorded", "percentile", "missing_share"} <= set(side)
+    assert {"place", "recorded_date", "fell_share", "median_error_days"} <= set(c["captures"][0])
+    assert set(r["shared_fit"]["chosen"]) and "leave_one_out" in c
+
+
+def test_validate_campaigns_refuses_a_scenario_without_a_record():
+    result = runner.invoke(app, ["validate", "--campaigns", "operation-otsu", "--runs", "2"])
+    assert result.exit_code == 2
+    assert "record" in result.output

@@ -160,8 +160,19 @@ def backtest(scenario, runs: int = 200, seed: int = SEED, overrides: dict | None
 
 def validate_campaigns(scenarios=None, runs: int = 200, seed: int = SEED, overrides: dict | None = None,
                        points: int = 20) -> dict:
+    from ..params import _read
+
     scenarios = list(scenarios or BUNDLED)
-    return {"seed": seed, "runs": runs, "campaigns": [backtest(sc, runs, seed, overrides, points) for sc in scenarios]}
+    out = {"seed": seed, "runs": runs, "campaigns": [backtest(sc, runs, seed, overrides, points) for sc in scenarios]}
+    # the shared parameters chosen across the campaigns, and each campaign's leave-one-campaign-out figures
+    fit = _read("campaign_fit.yaml")
+    prov = fit["provenance"]
+    out["shared_fit"] = {"chosen": fit["chosen"], "in_sample_mean": prov["in_sample_mean"],
+                         "leave_one_out_mean": prov["leave_one_out_mean"], "runs": prov["runs"], "seed": prov["seed"]}
+    for c in out["campaigns"]:
+        if c["name"] in prov["leave_one_out"]:
+            c["leave_one_out"] = prov["leave_one_out"][c["name"]]
+    return out
 
 
 def _k(x) -> str:
