@@ -40,3 +40,18 @@ def test_worked_example_loads_and_runs(tmp_path):
     res = backtest(str(path), runs=10, seed=1)
     assert res["name"] == "river-line-1944" and len(res["captures"]) == 2
     assert np.isfinite(res["winner_share"])
+
+
+def test_a_side_without_a_supply_source_is_refused(tmp_path):
+    import pytest
+
+    from kriegsspiel.scenario.errors import ScenarioError
+
+    text = DOC.read_text("utf-8")
+    body = text.split("<!-- example scenario -->", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    path = tmp_path / "nosource.yaml"
+    path.write_text(body.replace("owner: blue, supply_source: true", "owner: blue"), "utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        api.load_scenario(str(path))
+    (p,) = exc.value.problems
+    assert p.path == "sides.blue" and "supply_source" in p.expected and p.line is not None

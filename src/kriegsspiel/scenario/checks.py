@@ -127,6 +127,15 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
             continue
         if theatre.route(origin, op.objective, op.via, op.side) is None:
             bad(("operations", i, "objective"), op.objective, f"a place some land route reaches from {origin!r}")
+    # every side with troops needs somewhere its supply comes from (else all its units are cut off from day 1)
+    side_keys = list(s.sides)
+    for k, side in s.sides.items():
+        if not any(u.side == k for u in s.units):
+            continue
+        mine = theatre.owner == side_keys.index(k)
+        if not (mine & theatre.supply_source).any() and not (side.sea_supply and (mine & theatre.port).any()):
+            bad(("sides", k), k, "a place the side holds with `supply_source: true` (or `sea_supply: true` and a "
+                "port it holds): without one, every unit of the side is cut off from the first day")
     problems += check_joint(loaded, theatre)
     return problems
 
