@@ -76,9 +76,7 @@ def leave_one_out(res: dict) -> dict:
 
 
 def write(path=None, runs: int = RUNS, seed: int = SEED) -> dict:
-    from pathlib import Path
-
-    import yaml
+    from .writeout import write_parameters
 
     res = run_grid(runs=runs, seed=seed)
     fit = leave_one_out(res)
@@ -101,11 +99,9 @@ def write(path=None, runs: int = RUNS, seed: int = SEED) -> dict:
         },
         "chosen": fit["chosen"],
     }
-    path = Path(path or Path(__file__).resolve().parents[1] / "data" / "parameters" / "campaign_fit.yaml")
-    head = ("# Shared parameters chosen on the campaign back-tests (not on any one campaign), with the\n"
-            "# leave-one-campaign-out figures. Written by `python -m kriegsspiel.validation.campaign_fit --write`;\n"
-            "# do not edit by hand. `chosen` overrides manoeuvre.yaml (params.default_params).\n")
-    path.write_text(head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110), "utf-8")
+    write_parameters("campaign_fit.yaml", """Shared parameters chosen on the campaign back-tests (not on any one campaign), with the
+leave-one-campaign-out figures. Written by `python -m kriegsspiel.validation.campaign_fit --write`;
+do not edit by hand. `chosen` overrides manoeuvre.yaml (params.default_params).""", doc, path)
     return doc
 
 

@@ -209,11 +209,8 @@ ALIASES = {"australia": "uk", "india": "uk", "new_zealand": "uk", "south_africa"
 def write(path=None) -> dict:
     """Fit on every eligible CDB90 battle (theatre battles 256-260 are never in the fit set) and write
     data/parameters/effectiveness.yaml with its provenance and held-out scores."""
-    from pathlib import Path
-
-    import yaml
-
     from .cdb90 import load
+    from .writeout import write_parameters
 
     e, info = load()
     p = default_params()
@@ -244,12 +241,10 @@ def write(path=None) -> dict:
         "aliases": ALIASES,
         "cev": t["cev"],
     }
-    path = Path(path or Path(__file__).resolve().parents[1] / "data" / "parameters" / "effectiveness.yaml")
-    head = ("# Relative combat effectiveness (CEV) per era and nation, fitted on CDB90 and shrunk toward 1.\n"
-            "# Written by `python -m kriegsspiel.validation.effectiveness --write`; do not edit by hand.\n"
-            "# The compiler multiplies each unit's `quality` by its nation's value in the scenario's era\n"
-            "# (a nation not listed: 1). Scenario `parameters` reach a value as effectiveness.ERA.NATION.\n")
-    path.write_text(head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110), "utf-8")
+    write_parameters("effectiveness.yaml", """Relative combat effectiveness (CEV) per era and nation, fitted on CDB90 and shrunk toward 1.
+Written by `python -m kriegsspiel.validation.effectiveness --write`; do not edit by hand.
+The compiler multiplies each unit's `quality` by its nation's value in the scenario's era
+(a nation not listed: 1). Scenario `parameters` reach a value as effectiveness.ERA.NATION.""", doc, path)
     return doc
 
 
@@ -258,4 +253,4 @@ if __name__ == "__main__":  # pragma: no cover - a maintenance command
 
     if "--write" in sys.argv:
         d = write()
-        print(yaml_dump := __import__("yaml").safe_dump(d["provenance"]["held_out"]))
+        print(d["provenance"]["held_out"])
