@@ -14,7 +14,8 @@ from kriegsspiel.params import POSTURES, default_params
 P = default_params()
 
 
-def scenario(tmp_path, places, edges, units, operations, days=20, endings=(), doctrine=None, unit_types=None):
+def scenario(tmp_path, places, edges, units, operations, days=20, endings=(), doctrine=None, unit_types=None,
+             parameters=None):
     """A two-sided scenario on open steppe (far_east_summer, June) from the pieces given."""
     doc = {
         "name": "test", "title": "Test", "start": "1944-06-01",
@@ -34,6 +35,7 @@ def scenario(tmp_path, places, edges, units, operations, days=20, endings=(), do
         "doctrine": doctrine or {},
         "endings": list(endings),
         "victory": {"conditions": [], "default": {"label": "Draw"}},
+        "parameters": parameters or {},
     }
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
@@ -193,3 +195,51 @@ def test_no_attack_below_the_attack_threshold(tmp_path):
     assert (e.st.killed + e.st.wounded + e.st.missing)[:, ~red].sum() == 0
     c, e = run(4, 1)
     assert (e.st.killed + e.st.wounded + e.st.missing)[:, c.unit_side == 1].sum() > 0
+
+
+def _pocket(tmp_path, blue_near):
+    # red's corps at B is cut off from its base A by blue's empty place M; blue has `blue_near` divisions at N,
+    # next to B. Stocks run out on the second day (initial_stock_days 1), surrender_after_days_cut_off 3.
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "B"} for i in range(3)]
+    units += [{"name": f"N{i}", "type": "binf", "side": "blue", "location": "N"} for i in range(blue_near)]
+    units += [{"name": "Far", "type": "binf", "side": "blue", "location": "Z", "strength": 0.1}]
+    places = [("A", 0, "red", True), ("M", 1, "blue", False), ("B", 2, "red", False), ("N", 3, "blue", False),
+              ("Z", 6, "blue", True)]
+    edges = [("A", "M", 50), ("M", "B", 50), ("B", "N", 20), ("N", "Z", 300)]
+    c = scenario(tmp_path, places, edges, units, [], days=15,
+                 doctrine={"red": {"surrender_after_days_cut_off": 3}}, parameters={"initial_stock_days": 1.0})
+    return c, api.simulate(c, runs=5, seed=7)
+
+
+def test_a_pocket_surrenders_only_when_outnumbered(tmp_path):
+    # manoeuvre.yaml pocket_outnumbered_ratio: cut off and out of supply, a force gives up only to a larger one
+    c, e = _pocket(tmp_path, blue_near=0)
+    red = c.unit_side == 0
+    assert (e.st.cut[:, red] > 3).all() and (e.st.stock[:, red] <= 0).all()
+    assert (e.st.status[:, red] == UnitStatus.active).all()           # no enemy around: it holds on
+    assert api.run(c, seed=1).to_dict()["result"]["label"] == "Draw"  # (a scenario without operations runs)
+    c, e = _pocket(tmp_path, blue_near=4)
+    assert (e.st.status[:, c.unit_side == 0] == UnitStatus.surrendered).all()
+
+
+def test_reserves_move_through_their_own_ground(tmp_path):
+    # blue's reserve at D goes to the threatened B by E (its own ground, longer), not through red's empty C
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(4)]
+    units += [{"name": "B1", "type": "binf", "side": "blue", "location": "B"},
+              {"name": "Res", "type": "binf", "side": "blue", "location": "D", "role": "reserve"}]
+    places = [("A", 0, "red", True), ("B", 0.5, "blue", False), ("C", 1.0, "red", False), ("D", 1.5, "blue", True),
+              ("E", 1.2, "blue", False)]
+    edges = [("A", "B", 10), ("B", "C", 20), ("C", "D", 20), ("B", "E", 40), ("E", "D", 40)]
+    c = scenario(tmp_path, places, edges, units,
+                 [{"name": "Push", "side": "red", "forces": [f"R{i}" for i in range(4)], "objective": "B"}], days=10,
+                 doctrine={"blue": {"lateral_reserves": True, "reserves_by_rail": False, "reserve_commit_ratio": 0.5}})
+    from kriegsspiel.engine.loop import make_engine
+
+    e = make_engine(c, np.arange(10), 3)
+    res, cc, ee = c.unit_names.index("Res"), c.theatre.index["C"], c.theatre.index["E"]
+    went_by_e = np.zeros(10, bool)
+    for d in range(c.n_days):
+        e.step(d)
+        assert (e.st.owner[:, cc] == 0).all()                          # C is never taken by blue
+        went_by_e |= (e.st.loc[:, res] == ee) | (e.st.nxt[:, res] == ee)
+    assert went_by_e.any()

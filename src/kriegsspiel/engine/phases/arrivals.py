@@ -44,6 +44,8 @@ def _join(ctx, st, ready) -> None:
     """Units listed for an operation that starts today or is running join it if they are free: active, not
     broken, not in another running operation (the first of their operations in plan order wins)."""
     c = ctx.c
+    if not st.op_state.shape[1]:
+        return                                                          # a scenario without ground operations
     st.op_state[ready] = OpState.running
     running = st.op_state == OpState.running
     cur = st.unit_op

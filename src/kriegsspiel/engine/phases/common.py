@@ -39,6 +39,8 @@ def at(x, flat):
 def men_by_op(st) -> np.ndarray:
     """(R, O) men present in each ground operation's active units."""
     R, O = st.op_state.shape
+    if not O:
+        return np.zeros((R, 0))
     mask = (st.unit_op >= 0) & (st.status == UnitStatus.active)
     flat = (np.arange(R)[:, None] * O + np.where(mask, st.unit_op, 0)).ravel()
     return np.bincount(flat, weights=np.where(mask, st.men, 0).ravel(), minlength=R * O).reshape(R, O)
