@@ -197,6 +197,22 @@ def test_no_attack_below_the_attack_threshold(tmp_path):
     assert (e.st.killed + e.st.wounded + e.st.missing)[:, c.unit_side == 1].sum() > 0
 
 
+def test_an_operations_own_halt_ratio_stops_its_assault(tmp_path):
+    # four divisions attack one; with the operation's halt_if_ratio_below far above any ratio it can reach, it
+    # masks the place instead of assaulting it, and no one is hurt
+    def run(conditions):
+        units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(4)]
+        units += [{"name": "B0", "type": "binf", "side": "blue", "location": "B", "posture": "prepared_defence"}]
+        c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.15, "blue", True)], [("A", "B", 10)], units,
+                     [{"name": "Attack", "side": "red", "forces": [f"R{i}" for i in range(4)], "objective": "B",
+                       "conditions": conditions}], days=8)
+        e = api.simulate(c, runs=10, seed=4)
+        return (e.st.killed + e.st.wounded + e.st.missing).sum()
+
+    assert run({}) > 0
+    assert run({"halt_if_ratio_below": 50.0}) == 0
+
+
 def _pocket(tmp_path, blue_near):
     # red's corps at B is cut off from its base A by blue's empty place M; blue has `blue_near` divisions at N,
     # next to B. Stocks run out on the second day (initial_stock_days 1), surrender_after_days_cut_off 3.

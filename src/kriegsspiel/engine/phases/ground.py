@@ -152,6 +152,9 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     np.maximum.at(decay, fl_tgt[contact], dec_u[contact])
     main = np.zeros(n_rp, bool)
     main[fl_tgt[in_op & c.op_main[op]]] = True
+    # an operation's own `halt_if_ratio_below` raises the attack threshold for the places it attacks
+    halt = np.zeros(n_rp)
+    np.maximum.at(halt, fl_tgt[in_op], c.op_halt_ratio[op][in_op])
     insens = np.zeros(n_rp, bool)
     insens[fl_tgt[contact & c.insensitive[None, :]]] = True
     insens[fl_loc[defending & c.insensitive[None, :]]] = True
@@ -182,8 +185,9 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     deliberate = posture >= Posture.prepared_defence
     wait = deliberate & (posture <= Posture.fortified_defence) & (stock_k < p["manoeuvre.set_piece_stock_days"]) \
         & (e.force_ratio < p["manoeuvre.breakthrough_ratio"])
-    # below the attack threshold the attackers stay in contact (masking) and do not go in (manoeuvre.yaml)
-    fight = ~wait & (e.ratio >= p["manoeuvre.min_attack_ratio"])
+    # below the attack threshold (manoeuvre.yaml, or the operation's own halt_if_ratio_below) the attackers
+    # stay in contact (masking) and do not go in
+    fight = ~wait & (e.ratio >= np.maximum(p["manoeuvre.min_attack_ratio"], halt[keys]))
     L_att = np.where(fight, e.att_loss, 0.0)
     L_def = np.where(fight, e.def_loss, 0.0)
     won &= fight
