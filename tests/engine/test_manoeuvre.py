@@ -259,3 +259,24 @@ def test_reserves_move_through_their_own_ground(tmp_path):
         assert (e.st.owner[:, cc] == 0).all()                          # C is never taken by blue
         went_by_e |= (e.st.loc[:, res] == ee) | (e.st.nxt[:, res] == ee)
     assert went_by_e.any()
+
+
+def test_a_pocket_is_relieved_when_its_supply_line_reopens(tmp_path):
+    # red's corps at B is a pocket (cut off by blue's M); when M is red's again the supply phase reaches B and the
+    # corps is a formation again (cut 0); with M still blue it stays a pocket
+    from kriegsspiel.engine.loop import make_engine
+
+    c, _ = _pocket(tmp_path, blue_near=0)
+    red = c.unit_side == 0
+    m = c.theatre.index["M"]
+    for reopen in (False, True):
+        e = make_engine(c, np.arange(3), 7)
+        e.step(0)
+        e.st.status[:, red] = UnitStatus.pocket
+        e.st.cut[:, red] = 5
+        if reopen:
+            e.st.owner[:, m] = 0
+        e.step(1)
+        want = UnitStatus.active if reopen else UnitStatus.pocket
+        assert (e.st.status[:, red] == want).all()
+        assert ((e.st.cut[:, red] == 0) == reopen).all()

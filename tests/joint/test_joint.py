@@ -164,3 +164,23 @@ def test_single_otsu_run_is_fast():
     elapsed = time.perf_counter() - t
     assert out.returncode == 0, out.stderr[-2000:]
     assert elapsed < 2.5, elapsed       # the budget is 2 s on an idle machine (benchmark); slack for a loaded CI
+
+
+def test_a_landing_force_supplied_over_the_beach_is_not_cut_off(otsu):
+    # the amphibious phase feeds the troops ashore over the beach (or a taken port); the supply phase must not count
+    # them cut off for it (they would break into a pocket on their own beachhead)
+    from kriegsspiel.codes import OpState
+    from kriegsspiel.engine.loop import make_engine
+
+    e = make_engine(otsu, np.arange(20), 5)
+    checked = 0
+    for d in range(15):
+        e.step(d)
+        for o in e.ctx.plan.of_type("amphibious_landing"):
+            ashore = (e.st.joint.op_state[:, o.j] == OpState.ashore) | (e.st.joint.op_state[:, o.j] == OpState.won)
+            fed = ashore & ~e.st.reach[:, o.side, o.objective]
+            for r in np.flatnonzero(fed):
+                live = [u for u in o.troops if e.st.men[r, u] > 0 and e.st.loc[r, u] == o.objective]
+                checked += len(live)
+                assert all(e.st.cut[r, u] == 0 for u in live), (o.name, d, r)
+    assert checked > 0

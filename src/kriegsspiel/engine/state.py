@@ -75,6 +75,7 @@ class State:
     role: np.ndarray                 # (R, U) int64 Role
     stock: np.ndarray                # (R, U) float days of combat supply
     cut: np.ndarray                  # (R, U) int64 consecutive days cut off
+    sea_fed: np.ndarray              # (R, U) bool supplied over a beach or a taken port today (amphibious phase)
     fatigue: np.ndarray              # (R, U) float combat-power multiplier (QJM exhaustion)
     engaged: np.ndarray              # (R, U) bool engaged today
     weather: np.ndarray              # (R, P) int64 today's weather class at each place
@@ -181,7 +182,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         mode=np.zeros((R, U), np.int8), goal=np.full((R, U), -1, np.int64), broken=np.zeros((R, U), bool),
         eta=np.zeros((R, U), np.int64), dest=_tile(c.loc0, R), role=_tile(c.role, R),
         stock=np.full((R, U), p["initial_stock_days"]),
-        cut=np.zeros((R, U), np.int64), fatigue=np.ones((R, U)), engaged=np.zeros((R, U), bool),
+        cut=np.zeros((R, U), np.int64), sea_fed=np.zeros((R, U), bool), fatigue=np.ones((R, U)), engaged=np.zeros((R, U), bool),
         weather=np.zeros((R, P), np.int64),
         owner=_tile(c.theatre.owner, R).astype(np.int8),
         posture=_tile(posture, R), held_days=np.full((R, P), 30, np.int64), combat_days=np.zeros((R, P), np.int64),

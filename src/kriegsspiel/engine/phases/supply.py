@@ -119,7 +119,17 @@ def step(ctx, st, d: int) -> None:
         fill = np.where(reach_u, at(f, fl_loc), fill)
         in_supply |= reach_u
     st.stock = np.where(active, np.maximum(st.stock + fill * want - use, 0.0), st.stock)
+    # supplied over a beach or a taken port by an amphibious operation today (its own stock accounting)
+    in_supply |= active & st.sea_fed
+    st.sea_fed[:] = False
     st.cut = np.where(active & ~in_supply, st.cut + 1, np.where(active, 0, st.cut))
+    # a pocket whose place its side's supply reaches again is relieved: it is a formation again, not yet
+    # rested (still broken if it was)
+    rows = np.arange(R)[:, None]
+    relieved = (st.status == UnitStatus.pocket) & st.reach[rows, c.unit_side[None, :], st.loc] & (st.nxt < 0)
+    if relieved.any():
+        st.status[relieved] = UnitStatus.active
+        st.cut[relieved] = 0
     if c.freight_ref >= 0:
         side = st.owner[:, c.freight_ref]
         st.freight[:, d] = np.choose(side, [st.cap[:, s, c.freight_ref] for s in range(len(c.side_keys))])
