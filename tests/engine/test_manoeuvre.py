@@ -213,15 +213,18 @@ def test_an_operations_own_halt_ratio_stops_its_assault(tmp_path):
     assert run({"halt_if_ratio_below": 50.0}) == 0
 
 
-def _pocket(tmp_path, blue_near):
-    # red's corps at B is cut off from its base A by blue's empty place M; blue has `blue_near` divisions at N,
+def _pocket(tmp_path, blue_near, block=2.0):
+    # red's corps at B is cut off from its base A by blue's place M, held by `block` x 10,000 men (two divisions
+    # by default: enough to cut the line, manoeuvre.yaml supply_block_ratio); blue has `blue_near` divisions at N,
     # next to B. Stocks run out on the second day (initial_stock_days 1), surrender_after_days_cut_off 3.
     units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "B"} for i in range(3)]
+    units += [{"name": f"Block{i}", "type": "binf", "side": "blue", "location": "M", "strength": min(block, 1.0)}
+              for i in range(max(1, round(block)))]
     units += [{"name": f"N{i}", "type": "binf", "side": "blue", "location": "N"} for i in range(blue_near)]
     units += [{"name": "Far", "type": "binf", "side": "blue", "location": "Z", "strength": 0.1}]
     places = [("A", 0, "red", True), ("M", 1, "blue", False), ("B", 2, "red", False), ("N", 3, "blue", False),
               ("Z", 6, "blue", True)]
-    edges = [("A", "M", 50), ("M", "B", 50), ("B", "N", 20), ("N", "Z", 300)]
+    edges = [("A", "M", 50), ("M", "B", 50), ("B", "N", 20), ("N", "Z", 300), ("M", "N", 60)]
     c = scenario(tmp_path, places, edges, units, [], days=15,
                  doctrine={"red": {"surrender_after_days_cut_off": 3}}, parameters={"initial_stock_days": 1.0})
     return c, api.simulate(c, runs=5, seed=7)
@@ -236,6 +239,15 @@ def test_a_pocket_surrenders_only_when_outnumbered(tmp_path):
     assert api.run(c, seed=1).to_dict()["result"]["label"] == "Draw"  # (a scenario without operations runs)
     c, e = _pocket(tmp_path, blue_near=4)
     assert (e.st.status[:, c.unit_side == 0] == UnitStatus.surrendered).all()
+
+
+def test_a_weak_block_does_not_cut_a_strong_force_off(tmp_path):
+    # 500 men at M cannot cut the line of 30,000 next to them (fewer than 1/supply_block_ratio of them); two
+    # divisions can
+    c, e = _pocket(tmp_path, blue_near=0, block=0.05)
+    assert (e.st.cut[:, c.unit_side == 0] == 0).all()
+    c, e = _pocket(tmp_path, blue_near=0, block=2.0)
+    assert (e.st.cut[:, c.unit_side == 0] > 3).all()
 
 
 def test_reserves_move_through_their_own_ground(tmp_path):

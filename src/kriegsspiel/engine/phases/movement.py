@@ -213,12 +213,14 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
     return n_cap
 
 
-def present_men(ctx, st) -> np.ndarray:
-    """(R, S, P) men of each side standing at each place (active, not on an edge, not on a train)."""
+def present_men(ctx, st, pockets: bool = False) -> np.ndarray:
+    """(R, S, P) men of each side standing at each place (active, or also in a pocket with `pockets`; not on an
+    edge, not on a train)."""
     c = ctx.c
     R, P = st.owner.shape
     S = len(c.side_keys)
-    here = (st.status == UnitStatus.active) & (st.nxt < 0) & (st.eta == 0)
+    alive = (st.status == UnitStatus.active) | (pockets & (st.status == UnitStatus.pocket))
+    here = alive & (st.nxt < 0) & (st.eta == 0)
     flat = (np.arange(R)[:, None] * S * P + c.unit_side[None, :] * P + st.loc).ravel()
     return np.bincount(flat, weights=np.where(here, st.men, 0).ravel(), minlength=R * S * P).reshape(R, S, P)
 

@@ -70,21 +70,39 @@ def update_network(ctx, st) -> None:
     st.supply_damage = st.rail_damage.copy()
 
 
-def _outnumbered(ctx, st) -> np.ndarray:
-    """(R, U): the enemy's men at the unit's place and its land neighbours are at least
-    `manoeuvre.pocket_outnumbered_ratio` times its side's men there."""
+def _men_around(ctx, st):
+    """(R, S, P) men of each side standing at each place, and at the place plus its land neighbours."""
     from .movement import present_men
 
+    side_men = present_men(ctx, st, pockets=True)     # a pocket counts its own men (and its enemy's)
+    nb = ctx.c.neighbours
+    return side_men, side_men + (side_men[:, :, np.maximum(nb, 0)] * (nb >= 0)[None, None]).sum(axis=3)
+
+
+def _outnumbered(ctx, st, side_men, around) -> np.ndarray:
+    """(R, U): the enemy's men at the unit's place and its land neighbours are at least
+    `manoeuvre.pocket_outnumbered_ratio` times its side's men there."""
     c = ctx.c
-    side_men = present_men(ctx, st)                                     # (R, S, P)
-    nb = c.neighbours
-    valid = (nb >= 0)[None, None]
-    around = side_men + (side_men[:, :, np.maximum(nb, 0)] * valid).sum(axis=3)   # (R, S, P): place + neighbours
     side = c.unit_side[None, :]
     rows = np.arange(st.R)[:, None]
     own = np.maximum(side_men[rows, side, st.loc], 1.0)
     enemy = around[rows, 1 - side, st.loc]
     return enemy >= ctx.p["manoeuvre.pocket_outnumbered_ratio"] * own
+
+
+def _through_weak_blocks(ctx, st, side_men, around) -> np.ndarray:
+    """(R, S, P) places joined to the side's sources through its own places and through enemy places held too
+    weakly to cut a line of communication (manoeuvre.yaml supply_block_ratio); st.reach where there are none."""
+    c = ctx.c
+    out = st.reach.copy()
+    for s in range(len(c.side_keys)):
+        enemy_here = side_men.sum(axis=1) - side_men[:, s]
+        weak = (st.owner != s) & (around[:, s] > 0) & (around[:, s] >= ctx.p["manoeuvre.supply_block_ratio"] * enemy_here)
+        rows = np.flatnonzero(weak.any(axis=1))
+        if len(rows):
+            src = sources(ctx, st, rows)[:, s]
+            out[rows, s] = reachable(src, (st.owner[rows] == s) | weak[rows], c.neighbours)
+    return out
 
 
 def road_share(km, p):
@@ -108,9 +126,11 @@ def step(ctx, st, d: int) -> None:
     in_supply = np.zeros_like(active)
     fill = np.zeros(st.stock.shape)
     fl_loc = np.arange(R)[:, None] * P + st.loc
+    side_men, around = _men_around(ctx, st)
+    open_reach = _through_weak_blocks(ctx, st, side_men, around)
     for s in range(len(c.side_keys)):
         mine = active & (c.unit_side[None, :] == s)
-        reach = st.reach[:, s]
+        reach = open_reach[:, s]
         reach_u = at(reach, fl_loc) & mine
         road = p["road_supply_t_per_day"] * road_share(st.road_km[:, s], p)
         cap_place = np.where(reach, np.maximum(st.cap[:, s], road), 0.0)
@@ -138,7 +158,7 @@ def step(ctx, st, d: int) -> None:
     cut_off = (st.cut > 0) & ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket))
     # out of supply long enough, a pocket gives up only when the enemy around it outnumbers it (manoeuvre.yaml
     # pocket_outnumbered_ratio): a strong force cut off by a raid behind it does not surrender to nobody
-    hopeless = _outnumbered(ctx, st)
+    hopeless = _outnumbered(ctx, st, side_men, around)
     breaks = active & (st.cut >= surrender_days) & (st.stock <= 0.0) & hopeless
     breaks |= (st.status == UnitStatus.pocket) & (st.cut >= surrender_days) & hopeless
     breaks |= cut_off & st.broken
