@@ -22,8 +22,8 @@ import numpy as np
 from ..scenario.errors import Problem, ScenarioError
 
 # the bundled scenarios that carry a historical record, in the order the docs show them
-BUNDLED = ("compass-1940", "malaya-1941", "ichigo-1944", "france-1940", "bagration-1944", "lake-khasan-1938",
-           "khalkhin-gol-1939")
+BUNDLED = ("compass-1940", "malaya-1941", "ichigo-1944", "france-1940", "kursk-south-1943", "ardennes-1944",
+           "bagration-1944", "philippines-1941", "lake-khasan-1938", "khalkhin-gol-1939")
 SEED = 19400510
 
 
