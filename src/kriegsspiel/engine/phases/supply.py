@@ -94,14 +94,31 @@ def _through_weak_blocks(ctx, st, side_men, around) -> np.ndarray:
     """(R, S, P) places joined to the side's sources through its own places and through enemy places held too
     weakly to cut a line of communication (manoeuvre.yaml supply_block_ratio); st.reach where there are none."""
     c = ctx.c
+    R, P = st.owner.shape
     out = st.reach.copy()
+    nb = c.neighbours
+    # only runs where a weak block stands at or next to the place of an active formation out of reach can change
+    out_u = (st.status == UnitStatus.active) & ~st.reach[np.arange(R)[:, None], c.unit_side[None, :], st.loc]
     for s in range(len(c.side_keys)):
         enemy_here = side_men.sum(axis=1) - side_men[:, s]
         weak = (st.owner != s) & (around[:, s] > 0) & (around[:, s] >= ctx.p["manoeuvre.supply_block_ratio"] * enemy_here)
-        rows = np.flatnonzero(weak.any(axis=1))
-        if len(rows):
-            src = sources(ctx, st, rows)[:, s]
-            out[rows, s] = reachable(src, (st.owner[rows] == s) | weak[rows], c.neighbours)
+        if not weak.any():
+            continue
+        near = weak | (weak[:, np.maximum(nb, 0)] & (nb >= 0)[None]).any(axis=2)
+        mine = out_u & (c.unit_side == s)[None, :]
+        rows = np.flatnonzero((mine & np.take_along_axis(near, st.loc, 1)).any(axis=1))
+        if not len(rows):
+            continue
+        # recomputed only where the blocks or the map changed since the last time (row by row, so run k's result
+        # does not depend on its batch)
+        new = (st.open_weak[rows, s] != weak[rows]).any(axis=1) | (st.open_owner[rows, s] != st.owner[rows]).any(axis=1)
+        redo = rows[new]
+        if len(redo):
+            src = sources(ctx, st, redo)[:, s]
+            st.open_reach[redo, s] = reachable(src, (st.owner[redo] == s) | weak[redo], nb)
+            st.open_weak[redo, s] = weak[redo]
+            st.open_owner[redo, s] = st.owner[redo]
+        out[rows, s] = st.open_reach[rows, s]
     return out
 
 
