@@ -45,9 +45,11 @@ def test_halving_share(tonnes, want):
     assert air.halving_share(tonnes, AIR["rail_t_half"]) == pytest.approx(want)
 
 
-def test_halving_share_monotone_in_unit_interval():
-    s = air.halving_share(np.linspace(0, 5000, 101), AIR["depot_t_half"])
-    assert (np.diff(s) > 0).all() and (s >= 0).all() and (s < 1).all()
+def test_halving_share_rises_inside_the_unit_interval_and_halves_at_t_half():
+    t_half = AIR["depot_t_half"]
+    s = air.halving_share(np.linspace(0, 40 * t_half, 101), t_half)
+    assert (np.diff(s) > 0).all() and s[0] == 0 and (s < 1).all()
+    assert air.halving_share(t_half, t_half) == pytest.approx(0.5)
 
 
 def test_civilian_losses_per_tonne():
