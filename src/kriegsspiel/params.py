@@ -85,6 +85,7 @@ class Params:
     # effectiveness.yaml: era -> (first, last year); nation -> the fitted nation it is read as
     eras: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
     nation_aliases: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    era_years: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # era_rates.yaml
 
     def effectiveness(self, nation: str | None, year: int) -> float:
         """Relative combat effectiveness of `nation`'s army in `year` (effectiveness.yaml; 1 when not fitted,
@@ -96,6 +97,17 @@ class Params:
             if a <= year <= b:
                 return float(self.scalars.get(f"effectiveness.{era}.{nation}", 1.0))
         return 1.0
+
+    def era_casualty_factors(self, year: int) -> dict[str, float]:
+        """{attacker, defender}: the era casualty factors of `year` (era_rates.yaml; 1 outside its eras or with
+        era_rates.enabled 0), as overrides of era_rates.applied.*."""
+        out = {"era_rates.applied.attacker": 1.0, "era_rates.applied.defender": 1.0}
+        if self.scalars.get("era_rates.enabled", 0):
+            for era, (a, b) in self.era_years.items():
+                if a <= year <= b:
+                    out = {f"era_rates.applied.{side}": float(self.scalars[f"era_rates.{era}.{side}"])
+                           for side in ("attacker", "defender")}
+        return out
 
     def __getitem__(self, key: str) -> float:
         return self.scalars[key]
@@ -146,6 +158,14 @@ def default_params() -> Params:
                         if k in scalars})
     except FileNotFoundError:
         pass
+    # era casualty factors (validation.era_rates): applied_* are set by compile_scenario for the scenario's year
+    era = _read("era_rates.yaml")
+    scalars["era_rates.enabled"] = float(era.get("enabled", 0))
+    scalars.update({f"era_rates.{name}.{side}": float(v["factor"])
+                    for name, t in era["factors"].items() for side, v in t.items()})
+    scalars["era_rates.applied.attacker"] = 1.0
+    scalars["era_rates.applied.defender"] = 1.0
+    era_years = {name: tuple(v) for name, v in era["eras"].items()}
     eff = _read("effectiveness.yaml")
     scalars["effectiveness.enabled"] = float(eff.get("enabled", 0))
     scalars.update({f"effectiveness.{era}.{nation}": float(v["cev"])
@@ -180,6 +200,7 @@ def default_params() -> Params:
         frontage_class=MappingProxyType(dict(_read("manoeuvre.yaml")["terrain_frontage_class"])),
         eras=MappingProxyType({k: tuple(v) for k, v in eff["eras"].items()}),
         nation_aliases=MappingProxyType(dict(eff["aliases"])),
+        era_years=MappingProxyType(era_years),
     )
 
 

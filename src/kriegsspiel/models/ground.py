@@ -106,16 +106,19 @@ def daily_rates(ratio, att_men, def_men, posture_idx, terrain_idx, weather_idx, 
     mission/posture factor x opposition factor x terrain and weather casualty factors (TNDM columns, F02),
     x the TNDM x2.5 multiplier when a casualty-insensitive side fights (Lawrence 1997). The calibrated
     scales and exponents (ground.yaml `engagement`) and the loser multiplier (Dupuy's verity 3) are applied
-    on top. Both rates are capped at `max_daily_rate`.
+    on top, and in a campaign the era's casualty factors (era_rates.yaml: the Second World War's CDB90 battles
+    lost about 0.7 of the pooled model). Both rates are capped at `max_daily_rate`.
     """
     env = p.terrain[terrain_idx][..., _T["casualties"]] * p.weather[weather_idx][..., _W["casualties"]]
     mult = np.where(insensitive, p["casualty_insensitive_multiplier"], 1.0)
     k_s, k_o, loser = p["size_exponent"], p["opposition_exponent"], p["loser_rate_multiplier"]
     mission = np.where(main_effort, p["main_effort_attacker"], 1.0)
-    r_att = (p["attacker_standard_rate"] * p["attacker_rate_scale"] * mission
+    # the era's factors (validation.era_rates; 1 in the CDB90 calibration, set per scenario by compile_scenario)
+    r_att = (p["attacker_standard_rate"] * p["attacker_rate_scale"] * p["era_rates.applied.attacker"] * mission
              * size_factor(att_men, p) ** k_s * opposition_factor(ratio, p) ** k_o
              * env * mult * np.where(att_won, 1.0, loser))
-    r_def = (p["defender_standard_rate"] * p["defender_rate_scale"] * p.posture_casualties[posture_idx]
+    r_def = (p["defender_standard_rate"] * p["defender_rate_scale"] * p["era_rates.applied.defender"]
+             * p.posture_casualties[posture_idx]
              * (1.0 + (p.surprise_vuln[surprise_idx] - 1.0) * surprise_decay)
              * size_factor(def_men, p) ** k_s * opposition_factor(1.0 / np.maximum(ratio, 1e-9), p) ** k_o
              * env * mult * np.where(att_won, loser, 1.0))

@@ -177,6 +177,9 @@ def _land_edges(theatre: Theatre, terrain_idx: np.ndarray, params: Params) -> di
 def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Compiled:
     s = loaded.scenario
     params = (params or default_params()).with_overrides(dict(s.parameters)) if s.parameters else (params or default_params())
+    # the era's casualty factors for the scenario's start year (era_rates.yaml), unless the scenario sets them
+    params = params.with_overrides({k: v for k, v in params.era_casualty_factors(s.start.year).items()
+                                    if k not in (s.parameters or {})})
     theatre, problems = build_theatre(loaded)
     assert not problems, problems  # load_scenario has already reported them
     side_keys = list(s.sides)

@@ -1,0 +1,81 @@
+"""Era casualty factors: how the recorded losses of each era's CDB90 battles compare with the calibrated engagement
+model, which is fitted on all battles from 1900 on with one pooled loss rate.
+
+With the model held at its fitted parameters (fitted.yaml), each side's recorded casualties c are lognormal around
+k x the model's expected losses L with the calibration's own sigma s (validation.calibrate.casualty_loglik), so the
+maximum-likelihood era factor is ln k = mean(ln c - ln L) + s^2/2 over the era's battles, with a normal 95 %
+interval from the standard error of the mean. The campaign engine multiplies its attacker and defender daily loss
+rates by the factors of the scenario's start year when `era_rates.enabled` is 1 (compile_scenario); the CDB90
+calibration itself is unchanged.
+
+Eras: the First World War (1914-18) and the Second (1937-45), pooled over the whole war because its 1937-42 battles
+are only 11 (their factor alone, about 0.84 / 0.94, has an interval of about 0.5-1.5); after 1945. The interwar
+years have two battles and keep factor 1. Write with `python -m kriegsspiel.validation.era_rates --write`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from ..params import default_params
+from . import calibrate as C
+
+ERAS = {"ww1": (1914, 1918), "ww2": (1937, 1945), "post45": (1946, 1999)}
+SIDES = ("attacker", "defender")
+
+
+def factors(e, p=None) -> dict:
+    """{era: {side: {factor, low, high, n}}} on the engagements `e` (validation.cdb90.load)."""
+    p = p or default_params()
+    a = C.arrays(e, p)
+    loss = C.model_losses(a, C.model_ratio(a, p), a.won, p)
+    s = p["casualty_sigma"]
+    ok = np.isfinite(a.cas) & (a.cas > 0)
+    out = {}
+    for era, (y0, y1) in ERAS.items():
+        m = (e.year >= y0) & (e.year <= y1)
+        out[era] = {}
+        for k, side in enumerate(SIDES):
+            sel = m & ok[:, k]
+            d = np.log(a.cas[sel, k]) - np.log(np.maximum(loss[sel, k], 1e-9))
+            mle = float(d.mean() + 0.5 * s * s)
+            se = float(d.std(ddof=1) / np.sqrt(len(d)))
+            out[era][side] = {"factor": round(float(np.exp(mle)), 3), "low": round(float(np.exp(mle - 1.96 * se)), 3),
+                              "high": round(float(np.exp(mle + 1.96 * se)), 3), "n": int(sel.sum())}
+    return out
+
+
+def write(path=None) -> dict:
+    from .cdb90 import load
+    from .writeout import write_parameters
+
+    e, info = load()
+    doc = {
+        "provenance": {
+            "data": "CDB90 (U.S. Army Concepts Analysis Agency 1991, public domain; Jeffrey B. Arnold, CDB90, "
+                    "ODC-BY 1.0): the calibration's fit set (battles from 1900 on, duplicates and isqno 256-260 "
+                    "excluded)",
+            "n_battles": int(info["n"]),
+            "method": "maximum-likelihood multiplier of each side's expected losses per era, the engagement model "
+                      "fixed at fitted.yaml, lognormal casualties with the calibration's sigma; 95 % interval "
+                      "from the standard error (kriegsspiel.validation.era_rates)",
+            "date": dt.date.today().isoformat(),
+        },
+        # the campaign engine multiplies its daily loss rates by the factors of the scenario's start year
+        "enabled": 1,
+        "eras": {k: list(v) for k, v in ERAS.items()},
+        "factors": factors(e),
+    }
+    write_parameters("era_rates.yaml", """Era casualty factors: recorded CDB90 losses against the pooled calibrated model, per era and
+side. Written by `python -m kriegsspiel.validation.era_rates --write`; do not edit by hand.""", doc, path)
+    return doc
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command
+    import json
+    import sys
+
+    if "--write" in sys.argv:
+        print(json.dumps(write()["factors"], indent=1))

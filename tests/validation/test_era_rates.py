@@ -1,0 +1,54 @@
+"""Era casualty factors (validation/era_rates.py): the bundled table is the fit it records, the Second World War's
+CDB90 battles lost less than the pooled model, and a campaign uses its start year's factors."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+import kriegsspiel
+from kriegsspiel import api
+from kriegsspiel.params import default_params
+from kriegsspiel.validation import era_rates
+from kriegsspiel.validation.cdb90 import load
+
+
+@pytest.fixture(scope="module")
+def battles():
+    return load()[0]
+
+
+def test_bundled_table_is_the_fit_it_records(battles):
+    bundled = yaml.safe_load((Path(kriegsspiel.__file__).parent / "data" / "parameters" / "era_rates.yaml").read_text())
+    assert bundled["factors"] == era_rates.factors(battles)
+
+
+def test_second_world_war_losses_below_the_pooled_model(battles):
+    ww2 = era_rates.factors(battles)["ww2"]
+    for side in ("attacker", "defender"):
+        assert ww2[side]["n"] > 150
+        assert ww2[side]["low"] <= ww2[side]["factor"] <= ww2[side]["high"] < 1.0
+
+
+def test_a_campaign_uses_its_years_factors():
+    p = default_params()
+    assert p["era_rates.applied.attacker"] == 1.0                    # the CDB90 calibration is unchanged
+    c = api.compile(None)                                             # Otsu, 1944
+    assert c.params["era_rates.applied.attacker"] == p["era_rates.ww2.attacker"]
+    assert c.params["era_rates.applied.defender"] == p["era_rates.ww2.defender"]
+    off = p.with_overrides({"era_rates.enabled": 0})
+    assert off.era_casualty_factors(1944) == {"era_rates.applied.attacker": 1.0, "era_rates.applied.defender": 1.0}
+    assert p.era_casualty_factors(1930)["era_rates.applied.attacker"] == 1.0   # interwar: no factor
+
+
+def test_the_factor_scales_the_daily_rates():
+    from kriegsspiel.models import ground
+
+    p = default_params()
+    args = (np.array([2.0]), np.array([10000.0]), np.array([5000.0]), np.array([2]), np.array([0]), np.array([0]),
+            np.array([0]), np.array([False]), np.array([True]), p)
+    a1, d1 = ground.daily_rates(*args)
+    q = p.with_overrides({"era_rates.applied.attacker": 0.5, "era_rates.applied.defender": 0.25})
+    a2, d2 = ground.daily_rates(*args[:-1], q)
+    assert a2 == pytest.approx(0.5 * a1) and d2 == pytest.approx(0.25 * d1)
