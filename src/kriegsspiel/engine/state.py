@@ -75,7 +75,7 @@ class State:
     role: np.ndarray                 # (R, U) int64 Role
     stock: np.ndarray                # (R, U) float days of combat supply
     cut: np.ndarray                  # (R, U) int64 consecutive days cut off
-    sea_fed: np.ndarray              # (R, U) bool supplied over a beach or a taken port today (amphibious phase)
+    joint_fed: np.ndarray              # (R, U) bool supplied today by a joint operation: at sea, over a beach or a port, or by air
     open_weak: np.ndarray            # (R, S, P) bool the weak blocks of the last supply-through-weak-blocks computation
     open_owner: np.ndarray           # (R, S, P) int8 ownership at that computation (-1: never computed)
     open_reach: np.ndarray           # (R, S, P) bool its result (phases/supply.py _through_weak_blocks)
@@ -185,7 +185,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         mode=np.zeros((R, U), np.int8), goal=np.full((R, U), -1, np.int64), broken=np.zeros((R, U), bool),
         eta=np.zeros((R, U), np.int64), dest=_tile(c.loc0, R), role=_tile(c.role, R),
         stock=np.full((R, U), p["initial_stock_days"]),
-        cut=np.zeros((R, U), np.int64), sea_fed=np.zeros((R, U), bool),
+        cut=np.zeros((R, U), np.int64), joint_fed=np.zeros((R, U), bool),
         open_weak=np.zeros((R, S, P), bool), open_owner=np.full((R, S, P), -1, np.int8), open_reach=np.zeros((R, S, P), bool),
         fatigue=np.ones((R, U)), engaged=np.zeros((R, U), bool),
         weather=np.zeros((R, P), np.int64),

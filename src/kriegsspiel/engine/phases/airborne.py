@@ -196,6 +196,8 @@ def _air_supply(ctx, st, z, pmask, live):
     m = pmask & air_fed[:, None]
     st.stock = np.where(m, st.stock + fill[:, None] * want, st.stock)
     st.cut = np.where(m, 0, st.cut)
+    # supplied by air: not cut off for the supply phase (which reads this and clears it)
+    st.joint_fed |= m & (fill > 0)[:, None]
 
 
 def _demolish(ctx, st, d, won, z, men):

@@ -99,7 +99,7 @@ def crossings(ctx, st, d: int, x: Crossing) -> None:
         if at_sea.any():
             x.passage(ctx, st, d, o, u, at_sea)
             # troops on passage live on the ships' stores: not cut off (the supply phase reads this)
-            st.sea_fed |= at_sea[:, None] & tmask
+            st.joint_fed |= at_sea[:, None] & tmask
         arrived = at_sea & (J.days[:, o.j] + 1 >= sea_days)
         fog_belt = bool(amph.in_fog_belt(c.theatre.lat[pl], c.theatre.lon[pl], p.section("amphibious")))
         go = amph.can_land(u[:, 0], fog_belt, st.weather[:, pl] == heavy, p["amphibious.fog_chance"])
@@ -201,5 +201,5 @@ def _supply(ctx, st, o, tmask, ships):
     fill = np.minimum(1.0, tonnes / np.maximum(demand, 1e-9))
     st.stock[sr] = np.where(m, st.stock[sr] + fill[:, None] * use, st.stock[sr])
     # a force supplied over the beach is not cut off (the supply phase reads this and clears it)
-    st.sea_fed[sr] |= m & (tonnes > 0)[:, None]
+    st.joint_fed[sr] |= m & (tonnes > 0)[:, None]
     st.cut[sr] = np.where(m, 0, st.cut[sr])

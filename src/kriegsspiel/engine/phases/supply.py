@@ -156,9 +156,9 @@ def step(ctx, st, d: int) -> None:
         fill = np.where(reach_u, at(f, fl_loc), fill)
         in_supply |= reach_u
     st.stock = np.where(active, np.maximum(st.stock + fill * want - use, 0.0), st.stock)
-    # supplied over a beach or a taken port by an amphibious operation today (its own stock accounting)
-    in_supply |= active & st.sea_fed
-    st.sea_fed[:] = False
+    # supplied today by a landing (at sea, over a beach or a taken port) or by air (their own stock accounting)
+    in_supply |= active & st.joint_fed
+    st.joint_fed[:] = False
     st.cut = np.where(active & ~in_supply, st.cut + 1, np.where(active, 0, st.cut))
     # a pocket whose place its side's supply reaches again is relieved: it is a formation again, not yet
     # rested (still broken if it was)
