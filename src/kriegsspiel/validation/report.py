@@ -282,6 +282,21 @@ def _prior_table(result: dict) -> str:
             "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n")
 
 
+def _era_table() -> str:
+    """The era casualty factors (data/parameters/era_rates.yaml, validation.era_rates) as a section."""
+    from ..params import _read
+
+    t = _read("era_rates.yaml")
+    rows = "\n".join(f"| {era} ({a}–{b}) | " + " | ".join(
+        f"{v['factor']:.2f} ({v['low']:.2f}–{v['high']:.2f}, n = {v['n']})" for v in (t["factors"][era]["attacker"],
+                                                                                     t["factors"][era]["defender"]))
+        + " |" for era, (a, b) in t["eras"].items())
+    return ("## Era casualty factors\n\nRecorded losses against the fitted model, per era (maximum-likelihood "
+            "multiplier of each side's expected losses, 95 % interval; `kriegsspiel.validation.era_rates`). The "
+            "campaign engine multiplies its daily loss rates by its start year's factors; the figures above are "
+            "without them.\n\n| era | attacker | defender |\n|---|---|---|\n" + rows + "\n\n")
+
+
 def write_docs(result: dict, path) -> None:
     """Write docs/validation.md (generated) and its plot `validation-calibration.png` beside it."""
     path = Path(path)
@@ -302,8 +317,9 @@ mode under weakly-informative priors) on CDB90 battles from 1900 on and judged o
 below comes from the held-out folds of a {c['folds']}-fold cross-validation (seed {c['seed']}), beside the
 simple predictors it must beat, computed on the same battles in the same run. The five battles of the
 1938–39 border war (CDB90 256–260) are never fitted. Whole campaigns (Compass, Malaya, Ichi-Go, France 1940,
-Bagration, Lake Khasan, Khalkhin Gol), the shared parameters fitted across them with leave-one-campaign-out
-figures, and the nation effectiveness fitted on these battles: [validation-campaigns.md](validation-campaigns.md).
+Kursk south, the Ardennes, Bagration, the Philippines, Lake Khasan, Khalkhin Gol), the shared parameters fitted
+across them with leave-one-campaign-out figures, and the nation effectiveness fitted on these battles:
+[validation-campaigns.md](validation-campaigns.md).
 
 ```
 {render_text(result)}
@@ -321,7 +337,7 @@ figures, and the nation effectiveness fitted on these battles: [validation-campa
 - "Median daily rate" predicts each side's casualties from the training folds' median daily loss rate: a
   model-free yardstick. "Uncalibrated" is the same model with the ground.yaml starting values.
 
-{_prior_table(result)}## Data
+{_prior_table(result)}{_era_table()}## Data
 
 {c['loader']['raw']} CDB90 battles; {c['n']} kept. Dropped (in this order):
 
