@@ -75,7 +75,7 @@ class State:
     role: np.ndarray                 # (R, U) int64 Role
     stock: np.ndarray                # (R, U) float days of combat supply
     cut: np.ndarray                  # (R, U) int64 consecutive days cut off
-    joint_fed: np.ndarray              # (R, U) bool supplied today by a joint operation: at sea, over a beach or a port, or by air
+    joint_fed: np.ndarray            # (R, U) bool supplied today by a landing (at sea, a beach, a port) or by air
     open_weak: np.ndarray            # (R, S, P) bool the weak blocks of the last supply-through-weak-blocks computation
     open_owner: np.ndarray           # (R, S, P) int8 ownership at that computation (-1: never computed)
     open_reach: np.ndarray           # (R, S, P) bool its result (phases/supply.py _through_weak_blocks)

@@ -94,7 +94,7 @@ def _through_weak_blocks(ctx, st, side_men, around) -> np.ndarray:
     """(R, S, P) places joined to the side's sources through its own places and through enemy places held too
     weakly to cut a line of communication (manoeuvre.yaml supply_block_ratio); st.reach where there are none."""
     c = ctx.c
-    R, P = st.owner.shape
+    R = st.R
     out = st.reach.copy()
     nb = c.neighbours
     # only runs where a weak block stands at or next to the place of an active formation out of reach can change
