@@ -21,9 +21,10 @@ def main() -> None:
     ap.add_argument("--run", type=int, default=0)
     ap.add_argument("--units", nargs="*", default=[])
     ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--events", action="store_true", help="print each day's events (kind, side, place, men, data)")
     a = ap.parse_args()
     c = compile_(a.scenario)
-    eng = make_engine(c, np.array([a.run]), a.seed)
+    eng = make_engine(c, np.array([a.run]), a.seed, record=a.events)
     names = c.theatre.names
     pick = [i for i, n in enumerate(c.unit_names) if any(s.lower() in n.lower() for s in a.units)] or \
         list(np.flatnonzero(c.unit_op >= 0))
@@ -31,6 +32,13 @@ def main() -> None:
         eng.step(d)
         st = eng.st
         print(c.dates[d].isoformat())
+        if a.events:
+            for e in eng.log.events:
+                if e.day == d:
+                    extra = " ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in e.data.items())
+                    unit = c.unit_names[e.unit] if e.unit >= 0 else ""
+                    print(f"   * {e.kind.value:18s} {c.side_keys[e.side] if e.side >= 0 else '':10s} "
+                          f"{names[e.place] if e.place >= 0 else '':18s} {e.value:8d} {unit} {extra}")
         for u in pick:
             nxt = st.nxt[0, u]
             where = names[st.loc[0, u]] + (f" -> {names[nxt]} {st.prog[0, u]:.0f} km" if nxt >= 0 else "")

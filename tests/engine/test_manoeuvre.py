@@ -111,6 +111,32 @@ def test_breakthrough_takes_the_place_the_first_day(tmp_path):
     assert (days >= 0).all() and np.median(days) <= 1
 
 
+def test_routed_defenders_are_pursued(tmp_path):
+    # a thin defence broken through by 8 divisions falls back on C and loses manoeuvre.yaml's pursuit share of its
+    # men on the way, most of it as prisoners (the rout split); with the share at 0 it falls back unpursued
+    def run(share):
+        units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(8)]
+        units.append({"name": "B1", "type": "binf", "side": "blue", "location": "B", "strength": 0.3})
+        c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.15, "blue", False), ("C", 0.5, "blue", True)],
+                     [("A", "B", 10), ("B", "C", 30)], units,
+                     [{"name": "Attack", "side": "red", "forces": [u["name"] for u in units[:8]], "objective": "B"}],
+                     days=3, parameters={"manoeuvre.pursuit_loss_share": share})
+        e = api.simulate(c, runs=40, seed=1, record=True)
+        b1 = c.unit_names.index("B1")
+        assert (e.st.taken_day[:, 0, c.theatre.index["B"]] >= 0).all()
+        assert (e.st.killed[:, b1] + e.st.wounded[:, b1] + e.st.missing[:, b1] + e.st.men[:, b1] == c.men0[b1]).all()
+        return [ev for ev in e.log.events if ev.kind.value == "withdrawal"]
+
+    share = P["manoeuvre.pursuit_loss_share"]
+    events = run(share)
+    assert len(events) >= 30
+    lost = np.array([ev.args["lost"] for ev in events])
+    left = np.array([ev.value for ev in events])
+    assert all(ev.args["pursued"] for ev in events)
+    assert abs((lost / (lost + left)).mean() - share) < 0.02
+    assert not any(ev.args["pursued"] for ev in run(0.0))
+
+
 def test_route_goes_round_a_strongpoint(tmp_path):
     # A -> D through B (a strong garrison) or through C (empty, a little longer): the operation goes by C, and
     # the bypassed garrison, cut off, surrenders

@@ -40,6 +40,7 @@ STREAM_IDS = {
     "pocket": 12,
     "siege": 13,
     "overrun": 14,
+    "pursuit": 15,
 }
 
 MAX_SEED = 2**128 - 1

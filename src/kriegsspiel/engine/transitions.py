@@ -143,11 +143,12 @@ def _retreat_kernel(places, origin, owner, stand, nb, line_km, land_km, cap, rea
                 can[r, p] = True
 
 
-def capture(ctx, st, d, cap_mask, cap_side, origin) -> None:
+def capture(ctx, st, d, cap_mask, cap_side, origin, routed=None) -> None:
     """Places change hands (`cap_mask` (R, P) to `cap_side` (R, P)); `origin` (R, P): a place the attack came
     from (-1: unknown). Their defenders fall back along the edge to a friendly neighbour (retreat_choice) — in
-    good order if they can, pursued if the attackers are faster — or, with nowhere to go (or ordered to stand),
-    are left in a pocket. Only the runs with a capture are touched."""
+    good order, or, from the places in `routed` (R, P; broken through or beaten at the rout ratio), pursued: they
+    lose `manoeuvre.pursuit_loss_share` of their men as a rout (stream `pursuit`) — or, with nowhere to go (or
+    ordered to stand), are left in a pocket. Only the runs with a capture are touched."""
     c = ctx.c
     cr = np.flatnonzero(cap_mask.any(axis=1))
     if not len(cr):
@@ -172,6 +173,14 @@ def capture(ctx, st, d, cap_mask, cap_side, origin) -> None:
         & (st.eta[cr] == 0) & (st.nxt[cr] < 0) & (c.unit_side[None, :] == old[rows, loc])
     retreat = at_lost & can[rows, loc] & (status == UnitStatus.active)
     pocket = at_lost & ~retreat
+    pursued = np.zeros(st.men.shape, bool)
+    if routed is not None:
+        pursued[cr] = retreat & routed[cr][rows, loc]
+    if pursued.any():
+        before = st.men.copy()
+        lose(ctx, st, d, np.where(pursued, st.men * ctx.p["manoeuvre.pursuit_loss_share"], 0.0), Circumstance.rout,
+             "pursuit")
+        pursued_lost = before - st.men
     if ctx.record:
         for i, pl in zip(*np.nonzero(cm)):
             r = cr[i]
@@ -180,7 +189,9 @@ def capture(ctx, st, d, cap_mask, cap_side, origin) -> None:
             here = at_lost[i] & (loc[i] == pl)
             if here.any():
                 if can[i, pl]:
-                    ctx.log.add(r, d, K.withdrawal, int(old[i, pl]), back[i, pl], value=int(st.men[r, here].sum()))
+                    lost = int(pursued_lost[r, here].sum()) if pursued.any() else 0
+                    ctx.log.add(r, d, K.withdrawal, int(old[i, pl]), back[i, pl], value=int(st.men[r, here].sum()),
+                                args={"pursued": lost > 0, "lost": lost}, pursuit_lost=lost)
                 else:
                     ctx.log.add(r, d, K.encircled, int(old[i, pl]), pl, value=int(st.men[r, here].sum()))
     if retreat.any():

@@ -266,7 +266,10 @@ def _fight(ctx, st, d, contact, tgt) -> None:
         cap_side[kr[falls], kp[falls]] = 1 - def_side[falls]
         origin = np.full((R, P), -1)
         origin[np.nonzero(contact)[0], tgt[contact]] = st.loc[contact]
-        capture(ctx, st, d, cap_mask, cap_side, origin)
+        routed = np.zeros((R, P), bool)
+        rk = falls & (breakthrough | (e.force_ratio >= p["rout_ratio"]))
+        routed[kr[rk], kp[rk]] = True
+        capture(ctx, st, d, cap_mask, cap_side, origin, routed)
         _arrive(st, contact & cap_mask[np.arange(R)[:, None], tgt])
     return combat.reshape(R, P)
 
