@@ -4,7 +4,6 @@ airborne cut shows in the freight east of it, and bad joint input is refused wit
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -158,12 +157,11 @@ def test_mini_is_valid():
 
 
 @pytest.mark.slow
-def test_single_otsu_run_is_fast():
-    t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "kriegsspiel.cli", "run", "--seed", "1"], capture_output=True)
-    elapsed = time.perf_counter() - t
+def test_the_default_command_runs_otsu():
+    # the main job as a new user starts it (its time is measured in benchmarks/run.py, not here)
+    out = subprocess.run([sys.executable, "-m", "kriegsspiel.cli", "run", "--seed", "1"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert elapsed < 2.5, elapsed       # the budget is 2 s on an idle machine (benchmark); slack for a loaded CI
+    assert "Operation Otsu" in out.stdout
 
 
 def test_a_landing_force_supplied_over_the_beach_is_not_cut_off(otsu):
