@@ -117,12 +117,33 @@ class Params:
         head = prefix + "."
         return {k[len(head):]: v for k, v in self.scalars.items() if k.startswith(head)}
 
+    def override_problem(self, key: str, value) -> str | None:
+        """What a value for parameter `key` must be, if `value` is not that; None when it is acceptable. Every
+        parameter is a finite number below 1e9 in size, and one whose default is not negative (rates, shares,
+        ratios, counts) may not be set negative, except logarithms (`ln_*`) and exponents (SIGNED)."""
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            return "a number"
+        if not np.isfinite(v) or abs(v) >= 1e9:
+            return "a finite number of magnitude below 1e9"
+        if v < 0 <= self.scalars.get(key, 0.0) and key not in SIGNED and not key.startswith("ln_"):
+            return f"a number >= 0 (the default is {self.scalars[key]:g})"
+        return None
+
     def with_overrides(self, overrides: dict) -> "Params":
         unknown = set(overrides) - set(self.scalars)
         if unknown:
             raise KeyError(f"unknown parameter(s): {sorted(unknown)}")
+        bad = {k: p for k, v in overrides.items() if (p := self.override_problem(k, v)) is not None}
+        if bad:
+            raise ValueError("; ".join(f"parameter {k}: expected {p}" for k, p in bad.items()))
         return dataclasses.replace(self, scalars=MappingProxyType({**self.scalars, **overrides}))
 
+
+# Parameters that may take either sign whatever their default: exponents of the engagement model's factors (a
+# fit may turn one round) besides the logarithms named ln_*.
+SIGNED = frozenset({"opposition_exponent", "size_exponent"})
 
 TERRAIN_COLS = ("mobility", "defence_position", "infantry_weapons", "artillery", "air", "tanks", "casualties",
                 "advance_infantry", "advance_armour")

@@ -78,6 +78,7 @@ def test_parts_done_and_missing_runs(tmp_path):
 def test_resume_refuses_another_ensemble_and_keeps_its_runs(tmp_path, change, words):
     store = ResultStore.open_or_create(tmp_path, manifest())
     part = store.write_part(batch([0, 1, 2]))
+    store.release()
     before = part.read_bytes()
     with pytest.raises(StoreMismatch, match="refusing to mix") as err:
         ResultStore.open_or_create(tmp_path, manifest(**change))
@@ -88,9 +89,11 @@ def test_resume_refuses_another_ensemble_and_keeps_its_runs(tmp_path, change, wo
 def test_resume_grows_the_run_count_and_cleans_leftovers(tmp_path):
     store = ResultStore.open_or_create(tmp_path, manifest())
     store.write_part(batch(range(10)))
+    store.release()
     (tmp_path / "parts" / ".part-x.parquet.tmp-123").write_bytes(b"half")
     (tmp_path / ".manifest.json.tmp-9").write_text("{")
     more = ResultStore.open_or_create(tmp_path, manifest(runs=15))
+    more.release()
     assert more.missing_runs().tolist() == [10, 11, 12, 13, 14]
     assert ResultStore.open(tmp_path).manifest.runs == 15
     assert not list(tmp_path.rglob(".*tmp*"))
@@ -152,3 +155,50 @@ def test_run_count_is_not_part_of_the_identity():
     m = manifest()
     assert [k for k in Manifest.IDENTITY if getattr(m, k) != getattr(replace(m, runs=99), k)] == []
     assert "runs" not in Manifest.IDENTITY and "scenario_sha256" in Manifest.IDENTITY
+
+
+def test_a_second_writer_of_one_directory_is_refused(tmp_path):
+    # two ensembles into one --out used to both exit 0 with twice the rows; the first holds the directory's lock
+    first = ResultStore.open_or_create(tmp_path / "e", manifest())
+    with pytest.raises(StoreMismatch, match="being written by another ensemble"):
+        ResultStore.open_or_create(tmp_path / "e", manifest())
+    first.release()
+    again = ResultStore.open_or_create(tmp_path / "e", manifest())     # free once the first is done
+    again.release()
+
+
+def test_run_ensemble_releases_the_lock(tmp_path):
+    run_ensemble(str(MINI), runs=4, seed=1, out=tmp_path / "e", batch_size=2)
+    store = ResultStore.open_or_create(tmp_path / "e", ResultStore.open(tmp_path / "e").manifest)
+    store.release()
+
+
+def test_resume_refuses_an_edited_data_file(tmp_path):
+    # the store's identity hashes every file the scenario reads, not only its YAML: editing the places CSV makes
+    # another scenario, and a resume would mix runs
+    import yaml
+
+    doc = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    rows = ["name,lat,lon,terrain,country_1944"]
+    props = {}
+    for pl in doc["places"]:
+        rows.append(f"{pl['name']},{pl['lat']},{pl['lon']},{pl['terrain']},{pl['country']}")
+        extra = {k: v for k, v in pl.items() if k not in ("name", "lat", "lon", "terrain", "country")}
+        if extra:
+            props[pl["name"]] = extra
+    doc["places"] = {"file": "places.csv"}
+    doc["place_properties"] = props
+    (tmp_path / "places.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    scen = tmp_path / "s.yaml"
+    scen.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    run_ensemble(str(scen), runs=4, seed=1, out=tmp_path / "e", batch_size=4)
+    run_ensemble(str(scen), runs=6, seed=1, out=tmp_path / "e", batch_size=4)     # the same files: resumes
+    rows[1] = rows[1].replace("45.75", "45.8")                                     # Harbin moved 5 km
+    (tmp_path / "places.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(StoreMismatch, match="another ensemble"):
+        run_ensemble(str(scen), runs=8, seed=1, out=tmp_path / "e", batch_size=4)
+
+
+def test_too_many_runs_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="runs must be between"):
+        run_ensemble(str(MINI), runs=10**12, seed=1, out=tmp_path / "e")

@@ -1,6 +1,7 @@
 """Bad scenario input: exit status 2 and one message per problem naming file, line, field, value, expectation."""
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -98,3 +99,54 @@ def test_yaml_tags_are_never_executed(write_scenario, tmp_path):
 def test_duplicate_keys_are_an_error(mini_text, write_scenario):
     problems = _problems(write_scenario(mini_text.replace("title: Mini", "title: A\ntitle: Mini")))
     assert any("once" in p.expected for p in problems)
+
+
+def test_an_alias_bomb_is_refused_before_it_expands(tmp_path):
+    # ten levels of ten aliases: 10**10 nodes once expanded, 1 KB on disk (issue: 3 GB and a traceback before)
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    lines.append("claims: {bomb: [" + ", ".join(["*a9"] * 10) + "]}")
+    f = tmp_path / "bomb.yaml"
+    f.write_text("\n".join(lines) + "\n")
+    problems = _problems(f)
+    assert len(problems) == 1 and str(f) in str(problems[0]) and "aliases" in problems[0].expected
+
+
+def test_a_few_aliases_are_fine(mini_text, write_scenario):
+    # an alias used a handful of times is ordinary YAML: the title reused as the description
+    text = mini_text.replace("title: Mini test campaign", "title: &t Mini test campaign\ndescription: *t", 1)
+    loaded = load_scenario(write_scenario(text))
+    assert loaded.scenario.description == loaded.scenario.title == "Mini test campaign"
+
+
+@pytest.mark.parametrize("old,new,field", [
+    ("men: 19770", "men: .inf", "men"),                       # used to crash the engine
+    ("men: 19770", "men: 4611686018427387904", "men"),        # 2**62: wrapped round to -4.6e18 killed
+    ("guns: 64", "guns: .nan", "guns"),
+    ("men: 800", "men: -800", "men"),
+])
+def test_numbers_are_finite_and_bounded(mini_text, write_scenario, old, new, field):
+    problems = _problems(write_scenario(mini_text.replace(old, new, 1)))
+    assert any(p.path.endswith(field) for p in problems), problems
+
+
+@pytest.mark.parametrize("value,words", [(-1, ">= 0"), (".inf", "finite"), (1e12, "finite")])
+def test_parameter_overrides_keep_their_sign_and_size(mini_text, write_scenario, value, words):
+    # `attacker_rate_scale: -1` gave -51,060 killed
+    text = mini_text.rstrip("\n") + f"\nparameters: {{attacker_rate_scale: {value}}}\n"
+    problems = _problems(write_scenario(text))
+    assert any("attacker_rate_scale" in p.path and words in p.expected for p in problems), problems
+
+
+def test_a_campaign_of_centuries_is_refused(mini_text, write_scenario):
+    import re as _re
+    text = _re.sub(r"^end: .*$", "end: 9999-12-31", mini_text, count=1, flags=_re.M)
+    assert any("at most" in str(p) for p in _problems(write_scenario(text)))
+
+
+def test_a_fifo_or_device_is_not_read(tmp_path):
+    import os
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    assert "regular file" in _problems(fifo)[0].expected       # used to hang
+    assert "regular file" in _problems(Path("/dev/zero"))[0].expected   # used to read forever

@@ -10,6 +10,10 @@ import numpy as np
 
 from ..results.store import Manifest, ResultStore, StoreMismatch, engine_fingerprint
 
+# The largest ensemble one command may ask for: its run indices are held in memory (8 bytes each) and its rows
+# in Parquet (about 1 KB each); ten million runs is some 10 GB of results and hours of work on one machine.
+MAX_RUNS = 10_000_000
+
 __all__ = ["run_ensemble", "open_results", "EnsembleResult", "StoreMismatch"]
 
 Progress = Callable[[int, int], None]
@@ -95,14 +99,13 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
     from ..api import load_scenario
     from ..scenario.compile import Compiled
     from .assumptions import apply, check
-    from .backends import dask_client, run_dask, run_local
     from .batch import EnsembleSpec, compiled, register_compiled
     from .rows import layout
 
     if backend not in ("local", "dask"):
         raise ValueError(f"backend must be 'local' or 'dask', not {backend!r}")
-    if runs < 0:
-        raise ValueError("runs must be >= 0")
+    if not 0 <= runs <= MAX_RUNS:
+        raise ValueError(f"runs must be between 0 and {MAX_RUNS:,} (got {runs:,})")
     given = scenario if isinstance(scenario, Compiled) else None
     loaded = given.loaded if given is not None else load_scenario(scenario)
     settings = {k: float(v) for k, v in (settings or {}).items()}
@@ -120,6 +123,17 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
                         labels=list(lay.labels), sides=list(lay.sides), key_places=list(lay.key_places),
                         settings=settings, engine_sha256=engine_fingerprint())
     store = ResultStore.open_or_create(out, manifest)
+    try:
+        _fill(store, runs, spec, batch_size, backend, client, scheduler, workers, progress)
+    finally:
+        store.release()
+    return EnsembleResult(store)
+
+
+def _fill(store, runs, spec, batch_size, backend, client, scheduler, workers, progress) -> None:
+    """Simulate the runs `store` lacks, batch by batch, storing each batch as it comes; then build its database."""
+    from .backends import dask_client, run_dask, run_local
+
     missing = store.missing_runs()
     batches = _batches(missing, batch_size)
     stored = int(runs) - len(missing)
@@ -142,4 +156,3 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
             with dask_client(scheduler, workers) as cl:
                 run_dask(spec, batches, done, cl)
     store.finalize()
-    return EnsembleResult(store)

@@ -119,7 +119,8 @@ def _print_summary(s: dict, out: Path) -> None:
 
 def ensemble(
     scenario: Optional[str] = typer.Argument(None, help="bundled scenario name or path (default: operation-otsu)"),
-    runs: int = typer.Option(1000, "--runs", "-n", min=1, help="number of campaigns N (runs 0..N-1)"),
+    runs: int = typer.Option(1000, "--runs", "-n", min=1, max=10_000_000,
+                             help="number of campaigns N (runs 0..N-1; at most 10,000,000)"),
     seed: int = typer.Option(0, "--seed", "-s", min=0, help="root random seed (a non-negative integer)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="results directory (default ./ensemble-SCENARIO-seedS); rerun to resume"),

@@ -2,6 +2,7 @@
 
 Layout of DIR::
 
+    .lock                          held (an exclusive advisory lock) by the one process writing the ensemble
     manifest.json                  scenario, its sha256, seed, runs, package version, labels, sides
     parts/part-FIRST-LAST.parquet  the rows of one batch (runs FIRST..LAST, not necessarily contiguous)
     results.duckdb                 table `runs` (all rows, ordered by run), rebuilt when an ensemble completes
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+LOCK = ".lock"
 MANIFEST = "manifest.json"
 PARTS = "parts"
 DUCKDB = "results.duckdb"
@@ -95,6 +97,29 @@ class ResultStore:
     def __init__(self, out: str | Path, manifest: Manifest):
         self.out = Path(out)
         self.manifest = manifest
+        self._lock = None
+
+    def _acquire(self) -> None:
+        """Hold DIR/.lock exclusively (fcntl.flock, released by `release` or when the process ends, however it
+        ends): a second writer of the same directory is refused instead of doubling its rows."""
+        try:
+            import fcntl
+        except ImportError:          # pragma: no cover - not a POSIX system: no lock
+            return
+        fh = open(self.out / LOCK, "a+b")  # noqa: SIM115 - held open while the lock is held
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise StoreMismatch(f"{self.out} is being written by another ensemble now (its {LOCK} is held); wait for "
+                                "it to finish, or use a new --out.") from None
+        self._lock = fh
+
+    def release(self) -> None:
+        """Give up the directory's lock (an ensemble that has finished writing)."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     @property
     def parts_dir(self) -> Path:
@@ -116,6 +141,21 @@ class ResultStore:
         runs than `manifest.runs`."""
         out = Path(out)
         path = out / MANIFEST
+        if out.exists() and not out.is_dir():
+            raise StoreMismatch(f"{out} exists and is not a directory; use a new --out.")
+        if out.exists() and not path.exists() and any(p.name != LOCK for p in out.iterdir()):
+            raise StoreMismatch(f"{out} exists and is not an ensemble directory (no manifest.json); use a new --out.")
+        out.mkdir(parents=True, exist_ok=True)
+        store = cls(out, manifest)
+        store._acquire()
+        try:
+            return store._open_locked(manifest)
+        except BaseException:
+            store.release()
+            raise
+
+    def _open_locked(self, manifest: Manifest) -> "ResultStore":
+        out, path = self.out, self.out / MANIFEST
         if path.exists():
             old = Manifest.from_json(path.read_text("utf-8"))
             diffs = [k for k in Manifest.IDENTITY if getattr(old, k) != getattr(manifest, k)]
@@ -123,22 +163,18 @@ class ResultStore:
                 what = "; ".join(_difference(k, old, manifest) for k in diffs)
                 raise StoreMismatch(f"{out} holds another ensemble ({what}); refusing to mix runs. "
                                     "Use a new --out, or delete the directory to start over.")
-            store = cls(out, old)
-            done = store.done_runs()
+            self.manifest = old
+            done = self.done_runs()
             if len(done) and done.max() >= manifest.runs:
                 raise StoreMismatch(f"{out} already holds runs up to {int(done.max())}; ask for at least "
                                     f"{int(done.max()) + 1} runs, or use a new --out.")
             if manifest.runs != old.runs:
-                store.manifest = Manifest(**{**asdict(old), "runs": manifest.runs})
-                store._write_manifest()
-            store.clean()
-            return store
-        if out.exists() and any(out.iterdir()):
-            raise StoreMismatch(f"{out} exists and is not an ensemble directory (no manifest.json); use a new --out.")
-        out.mkdir(parents=True, exist_ok=True)
-        store = cls(out, manifest)
-        store._write_manifest()
-        return store
+                self.manifest = Manifest(**{**asdict(old), "runs": manifest.runs})
+                self._write_manifest()
+            self.clean()
+            return self
+        self._write_manifest()
+        return self
 
     def _write_manifest(self) -> None:
         text = self.manifest.to_json()

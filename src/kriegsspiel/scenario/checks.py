@@ -66,10 +66,12 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
     from ..params import default_params
 
     params = default_params()
-    for key in s.parameters:
+    for key, value in s.parameters.items():
         if key not in params.scalars:
             bad(("parameters", key), key, f"a model parameter name, one of {sorted(params.scalars)[:8]}... "
                 "(kriegsspiel.params.default_params().scalars)")
+        elif (problem := params.override_problem(key, value)) is not None:
+            bad(("parameters", key), value, problem)
     regions = params.weather_climate["regions"]
     if s.weather_region not in regions:
         bad(("weather_region",), s.weather_region, f"a climate region of data/parameters/weather.yaml {sorted(regions)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from .errors import Problem, ScenarioError, short
 from .schema import Place, PlacesFile, Scenario
 
 MAX_BYTES = 5_000_000
+# YAML aliases repeat a node without copying it; expanded, a few kilobytes of nested aliases become billions of
+# nodes ("billion laughs"). A scenario may use aliases, but its expanded tree may hold at most this many nodes
+# (Otsu, the largest bundled scenario, has about 6,700).
+MAX_NODES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,26 @@ def _nearest_line(lines: dict[tuple, int], path: tuple) -> int | None:
     return lines.get(())
 
 
+def _expanded_nodes(node: yaml.Node, limit: int) -> int:
+    """Nodes in the tree `node` stands for once its aliases are expanded (a shared node counts each time it is
+    used), counted without expanding; stops early past `limit`."""
+    memo: dict[int, int] = {}
+    # post-order over the node graph (a graph, not a tree, with aliases; a YAML alias cannot point at an ancestor)
+    stack = [(node, False)]
+    while stack:
+        n, done = stack.pop()
+        if id(n) in memo:
+            continue
+        kids = ([x for kv in n.value for x in kv] if isinstance(n, yaml.MappingNode)
+                else list(n.value) if isinstance(n, yaml.SequenceNode) else [])
+        if done:
+            memo[id(n)] = min(limit + 1, 1 + sum(memo[id(k)] for k in kids))
+        else:
+            stack.append((n, True))
+            stack.extend((k, False) for k in kids if id(k) not in memo)
+    return memo[id(node)]
+
+
 def _fmt_path(loc: tuple) -> str:
     out = ""
     for part in loc:
@@ -73,14 +98,25 @@ def _fmt_path(loc: tuple) -> str:
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # data only: no tags that construct objects
 
 
+def read_limited(path: Path, limit: int, name: str, what: str, field: str = "", line: int | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else (missing, unreadable, a directory, a FIFO
+    or device that would block or never end, too large) is a ScenarioError naming `name`, `line` and `field`. The
+    size is checked before reading, and no more than `limit` + 1 bytes are ever read."""
+    try:
+        if not path.is_file():
+            raise ScenarioError([Problem(name, line, field, short(str(path)), f"{what} (a regular file)")])
+        with path.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise ScenarioError([Problem(name, line, field, short(str(path)), f"{what} ({exc.strerror})")])
+    if len(raw) > limit:
+        raise ScenarioError([Problem(name, line, field, f"more than {limit} bytes", f"a file of at most {limit} bytes")])
+    return raw
+
+
 def _read_yaml(path: Path) -> tuple[object, dict]:
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError([Problem(name, None, "", short(str(path)), f"a readable scenario file ({exc.strerror})")])
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError([Problem(name, None, "", f"{len(raw)} bytes", f"a scenario of at most {MAX_BYTES} bytes")])
+    raw = read_limited(path, MAX_BYTES, name, "a readable scenario file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -90,6 +126,11 @@ def _read_yaml(path: Path) -> tuple[object, dict]:
         loader = _SafeLoader(text)
         try:
             node = loader.get_single_node()
+            n = _expanded_nodes(node, MAX_NODES) if node is not None else 0
+            if n > MAX_NODES:
+                raise ScenarioError([Problem(name, None, "", f"more than {MAX_NODES:,} nodes once its aliases are expanded",
+                                             f"a scenario of at most {MAX_NODES:,} YAML nodes (aliases counted each "
+                                             "time they are used)")])
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -153,9 +194,16 @@ def _resolve_data_file(base: Path, rel: str, name: str, line: int | None, path: 
 
 
 def _read_csv(path: Path) -> list[tuple[int, dict]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
+    raw = read_limited(path, MAX_BYTES, str(path), "a readable CSV file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(str(path), None, "", f"byte {exc.start}", "UTF-8 text")])
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         return [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise ScenarioError([Problem(str(path), None, "", short(str(exc)), "well-formed CSV")])
 
 
 def _places_from_csv(path: Path) -> tuple[list[Place], list[Problem]]:
@@ -177,6 +225,18 @@ def _places_from_csv(path: Path) -> tuple[list[Place], list[Problem]]:
     return places, problems
 
 
+def _inputs_sha256(inputs: list[tuple[str, Path]]) -> str:
+    """sha256 over the contents of the files a scenario reads (the YAML, its places and rail CSVs), each tagged
+    with its role: an edit to any of them makes another scenario (a resumed ensemble refuses to mix them). The
+    files' locations do not enter: a copied scenario is the same scenario."""
+    h = hashlib.sha256()
+    for role, p in inputs:
+        data = Path(p).read_bytes()
+        h.update(f"{role}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Read, validate and cross-check a scenario file; raise :class:`ScenarioError` listing every problem."""
     from .checks import check_references
@@ -186,9 +246,11 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     data, lines = _read_yaml(path)
     scenario = _validate(data, name, lines)
     problems: list[Problem] = []
+    inputs = [("scenario", path)]        # every file the scenario reads, hashed together (LoadedScenario.sha256)
     if isinstance(scenario.places, PlacesFile):
         csv_path = _resolve_data_file(path.parent, scenario.places.file, name, _nearest_line(lines, ("places", "file")), "places.file")
         places, csv_problems = _places_from_csv(csv_path)
+        inputs.append(("places", csv_path))
         problems += csv_problems
     else:
         places = list(scenario.places)
@@ -207,10 +269,11 @@ def load_scenario(path: str | Path) -> LoadedScenario:
             path.parent, scenario.network.rail.file, name, _nearest_line(lines, ("network", "rail", "file")), "network.rail.file"
         )
         rail_rows = [dict(row, _line=line, _file=str(rail_path)) for line, row in _read_csv(rail_path)]
+        inputs.append(("rail", rail_path))
     loaded = LoadedScenario(
         scenario=scenario,
         path=path,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=_inputs_sha256(inputs),
         places=places,
         rail_rows=rail_rows,
         lines=lines,

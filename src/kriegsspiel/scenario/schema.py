@@ -13,14 +13,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-NonNeg = Annotated[float, Field(ge=0)]
-NonNegInt = Annotated[int, Field(ge=0)]
+# Every number of a scenario is finite (no .inf or .nan: `allow_inf_nan` below) and bounded, so that no count
+# wraps round in the engine's 64-bit arrays (a men figure of 2**62 did) and no product overflows.
+# The longest campaign a scenario may describe (days from start to end): every phase keeps a day axis.
+MAX_DAYS = 3660
+NonNeg = Annotated[float, Field(ge=0, le=1e9)]
+NonNegInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Posture(str, Enum):
@@ -150,7 +154,7 @@ class Edge(Strict):
     season: tuple[dt.date, dt.date] | None = Field(None, description="navigable/usable between these dates")
     source: str | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Network(Strict):
@@ -180,7 +184,7 @@ class Unit(Strict):
     name: Name
     type: Name
     side: str
-    count: Annotated[float, Field(gt=0)] = 1.0
+    count: Annotated[float, Field(gt=0, le=10000)] = 1.0
     strength: Annotated[float, Field(gt=0, le=1.5)] = Field(1.0, description="fraction of establishment")
     quality: Annotated[float, Field(gt=0, le=3)] = Field(1.0, description="relative combat effectiveness (CEV)")
     location: Name
@@ -366,6 +370,9 @@ class Scenario(Strict):
     def _dates(self) -> "Scenario":
         if self.end < self.start:
             raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if (self.end - self.start).days > MAX_DAYS:
+            raise ValueError(f"a campaign of at most {MAX_DAYS} days (got {(self.end - self.start).days} days from "
+                             f"{self.start} to {self.end})")
         if len(self.sides) != 2:
             raise ValueError("a scenario has exactly two sides")
         return self
