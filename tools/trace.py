@@ -21,9 +21,10 @@ def main() -> None:
     ap.add_argument("--run", type=int, default=0)
     ap.add_argument("--units", nargs="*", default=[])
     ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE", help="model parameter overrides")
     ap.add_argument("--events", action="store_true", help="print each day's events (kind, side, place, men, data)")
     a = ap.parse_args()
-    c = compile_(a.scenario)
+    c = compile_(a.scenario, {k: float(v) for k, v in (x.split("=", 1) for x in a.set)} or None)
     eng = make_engine(c, np.array([a.run]), a.seed, record=a.events)
     names = c.theatre.names
     pick = [i for i, n in enumerate(c.unit_names) if any(s.lower() in n.lower() for s in a.units)] or \

@@ -137,6 +137,38 @@ def test_routed_defenders_are_pursued(tmp_path):
     assert not any(ev.args["pursued"] for ev in run(0.0))
 
 
+def _flanked(tmp_path, c_owner, objective):
+    # B (blue, held by a division) has four land neighbours: A (red), C, D and E (blue's rear). Red takes
+    # `objective` with four divisions from A; where does B's garrison end?
+    places = [("A", 0, "red", True), ("C", 0.3, c_owner, False), ("B", 0.6, "blue", False), ("D", 0.9, "blue", False),
+              ("E", 1.2, "blue", True)]
+    edges = [("A", "B", 20), ("C", "B", 20), ("D", "B", 20), ("E", "B", 20), ("A", "C", 20), ("A", "D", 20),
+             ("C", "D", 20)]
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(4)]
+    units += [{"name": "BG", "type": "binf", "side": "blue", "location": "B", "posture": "prepared_defence"}]
+    c = scenario(tmp_path, places, edges, units,
+                 [{"name": "Flank", "side": "red", "forces": [u["name"] for u in units[:4]], "objective": objective}],
+                 days=8)
+    e = api.simulate(c, runs=10, seed=4)
+    idx = c.theatre.index
+    assert (e.st.taken_day[:, 0, idx[objective]] >= 0).all()
+    return c, e, idx
+
+
+def test_a_front_line_place_is_held_when_a_flank_falls(tmp_path):
+    # C was blue: its fall leaves B with two enemy neighbours of four and two ways out (D, E): a front, not a pocket
+    c, e, idx = _flanked(tmp_path, "blue", "C")
+    bg = c.unit_names.index("BG")
+    assert (e.st.loc[:, bg] == idx["B"]).all()
+
+
+def test_defenders_withdraw_before_the_last_way_out_closes(tmp_path):
+    # C was red from the start; the fall of D leaves B one way out (E): its garrison falls back on E
+    c, e, idx = _flanked(tmp_path, "red", "D")
+    bg = c.unit_names.index("BG")
+    assert ((e.st.loc[:, bg] == idx["E"]) | (e.st.nxt[:, bg] == idx["E"])).all()
+
+
 def test_route_goes_round_a_strongpoint(tmp_path):
     # A -> D through B (a strong garrison) or through C (empty, a little longer): the operation goes by C, and
     # the bypassed garrison, cut off, surrenders

@@ -125,11 +125,13 @@ def _withdrawals(ctx, st, d) -> None:
     owner = st.owner.astype(np.int64)
     enemy_nb = (valid & (st.owner[:, nbc] != st.owner[:, :, None])).sum(axis=2)
     enemy_nb0 = (valid & (c.theatre.owner[nbc] != c.theatre.owner[:, None])[None]).sum(axis=2)
-    friend_nb = (valid & (st.owner[:, nbc] == st.owner[:, :, None])).any(axis=2)
+    friend_n = (valid & (st.owner[:, nbc] == st.owner[:, :, None])).sum(axis=2)
+    friend_nb = friend_n > 0
     deg = np.maximum(valid.sum(axis=2), 1)
     stand = np.take_along_axis(c.stand, owner, 0)
     holds = c.hold_fortified[owner] & (st.posture == Posture.fortified_defence)
-    threatened = (enemy_nb > enemy_nb0) & (enemy_nb >= p["manoeuvre.encirclement_share"] * deg) & friend_nb
+    threatened = (enemy_nb > enemy_nb0) & (enemy_nb >= p["manoeuvre.encirclement_share"] * deg) & friend_nb \
+        & (friend_n <= p["manoeuvre.encirclement_escape_routes"])
     trading = c.trade_space[owner] & (st.def_loss_rate >= p["manoeuvre.trade_space_loss_rate"]) & friend_nb
     places = (threatened | trading) & ~stand & ~holds
     if places.any():
