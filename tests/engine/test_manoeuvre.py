@@ -64,6 +64,18 @@ def test_march_time_by_road_and_force_type(tmp_path):
     assert (eng.st.loc == c.theatre.index["B"]).all()
 
 
+def test_the_rest_of_an_operation_closes_up_when_it_ends(tmp_path):
+    # armour and foot in one operation: the armour's arrival ends it, and the foot still march on to the objective
+    # (they used to stop where they stood, half-way)
+    c = scenario(tmp_path, [("A", 0, "red", True), ("M", 1.4, "red", False), ("N", 2.1, "red", False),
+                            ("B", 2.8, "red", False)], [("A", "M", 100), ("M", "N", 50), ("N", "B", 50)],
+                 [{"name": "I", "type": "inf", "side": "red", "location": "A"},
+                  {"name": "T", "type": "tank", "side": "red", "location": "A"}],
+                 [{"name": "Go", "side": "red", "forces": ["I", "T"], "objective": "B"}], days=25)
+    e = api.simulate(c, runs=10, seed=3)
+    assert (e.st.loc == c.theatre.index["B"]).all()
+
+
 def test_frontage_limits_the_men_who_fight():
     # beyond frontage x density, more attackers add neither power nor losses of their own (they rotate in)
     kw = dict(posture=np.array([2]), terrain=np.array([P.terrain_names.index("flat_mixed")]),

@@ -275,7 +275,8 @@ def _fight(ctx, st, d, contact, tgt) -> None:
 
 
 def _operations(ctx, st, d) -> None:
-    """Objectives taken move an operation on to the next; the last taken ends it; too weak, it halts."""
+    """Objectives taken move an operation on to the next; the last taken ends it (its forces still on the way close
+    up on it); too weak, it halts."""
     c = ctx.c
     running = st.op_state == OpState.running
     if not running.any():
@@ -305,6 +306,14 @@ def _operations(ctx, st, d) -> None:
                     op=o, value=int(men_op[r, o]))
     st.op_state[done] = OpState.done
     st.op_state[halt] = OpState.halted
+    if done.any():
+        # the forces of a finished operation still on the way close up on its objective (through their own ground,
+        # as a move outside an operation): the first to arrive ends the operation, not the march of the rest
+        final = c.op_objectives[np.arange(O), c.op_n_objectives - 1]                  # (O,)
+        o_u = np.maximum(st.unit_op, 0)
+        follow = (st.unit_op >= 0) & np.take_along_axis(done, o_u, 1) & (st.status == UnitStatus.active) \
+            & (st.goal < 0) & ((st.mode == UnitMode.idle) | (st.mode == UnitMode.march)) & (st.loc != final[o_u])
+        st.goal = np.where(follow, final[o_u], st.goal)
 
 
 def _can_retreat(ctx, st) -> np.ndarray:
