@@ -148,7 +148,7 @@ def report(
         _fail([f"{source}: not a readable kriegsspiel result ({type(exc).__name__}: {str(exc).splitlines()[0]})"])
     checked = None
     if ensemble is not None:
-        text = article.read_text(encoding="utf-8", errors="replace") if article is not None else None
+        text = _read_article(article) if article is not None else None
         checked = _guard(claims_check, source, result, ensemble, text)
     if html is not None:
         from .report.html import render_html
@@ -162,6 +162,21 @@ def report(
             typer.echo(f"wrote {path}", err=True)
     if fmt is not None or (html is None and plots is None):
         _write(render(result, (fmt or RunFormat.markdown).value, ensemble), None)
+
+
+MAX_ARTICLE_BYTES = 5_000_000     # an article of a few hundred pages; larger is not an article
+
+
+def _read_article(article: Path) -> str:
+    """The text of an article file (a regular file of at most MAX_ARTICLE_BYTES; bad UTF-8 replaced), or exit 2."""
+    from .scenario.errors import ScenarioError
+    from .scenario.load import read_limited
+
+    try:
+        raw = read_limited(article, MAX_ARTICLE_BYTES, str(article), "a readable article file")
+    except ScenarioError as exc:
+        _fail([str(p) for p in exc.problems])
+    return raw.decode("utf-8", errors="replace")
 
 
 @app.command()
@@ -179,9 +194,7 @@ def check(
     from .report.check import check_article
     from .report.inputs import check_context, ensemble_with_samples
 
-    if not article.is_file():
-        _fail([f"{article}: no such article file"])
-    text = article.read_text(encoding="utf-8", errors="replace")
+    text = _read_article(article)
     c = _guard(api.compile, scenario)
     ens = _guard(open_results, results) if results is not None else _guard(run_ensemble, c, runs=runs, seed=seed)
     verdict = check_article(text, ensemble_with_samples(ens), check_context(c))

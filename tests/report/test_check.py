@@ -125,3 +125,36 @@ def test_claims_inside_the_distribution_are_plausible(result, ensemble):
 def test_no_claims():
     out = check_article("Nothing to see here.", {}, {})
     assert out["claims"] == [] and out["verdict"].startswith("No claims")
+
+
+def test_a_result_naming_no_side_is_implausible(ensemble):
+    # "Martian victory" used to match the draw labels and pass
+    out = check_article("Result: Martian victory\n", ensemble, CONTEXT)
+    claim = next(c for c in out["claims"] if c["category"] == "result")
+    assert not claim["plausible"] and "no side" in claim["reason"]
+
+
+def test_numbers_with_no_break_spaces_and_overlong_numbers():
+    from kriegsspiel.report.parse import _casualties_in
+
+    assert _casualties_in("368\u00a0411 killed, 12\u202f345 wounded, 1,234 missing") == \
+        {"killed": 368411, "wounded": 12345, "missing": 1234}
+    assert _casualties_in("9" * 5000 + " killed") == {}           # a 5,000-digit number: no figure, no traceback
+
+
+@pytest.mark.parametrize("hostile", ["1" * 100_000 + " killed", "<" * 100_000, "[[" * 50_000, "<ref>" * 20_000,
+                                     "{{Infobox military conflict\n| casualties1 = " + "[[a|" * 25_000 + "\n}}"])
+def test_hostile_articles_are_read_in_bounded_time(hostile):
+    # these used to backtrack for minutes (or never end); the guard is a hang detector, not a benchmark
+    import signal
+
+    def boom(*_):
+        raise TimeoutError("the article parser did not finish in 30 s")
+
+    old = signal.signal(signal.SIGALRM, boom)
+    signal.alarm(30)
+    try:
+        parse_article(hostile)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

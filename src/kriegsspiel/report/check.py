@@ -134,7 +134,12 @@ def _side_base_rates(side: str, name: str, cas: dict[str, int], days: int | None
 def _result_claim(claims: Claims, ensemble: dict, sides: list[str], context: dict) -> dict:
     claimed = claims.result
     low = claimed.lower()
-    winner = None if any(w in low for w in DRAW_WORDS) else _side_of(claimed, sides, context)
+    draw = any(w in low for w in DRAW_WORDS)
+    winner = None if draw else _side_of(claimed, sides, context)
+    if not draw and winner is None:
+        # "Martian victory": neither a side of the campaign nor a draw, so no run can end in it
+        return {"side": "", "category": "result", "claimed": claimed, "percentile": None, "plausible": False,
+                "reason": "names no side of the campaign and no draw (sides: " + ", ".join(sides) + ")"}
     shares = ensemble.get("result_share") or {}
     if not shares:
         return {"side": winner or "", "category": "result", "claimed": claimed, "percentile": None,

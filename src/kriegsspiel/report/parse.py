@@ -11,7 +11,12 @@ import html
 import re
 from dataclasses import dataclass, field
 
-_NUM = r"(\d{1,3}(?:[,.\u202f ]\d{3})+|\d+)"
+# A number as written in an article: digit groups of three separated by a comma, a point, a space, a no-break
+# space or a narrow no-break space ("368,411", "368 411"), or up to 12 plain digits. It may not start right
+# after a digit or inside "1,2" (the lookbehinds), so a run of digits is tried once and each try is bounded: the
+# scan is linear in the text (a 100 KB line of digits used to backtrack for minutes).
+_SEP = ",.\u202f\u00a0 "
+_NUM = r"(?<!\d)(?<!\d[,.])(\d{1,3}(?:[" + _SEP + r"]\d{3}){1,4}(?![\d])|\d{1,12}(?![\d]))"
 _CAT = {"killed": "killed", "dead": "killed", "wounded": "wounded", "missing": "missing",
         "captured": "missing", "prisoners": "missing", "pow": "missing"}
 _CASUALTY = re.compile(_NUM + r"\s+(killed|dead|wounded|missing|captured|prisoners|pow)\b", re.I)
@@ -68,12 +73,39 @@ def _casualties_in(text: str) -> dict[str, int]:
     return out
 
 
+def _drop_refs(value: str) -> str:
+    """`value` without its <ref ...>...</ref> footnotes, in one left-to-right pass (an unclosed <ref> keeps the
+    rest of the text as it is)."""
+    out, i = [], 0
+    low = value.lower()
+    while True:
+        j = low.find("<ref", i)
+        if j < 0:
+            break
+        k = low.find(">", j)
+        if k < 0:
+            break
+        if value[k - 1] == "/":                      # <ref name=x />
+            out.append(value[i:j])
+            i = k + 1
+            continue
+        end = low.find("</ref>", k)
+        if end < 0:
+            break
+        out.append(value[i:j])
+        i = end + len("</ref>")
+    out.append(value[i:])
+    return "".join(out)
+
+
 def _strip_wiki(value: str) -> str:
     value = re.sub(r"<br\s*/?>", "\n", value, flags=re.I)
     for _ in range(3):  # nested templates such as {{flagicon|...}} carry no claims
         value = re.sub(r"\{\{[^{}]*\}\}", "", value)
-    value = re.sub(r"\[\[(?:[^|\]]*\|)?([^\]]*)\]\]", r"\1", value)
-    value = re.sub(r"<ref[^>]*>.*?</ref>|<[^>]+>|'''?", "", value, flags=re.S)
+    # bounded repeats: an unclosed "[[" or "<" is tried over at most 500 characters, so the scan stays linear
+    value = re.sub(r"\[\[(?:[^|\]\[]{0,500}\|)?([^\]\[]{0,500})\]\]", r"\1", value)
+    value = _drop_refs(value)
+    value = re.sub(r"<[^<>]{1,500}>|'''?", "", value)
     return html.unescape(value).strip()
 
 
