@@ -94,3 +94,24 @@ def test_validate_campaigns_refuses_a_scenario_without_a_record():
     result = runner.invoke(app, ["validate", "--campaigns", "operation-otsu", "--runs", "2"])
     assert result.exit_code == 2
     assert "record" in result.output
+
+
+MINI = ROOT / "tests" / "scenarios" / "mini.yaml"
+
+
+def test_unwritable_output_paths_are_a_clear_error(tmp_path):
+    # a path under a file (not a folder): --out, --html and --plots end in one line and exit 2, not a traceback
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    res = runner.invoke(app, ["run", str(MINI), "--format", "json", "--out", str(blocked / "r.json")])
+    assert res.exit_code == 2 and "cannot write here" in res.output and "Traceback" not in res.output
+    good = tmp_path / "r.json"
+    assert runner.invoke(app, ["run", str(MINI), "--format", "json", "--out", str(good)]).exit_code == 0
+    for opt in ("--html", "--plots"):
+        res = runner.invoke(app, ["report", str(good), opt, str(blocked / "x")])
+        assert res.exit_code == 2 and "cannot write here" in res.output, res.output
+
+
+def test_an_ensemble_cannot_ask_for_a_trillion_runs(tmp_path):
+    res = runner.invoke(app, ["ensemble", str(MINI), "--runs", "1000000000000", "--out", str(tmp_path / "e")])
+    assert res.exit_code == 2 and "Traceback" not in res.output

@@ -39,11 +39,20 @@ def _guard(fn, *args, **kwargs):
         _fail([f"{exc.filename}: {exc.strerror}"])
 
 
+def _writing(path: Path, fn, *args, **kwargs):
+    """Call fn, which writes to `path`; an unwritable path (a missing or read-only folder, a file where a folder
+    should be) ends in one line on stderr and exit status 2."""
+    try:
+        return fn(*args, **kwargs)
+    except OSError as exc:
+        _fail([f"{exc.filename or path}: cannot write here ({exc.strerror or exc})"])
+
+
 def _write(text: str, out: Optional[Path]) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        out.write_text(text, encoding="utf-8")
+        _writing(out, out.write_text, text, encoding="utf-8")
         typer.echo(f"wrote {out}", err=True)
 
 
@@ -153,12 +162,12 @@ def report(
     if html is not None:
         from .report.html import render_html
 
-        html.write_text(render_html(result, ensemble, check=checked), encoding="utf-8")
+        _writing(html, html.write_text, render_html(result, ensemble, check=checked), encoding="utf-8")
         typer.echo(f"wrote {html}", err=True)
     if plots is not None:
         from .report.plots import write_plots
 
-        for path in write_plots(result, plots, ensemble, check=checked):
+        for path in _writing(plots, write_plots, result, plots, ensemble, check=checked):
             typer.echo(f"wrote {path}", err=True)
     if fmt is not None or (html is None and plots is None):
         _write(render(result, (fmt or RunFormat.markdown).value, ensemble), None)

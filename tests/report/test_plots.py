@@ -14,3 +14,11 @@ def test_write_plots_png_and_svg(result, ensemble, tmp_path):
 def test_no_ensemble_no_ensemble_figure(result, tmp_path):
     names = {p.stem for p in write_plots(result, tmp_path)}
     assert names == {"strength", "casualties", "map"}
+
+
+def test_names_are_plain_text_in_figures(result, ensemble, tmp_path):
+    # a side or place named like matplotlib math text ("$\frac{$") used to crash the figures
+    for side in result["sides"].values():
+        side["name"] = side["adjective"] = "$\\frac{$ " + side.get("name", "")
+    paths = write_plots(result, tmp_path, ensemble)
+    assert len(paths) == 8

@@ -130,12 +130,14 @@ def write_plots(result: dict, outdir, ensemble: dict | None = None, *, check: di
     for c in (check or {}).get("claims", []):
         if c["category"] != "result":
             claims.setdefault(c["side"], {})[c["category"]] = c["claimed"]
-    figures = [("strength", _strength(plt, result, colours)), ("casualties", _casualties(plt, result, colours)),
-               ("map", _map(plt, result, colours))]
-    if ensemble and ensemble.get("casualties"):
-        figures.append(("ensemble", _ensemble(plt, result, ensemble, colours, claims)))
     paths: list[Path] = []
-    for stem, fig in figures:
-        paths += _save(fig, outdir, stem)
-        plt.close(fig)
+    # names are data, drawn as plain text: no "$...$" math, whatever a side or a place is called
+    with plt.rc_context({"text.parse_math": False, "text.usetex": False}):
+        figures = [("strength", _strength(plt, result, colours)), ("casualties", _casualties(plt, result, colours)),
+                   ("map", _map(plt, result, colours))]
+        if ensemble and ensemble.get("casualties"):
+            figures.append(("ensemble", _ensemble(plt, result, ensemble, colours, claims)))
+        for stem, fig in figures:
+            paths += _save(fig, outdir, stem)
+            plt.close(fig)
     return paths
