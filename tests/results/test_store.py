@@ -1,6 +1,7 @@
 """The results store (results/store.py): manifest, atomic batch files, resume rules, DuckDB file."""
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -202,3 +203,26 @@ def test_resume_refuses_an_edited_data_file(tmp_path):
 def test_too_many_runs_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="runs must be between"):
         run_ensemble(str(MINI), runs=10**12, seed=1, out=tmp_path / "e")
+
+
+def test_any_script_and_a_leading_digit_in_names(tmp_path):
+    # a key place in Cyrillic and a side key starting with a digit: `run` accepted them, the ensemble crashed in
+    # its SQL after every run had finished
+    text = MINI.read_text(encoding="utf-8").replace("Vladivostok", "Владивосток")
+    text = re.sub(r"\bjapan\b", "1japan", text)
+    scen = tmp_path / "s.yaml"
+    scen.write_text(text, encoding="utf-8")
+    res = run_ensemble(str(scen), runs=6, seed=1, out=tmp_path / "e", batch_size=3)
+    s = res.summary()
+    assert set(s["casualties"]) == {"1japan", "ussr"} and "Владивосток" in s["places"]
+    assert s["casualties"]["1japan"]["killed"]["p50"] >= 0
+
+
+def test_names_that_would_share_a_column_are_refused(tmp_path):
+    from kriegsspiel.scenario.errors import ScenarioError
+
+    text = MINI.read_text(encoding="utf-8").replace("Ussuriysk", "Ulan-Bator").replace("Khabarovsk", "Ulan Bator")
+    scen = tmp_path / "s.yaml"
+    scen.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError, match="ulan_bator"):
+        run_ensemble(str(scen), runs=2, seed=1, out=tmp_path / "e")

@@ -15,22 +15,19 @@ Columns (one row per run, ``run`` is the 0-based run index of the root seed):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..engine.outcome import evaluate, labels, winner_of
 from ..engine.state import State
+from ..results.columns import slug
 from ..scenario.compile import Compiled
 
 # Landmarks of the Far East theatre reported whenever the scenario's theatre has them.
 LANDMARKS = ("Vladivostok", "Khabarovsk", "Blagoveshchensk", "Birobidzhan", "Ulan Bator", "Chita", "Okha")
 
 
-def slug(name: str) -> str:
-    """A place or side name as a SQL-friendly column fragment: 'Ulan Bator' -> 'ulan_bator'."""
-    return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_") or "x"
 
 
 @dataclass(frozen=True)
@@ -73,8 +70,16 @@ def key_places(c: Compiled) -> list[str]:
 
 
 def layout(c: Compiled) -> RowLayout:
+    from ..results.columns import clashes
+    from ..scenario.errors import Problem, ScenarioError
+
     labs = labels(c)
     keys = key_places(c)
+    clash = [("sides", a, b) for a, b in clashes(c.side_keys)] + [("places", a, b) for a, b in clashes(keys)]
+    if clash:
+        raise ScenarioError([Problem(str(c.loaded.path), None, field, f"{a!r} and {b!r}",
+                                     "names that differ in more than case and punctuation (each becomes a column "
+                                     f"named {slug(a)!r} of the ensemble's rows)") for field, a, b in clash])
     return RowLayout(
         sides=tuple(c.side_keys), labels=tuple(labs), winners=tuple(winner_of(c, lab) for lab in labs),
         key_places=tuple(keys), key_index=tuple(c.theatre.index[p] for p in keys),

@@ -15,7 +15,7 @@ def ensemble_with_samples(ens) -> dict:
     """The ensemble's summary plus every run's casualties per side and category (for histograms, percentiles)."""
     summary = ens.summary()
     table = ens.table()
-    from ..ensemble.rows import slug
+    from ..results.columns import slug
 
     for side, cats in summary["casualties"].items():
         for cat in CATEGORIES:
@@ -29,7 +29,7 @@ def representative_run(ens):
     """Re-run (exactly, by its seed and run index) the campaign closest to the ensemble's typical outcome:
     the modal result label, then the median total casualties."""
     from .. import api
-    from ..ensemble.rows import slug
+    from ..results.columns import slug
 
     table = ens.table()
     modal = table["result"].mode().iloc[0]

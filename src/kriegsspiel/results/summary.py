@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .columns import ident, slug
 from .store import ResultStore
 
 QS = (0.1, 0.5, 0.9)
@@ -26,8 +27,6 @@ QNAMES = ("p10", "p50", "p90")
 
 
 def _slug(name: str) -> str:
-    from ..ensemble.rows import slug
-
     return slug(name)
 
 
@@ -59,8 +58,8 @@ def summarise(store: ResultStore) -> dict:
         cas: dict = {}
         for s in m.sides:
             c = _slug(s)
-            cols = {"killed": f"{c}_killed", "wounded": f"{c}_wounded", "missing": f"{c}_missing",
-                    "total": f"({c}_killed + {c}_wounded + {c}_missing)"}
+            k_, w_, m_ = (ident(f"{c}_{x}") for x in ("killed", "wounded", "missing"))
+            cols = {"killed": k_, "wounded": w_, "missing": m_, "total": f"({k_} + {w_} + {m_})"}
             if n:
                 sel = ", ".join(f"quantile_cont({e}, {qs})" for e in cols.values())
                 row = con.execute(f"SELECT {sel} FROM runs").fetchone()
@@ -70,16 +69,16 @@ def summarise(store: ResultStore) -> dict:
         out["casualties"] = cas
         places: dict = {}
         for p in m.key_places:
-            c = _slug(p)
+            ctl, fday, fdate = (ident(f"{x}_{_slug(p)}") for x in ("control", "fell_day", "fell_date"))
             entry: dict = {"control": {s: 0.0 for s in m.sides}, "fell_share": 0.0, "fell_date": None}
             if n:
-                for side, k in con.execute(f"SELECT control_{c}, count(*) FROM runs GROUP BY 1").fetchall():
+                for side, k in con.execute(f"SELECT {ctl}, count(*) FROM runs GROUP BY 1").fetchall():
                     entry["control"][side] = k / n
-                fell, q = con.execute(f"SELECT count(fell_day_{c}), quantile_cont(fell_day_{c}, {qs}) FROM runs "
-                                      f"WHERE fell_day_{c} IS NOT NULL").fetchone()
+                fell, q = con.execute(f"SELECT count({fday}), quantile_cont({fday}, {qs}) FROM runs "
+                                      f"WHERE {fday} IS NOT NULL").fetchone()
                 entry["fell_share"] = fell / n
                 if fell:
-                    start = con.execute(f"SELECT min(fell_date_{c} - fell_day_{c}) FROM runs").fetchone()[0]
+                    start = con.execute(f"SELECT min({fdate} - {fday}) FROM runs").fetchone()[0]
                     entry["fell_date"] = {k: (start + dt.timedelta(days=round(v))).isoformat() for k, v in zip(QNAMES, q)}
             places[p] = entry
         out["places"] = places
