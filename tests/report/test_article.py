@@ -93,3 +93,22 @@ def test_markdown_has_same_content_as_wikitext(result):
     for sec in art.sections:
         assert ("#" * sec.level + " " + sec.heading) in md
     assert "| casualties1 | 2,260 killed<br>5,600 wounded<br>66 missing<br>37 tanks lost |" in md
+
+
+def test_the_representative_run_lies_inside_the_bands_it_is_shown_with(tmp_path):
+    # the ensemble article showed "106,780 killed (10–90 %: 106,928–124,903)": its run outside its own band
+    from pathlib import Path
+
+    from kriegsspiel import run_ensemble
+    from kriegsspiel.report.inputs import load_report_inputs
+
+    mini = Path(__file__).resolve().parents[1] / "scenarios" / "mini.yaml"
+    run_ensemble(str(mini), runs=40, seed=2, out=tmp_path / "e", batch_size=40)
+    result, ens = load_report_inputs(tmp_path / "e")
+    rep = result["representative"]
+    assert 0 <= rep["run"] < 40 and result["result"]["label"] == rep["result"]
+    for side, cats in ens["casualties"].items():
+        for cat in ("killed", "wounded", "missing"):
+            assert cats[cat]["p10"] <= result["sides"][side][cat] <= cats[cat]["p90"], (side, cat)
+    from kriegsspiel.report import wikitext
+    assert f"run {rep['run']} of 40" in wikitext.render_article(result, ens)

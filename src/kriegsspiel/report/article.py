@@ -170,7 +170,10 @@ def _infobox(result: dict, ensemble: dict | None, order: list[str]) -> list[tupl
         box.append(("casualties3", [f"Civilians ({_name(result, side)}): {fmt_int(c['killed'])} killed, "
                                     f"{fmt_int(c['wounded'])} wounded" for side, c in civ.items()]))
     if ensemble:
-        box.append(("notes", [f"Bands: 10th–90th percentile of {fmt_int(ensemble['runs'])} runs "
+        rep = result.get("representative")
+        which = (f"Figures: run {rep['run']} of {fmt_int(rep['runs'])}, the run nearest the medians among those "
+                 f"ending in the most common result. " if rep else "")
+        box.append(("notes", [f"{which}Bands: 10th–90th percentile of {fmt_int(ensemble['runs'])} runs "
                               f"(root seed {ensemble['seed']})."]))
     return box
 
