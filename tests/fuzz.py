@@ -199,12 +199,20 @@ def article_problem(text: str, ensemble: dict, context: dict) -> str | None:
     return None
 
 
-def cli_problem(argv: list[str]) -> str | None:
+def cli_problem(argv: list[str], cwd: Path | None = None) -> str | None:
+    import os
+
     from typer.testing import CliRunner
 
     from kriegsspiel.cli import app
 
-    res = CliRunner().invoke(app, argv)
+    here = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)            # default output folders (./ensemble-NAME-seedS) land in the fuzz folder
+    try:
+        res = CliRunner().invoke(app, argv)
+    finally:
+        os.chdir(here)
     if res.exception is not None and not isinstance(res.exception, SystemExit):
         raise res.exception
     if res.exit_code not in (0, 2):
@@ -305,7 +313,7 @@ def fuzz_cli(n: int, workdir: Path) -> Tally:
             argv += ["--runs", "3"] if name in ("ensemble", "check") else []
             if name in ("sensitivity", "validate"):
                 argv += ["--help"]
-        _record(tally, " ".join(argv), lambda: cli_problem(argv))
+        _record(tally, " ".join(argv), lambda: cli_problem(argv, workdir))
 
     run()
     return tally
