@@ -25,6 +25,8 @@ def compile(scenario=None, overrides: dict | None = None) -> Compiled:  # noqa: 
         return scenario
     from .params import default_params
 
+    if overrides:
+        default_params().check_overrides(overrides)
     params = default_params().with_overrides(overrides) if overrides else None
     return compile_scenario(load_scenario(scenario), params)
 

@@ -131,13 +131,21 @@ class Params:
             return f"a number >= 0 (the default is {self.scalars[key]:g})"
         return None
 
-    def with_overrides(self, overrides: dict) -> "Params":
+    def check_overrides(self, overrides: dict) -> None:
+        """Raise ValueError naming every override a user may not give (override_problem); KeyError for unknown
+        names. The scenario's `parameters` are checked by scenario.checks, the API's overrides here; the
+        calibration's own trial values (a fit may cross zero on its way) go through `with_overrides` alone."""
         unknown = set(overrides) - set(self.scalars)
         if unknown:
             raise KeyError(f"unknown parameter(s): {sorted(unknown)}")
         bad = {k: p for k, v in overrides.items() if (p := self.override_problem(k, v)) is not None}
         if bad:
             raise ValueError("; ".join(f"parameter {k}: expected {p}" for k, p in bad.items()))
+
+    def with_overrides(self, overrides: dict) -> "Params":
+        unknown = set(overrides) - set(self.scalars)
+        if unknown:
+            raise KeyError(f"unknown parameter(s): {sorted(unknown)}")
         return dataclasses.replace(self, scalars=MappingProxyType({**self.scalars, **overrides}))
 
 
