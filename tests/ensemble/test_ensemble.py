@@ -180,3 +180,19 @@ def test_lost_dask_worker_is_recovered(tmp_path, mini, reference):
     table = res.table()
     assert len(table) == 120 and table["run"].is_unique
     pd.testing.assert_frame_equal(table, reference)
+
+
+def test_progress_moves_within_a_batch(tmp_path):
+    # one batch of 10 runs used to report 0, then 10: the bar sat at 0 and jumped to done
+    from pathlib import Path
+
+    from kriegsspiel import run_ensemble
+
+    mini = Path(__file__).resolve().parents[1] / "scenarios" / "mini.yaml"
+    seen = []
+    run_ensemble(str(mini), runs=10, seed=1, out=tmp_path / "e", batch_size=10,
+                 progress=lambda done, total: seen.append((done, total)))
+    done = [d for d, _ in seen]
+    assert done[0] == 0 and done[-1] == 10 and all(t == 10 for _, t in seen)
+    assert len({d for d in done if 0 < d < 10}) >= 5                     # day by day in between
+    assert all(a <= b for a, b in zip(done, done[1:]))                   # never backwards

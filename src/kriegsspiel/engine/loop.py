@@ -103,11 +103,14 @@ class Engine:
         for phase in self.phases:
             phase(self.ctx, self.st, d)
 
-    def run(self) -> State:
+    def run(self, on_day=None) -> State:
+        """Run every day (or until every run has ended); `on_day(days_done, n_days)` after each day, if given."""
         parts, order = [], []
         rows = np.arange(self.st.R)
         for d in range(self.ctx.c.n_days):
             self.step(d)
+            if on_day is not None:
+                on_day(d + 1, self.ctx.c.n_days)
             ended = self.st.end_day >= 0
             if ended.any():
                 parts.append(self.st.take(np.flatnonzero(ended)))
@@ -145,8 +148,9 @@ def make_engine(c: Compiled, runs, root_seed: int, record: bool = False) -> Engi
     return Engine(ctx, st, phases_for(c, record))
 
 
-def simulate(c: Compiled, runs, root_seed: int, record: bool = False) -> Engine:
-    """Run the campaigns `runs` (run indices) of root seed `root_seed`; returns the finished engine."""
+def simulate(c: Compiled, runs, root_seed: int, record: bool = False, on_day=None) -> Engine:
+    """Run the campaigns `runs` (run indices) of root seed `root_seed`; returns the finished engine. `on_day`:
+    called with (days done, days in all) after each day (a progress bar)."""
     eng = make_engine(c, runs, root_seed, record=record)
-    eng.run()
+    eng.run(on_day)
     return eng

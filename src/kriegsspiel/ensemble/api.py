@@ -91,7 +91,8 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
     backend: "local" (this process) or "dask" (`scheduler` address, or a LocalCluster of `workers`
              processes started and closed here; or an existing distributed `client`)
     settings: assumption id -> value (a sensitivity point; see kriegsspiel.ensemble.assumptions)
-    progress: called (runs stored, runs in all) once the store is open and after each stored batch
+    progress: called (runs stored, runs in all) once the store is open and after each stored batch, and on the
+              local backend after each simulated day with a fractional count (runs stored + the batch's share done)
 
     Raises StoreMismatch if `out` holds another ensemble, ScenarioError for a bad scenario.
     """
@@ -147,9 +148,12 @@ def _fill(store, runs, spec, batch_size, backend, client, scheduler, workers, pr
         if progress is not None:
             progress(stored, int(runs))
 
+    def partial(k: float) -> None:             # the batch in hand, day by day (local backend)
+        progress(stored + k, int(runs))
+
     if batches:
         if backend == "local":
-            run_local(spec, batches, done)
+            run_local(spec, batches, done, partial if progress is not None else None)
         elif client is not None:
             run_dask(spec, batches, done, client)
         else:

@@ -18,11 +18,14 @@ from .batch import EnsembleSpec, run_batch
 Done = Callable[[object], None]
 
 
-def run_local(spec: EnsembleSpec, batches: Sequence[np.ndarray], done: Done) -> None:
-    """Run the batches one after another in this process; Ctrl-C takes effect between batches."""
+def run_local(spec: EnsembleSpec, batches: Sequence[np.ndarray], done: Done, partial=None) -> None:
+    """Run the batches one after another in this process; Ctrl-C takes effect between batches. `partial(n)`,
+    if given, hears after each simulated day how many runs' worth of the current batch are done (a float), so a
+    progress bar moves within a batch."""
     with interrupts_between() as interrupted:
         for runs in batches:
-            done(run_batch(spec, runs))
+            on_day = None if partial is None else (lambda d, n, k=len(runs): partial(k * d / n))
+            done(run_batch(spec, runs, on_day))
             if interrupted():
                 raise KeyboardInterrupt
 

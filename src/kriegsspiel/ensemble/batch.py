@@ -56,13 +56,14 @@ def compiled(spec: EnsembleSpec) -> Compiled:
     return _LOCAL.get(spec) or _compile(spec)
 
 
-def run_columns(spec: EnsembleSpec, runs: np.ndarray) -> dict[str, np.ndarray]:
-    """Simulate runs `runs` (R,) and return their rows as numpy columns (see ensemble.rows)."""
+def run_columns(spec: EnsembleSpec, runs: np.ndarray, on_day=None) -> dict[str, np.ndarray]:
+    """Simulate runs `runs` (R,) and return their rows as numpy columns (see ensemble.rows); `on_day` as in
+    engine.loop.simulate."""
     from ..engine.loop import simulate
     from .rows import columns, layout
 
     c = compiled(spec)
-    eng = simulate(c, np.asarray(runs, dtype=np.int64), spec.seed, record=False)
+    eng = simulate(c, np.asarray(runs, dtype=np.int64), spec.seed, record=False, on_day=on_day)
     return columns(c, eng.st, _layout(spec, c, layout))
 
 
@@ -75,8 +76,8 @@ def _layout(spec, c, make):
     return _LAYOUTS[spec]
 
 
-def run_batch(spec: EnsembleSpec, runs: np.ndarray):
+def run_batch(spec: EnsembleSpec, runs: np.ndarray, on_day=None):
     """Simulate runs `runs` and return their rows as a pyarrow Table (the task a Dask worker runs)."""
     from .rows import to_arrow
 
-    return to_arrow(run_columns(spec, runs))
+    return to_arrow(run_columns(spec, runs, on_day))
