@@ -30,3 +30,12 @@ def test_json_shape(result):
 def test_text_table(result):
     text = report.render_text(result)
     assert "attacker always wins" in text and "logistic regression" in text and "within ±50 %" in text
+
+
+def test_the_issue_keys_are_reported(result):
+    c = result["cdb90"]
+    assert 0 < c["log_loss"] < 1 and 0 < c["brier"] < 0.5
+    ic = c["interval_coverage"]
+    assert 0 <= ic["p50"] <= ic["p90"] <= 1 and ic["sides"] > 500
+    lo = c["leave_one_war_out"]
+    assert lo["wars"] >= 10 and 0.5 < lo["winner_accuracy"] < 1 and "logistic" in lo["baselines"]

@@ -376,6 +376,33 @@ def larger_force_accuracy(men: np.ndarray, won: np.ndarray) -> float:
     return float(np.mean((men[:, 0] >= men[:, 1]) == np.asarray(won, bool)))
 
 
+def war_of(label: str) -> str:
+    """The war of a CDB90 WAR label, without its theatre: 'WORLD WAR II (OKINAWA)' -> 'WORLD WAR II'."""
+    return str(label).split(" (")[0].strip()
+
+
+def war_folds(e: Engagements) -> list[np.ndarray]:
+    """One test set per war (war_of), largest first: leave-one-war-out."""
+    wars = np.array([war_of(w) for w in e.war])
+    names = sorted(set(wars), key=lambda w: (-int((wars == w).sum()), w))
+    return [np.flatnonzero(wars == w) for w in names]
+
+
+def interval_coverage(cv: dict, e: Engagements, mask: np.ndarray | None = None) -> dict:
+    """Share of held-out sides (recorded casualties > 0) whose record lies inside the model's central 50 % and
+    90 % casualty intervals: the lognormal of the likelihood (median = expected losses given the recorded
+    winner x exp(-sigma^2 / 2), sigma = the predicting fit's casualty_sigma). Nominal: 0.50 and 0.90."""
+    from scipy.stats import norm
+
+    mask = np.ones(len(e), bool) if mask is None else mask
+    rec, pred = e.casualties[mask], cv["casualties_given_outcome"][mask]
+    sig = np.broadcast_to(cv["sigma"][mask][:, None], rec.shape)
+    ok = np.isfinite(rec) & (rec > 0) & np.isfinite(pred) & (pred > 0) & np.isfinite(sig)
+    z = np.abs(np.log(rec[ok]) - (np.log(pred[ok]) - 0.5 * sig[ok] ** 2)) / sig[ok]
+    return {"p50": float(np.mean(z <= norm.ppf(0.75))), "p90": float(np.mean(z <= norm.ppf(0.95))),
+            "sides": int(ok.sum())}
+
+
 def folds(n: int, k: int = N_FOLDS, seed: int = SEED) -> list[np.ndarray]:
     """k disjoint test-index sets covering range(n), from a fixed-seed permutation."""
     perm = np.random.default_rng(seed).permutation(n)
@@ -393,12 +420,14 @@ def casualty_scores(pred: np.ndarray, rec: np.ndarray) -> dict:
 
 def cross_validate(e: Engagements, base: Params | None = None, seed: int = SEED, k: int = N_FOLDS,
                    maxiter: int = 400, method: str = "two_stage", prior_scale: dict | None = None,
-                   structure: dict | None = None, baselines: bool = True) -> dict:
-    """Five-fold CV of the calibrated model and the baselines on the same held-out folds.
+                   structure: dict | None = None, baselines: bool = True, test_sets: list | None = None) -> dict:
+    """Five-fold CV of the calibrated model and the baselines on the same held-out folds (or on `test_sets`,
+    e.g. one war each: `war_folds`).
 
     Returns held-out predictions for every battle (each predicted by the fit on the other folds), the
     held-out log-likelihoods ("outcome_ll" per decisive battle, "casualty_ll" per side with a record, given
-    the recorded winner) and the per-fold fitted parameters."""
+    the recorded winner), each battle's casualty sigma of the fit that predicted it, and the per-fold fitted
+    parameters."""
     base = base or prior_params()
     a_all = arrays(e, base, structure)
     n = len(e)
@@ -406,11 +435,11 @@ def cross_validate(e: Engagements, base: Params | None = None, seed: int = SEED,
            "casualties_given_outcome": np.full((n, 2), np.nan), "p_win_default": np.full(n, np.nan),
            "casualties_default": np.full((n, 2), np.nan), "p_logistic": np.full(n, np.nan),
            "casualties_median_rate": np.full((n, 2), np.nan), "fold": np.full(n, -1), "fits": [],
-           "outcome_ll": [], "casualty_ll": []}
+           "outcome_ll": [], "casualty_ll": [], "sigma": np.full(n, np.nan)}
     pred0 = predict(a_all, base)
     out["p_win_default"], out["casualties_default"] = pred0["p_win"], pred0["casualties"]
     X = logistic_features(a_all, base)
-    for j, test in enumerate(folds(n, k, seed)):
+    for j, test in enumerate(folds(n, k, seed) if test_sets is None else test_sets):
         train = np.setdiff1d(np.arange(n), test)
         tr, te = e.take(train), e.take(test)
         a_tr, a_te = arrays(tr, base, structure), arrays(te, base, structure)
@@ -422,6 +451,7 @@ def cross_validate(e: Engagements, base: Params | None = None, seed: int = SEED,
         out["p_win"][test] = pr["p_win"]
         out["casualties"][test] = pr["casualties"]
         out["casualties_given_outcome"][test] = pr["casualties_given_outcome"]
+        out["sigma"][test] = p["casualty_sigma"]
         out["fold"][test] = j
         out["fits"].append(res)
         if not baselines:
@@ -512,6 +542,7 @@ def summarize(e: Engagements, cv: dict, mask: np.ndarray | None = None) -> dict:
             side: casualty_scores(cv["casualties"][mask][:, k], e.casualties[mask][:, k])
             for k, side in enumerate(("attacker", "defender"))},
         "casualties_given_recorded_outcome": casualty_scores(cv["casualties_given_outcome"][mask], e.casualties[mask]),
+        "interval_coverage": interval_coverage(cv, e, mask),
         "casualty_baselines": {
             "median_daily_rate": casualty_scores(cv["casualties_median_rate"][mask], e.casualties[mask]),
             "uncalibrated_model": casualty_scores(cv["casualties_default"][mask], e.casualties[mask]),

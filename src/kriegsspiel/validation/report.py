@@ -91,6 +91,19 @@ def _operation(op: dict, runs: int, seed: int, overrides: dict) -> dict:
             "recorded": rec, "simulated": sim, "recorded_percentile_in_simulated": rank}
 
 
+def _leave_one_war_out(e, base) -> dict:
+    """Each war's battles predicted by the fit on all the other wars' (calibrate.war_folds): winner accuracy,
+    log-loss and Brier score, with the baselines fitted the same way."""
+    folds = cal.war_folds(e)
+    cv = cal.cross_validate(e, base, test_sets=folds)
+    s = cal.summarize(e, cv)
+    return {"winner_accuracy": _f(s["winner_accuracy"]), "log_loss": _f(s["winner_log_loss"]),
+            "brier": _f(s["winner_brier"]), "baselines": {k: _f(v) for k, v in s["baselines"].items()},
+            "casualties_within_50pct": _f(s["casualties_within_50pct"]),
+            "interval_coverage": {k: (_f(v) if k != "sides" else v) for k, v in s["interval_coverage"].items()},
+            "wars": len(folds), "n_decisive": s["n_decisive"]}
+
+
 def validate(quick: bool = False, select_prior: bool = False) -> dict:
     """Run the whole validation. quick=True (CI): the same CDB90 cross-validation (it takes seconds) and
     OPERATION_RUNS['quick'] campaign runs per scenario instead of OPERATION_RUNS['full']. select_prior=True
@@ -114,6 +127,10 @@ def validate(quick: bool = False, select_prior: bool = False) -> dict:
             "casualty_sides": summary["casualty_sides"],
             "winner_brier": _f(summary["winner_brier"]),
             "winner_log_loss": _f(summary["winner_log_loss"]),
+            "brier": _f(summary["winner_brier"]),
+            "log_loss": _f(summary["winner_log_loss"]),
+            "interval_coverage": {k: (_f(v) if k != "sides" else v) for k, v in summary["interval_coverage"].items()},
+            "leave_one_war_out": _leave_one_war_out(e, base),
             "casualties_by_side": summary["casualties_by_side"],
             "casualties_given_recorded_outcome": summary["casualties_given_recorded_outcome"],
             "casualty_baselines": summary["casualty_baselines"],
@@ -203,8 +220,20 @@ def render_text(result: dict) -> str:
         f"{'  model, uncalibrated':<34}{_pct(cb['uncalibrated_model']['within_50pct']):>14}"
         f"{cb['uncalibrated_model']['median_abs_log_error']:>17.3f}",
         "",
-        "Theatre battles (CDB90 256-260, never fitted):",
     ]
+    ic = c.get("interval_coverage")
+    lo = c.get("leave_one_war_out")
+    if ic:
+        lines += [f"winner probability: log-loss {c['log_loss']:.3f}, Brier {c['brier']:.3f}; casualty intervals: "
+                  f"{_pct(ic['p50'])} of {ic['sides']} sides inside the 50 % interval, {_pct(ic['p90'])} inside the "
+                  "90 % (nominal 50 %, 90 %)"]
+    if lo:
+        lines += [f"leave one war out ({lo['wars']} wars): winner {_pct(lo['winner_accuracy'])} (logistic "
+                  f"{_pct(lo['baselines']['logistic'])}, attacker always wins {_pct(lo['baselines']['always_attacker'])}), "
+                  f"log-loss {lo['log_loss']:.3f}, Brier {lo['brier']:.3f}, casualties within ±50 % "
+                  f"{_pct(lo['casualties_within_50pct'])}, 50 % / 90 % intervals {_pct(lo['interval_coverage']['p50'])} / "
+                  f"{_pct(lo['interval_coverage']['p90'])}"]
+    lines += ["", "Theatre battles (CDB90 256-260, never fitted):"]
     for b in result["theatre_battles"]:
         lines.append(f"  {b['isqno']} {b['name'][:34]:<34} P(att) {b['p_attacker_wins']:.2f} "
                      f"pred {b['predicted_winner']:<8} rec {b['recorded_winner']:<8} "
