@@ -112,3 +112,20 @@ def test_the_representative_run_lies_inside_the_bands_it_is_shown_with(tmp_path)
             assert cats[cat]["p10"] <= result["sides"][side][cat] <= cats[cat]["p90"], (side, cat)
     from kriegsspiel.report import wikitext
     assert f"run {rep['run']} of 40" in wikitext.render_article(result, ens)
+
+
+def test_the_article_names_every_operation_and_what_became_of_it():
+    # the article used to drop most of the campaign (no Kamchatka or Sakhalin landings, no Komsomolsk river assault)
+    from kriegsspiel import api
+    from kriegsspiel.report import wikitext
+
+    result = api.run("operation-otsu", seed=1).to_dict()
+    text = wikitext.render_article(result)
+    ops = result["operations"]
+    assert len(ops) == len(api.load_scenario("operation-otsu").scenario.operations)
+    for op in ops:
+        assert op["name"] in text, op["name"]
+    for op in ops:
+        if op["state"] == "not started" and op["waited_for"]:
+            line = next(ln for ln in text.splitlines() if op["name"] in ln and "did not take place" in ln)
+            assert all(p in line for p in op["waited_for"])

@@ -235,6 +235,54 @@ def _battles(result: dict, order: list[str]) -> list[Section]:
     return out
 
 
+_TYPE_WORDS = {"ground_offensive": "offensive", "naval_bombardment": "naval bombardment",
+               "amphibious_landing": "landing", "river_assault": "river operation", "air_raid": "air raids",
+               "airborne_drop": "airdrop", "siege": "siege"}
+
+
+def _operation_sentence(result: dict, op: dict, ensemble: dict | None) -> str:
+    """What became of one operation in this run (results.run_result.operations), and in the ensemble."""
+    side = result["sides"].get(op["side"], {})
+    adj = side.get("adjective") or side.get("name", op["side"])
+    obj, state = op["objective"], op["state"]
+    started = fmt_date(op["started"]) if op.get("started") else None
+    if state == "not started":
+        waited = " and ".join(op["waited_for"])
+        text = (f"did not take place: it was to start once {adj} forces held {waited}, which they did not take"
+                if op["waited_for"] else "did not start before the campaign ended")
+    elif state == "halted":
+        text = (f"opened on {started} and halted" + (f" on {fmt_date(op['ended'])}" if op.get("ended") else "")
+                + f", too weak to go on; {obj} was not taken")
+    elif state == "done" and op["type"] == "ground_offensive":
+        text = f"opened on {started} and reached {obj}" + (f" on {fmt_date(op['ended'])}" if op.get("ended") else "")
+    elif state == "done":
+        text = f"was carried out from {started}"
+    elif state == "objective taken":
+        text = f"went in on {started} and took {obj}"
+    elif state == "thrown back":
+        text = f"went in on {started} and was thrown back; {obj} stayed in enemy hands"
+    elif state == "fighting ashore":
+        text = f"went in on {started}; the troops ashore were still fighting for {obj} at the end"
+    else:
+        held = "held" if op["objective_held"] else "not taken"
+        text = f"opened on {started} and was still under way at the end ({obj} {held})"
+    sent = f"{op['name']} ({adj} {_TYPE_WORDS.get(op['type'], op['type'])}) {text}."
+    places = (ensemble or {}).get("places") or {}
+    shares = [(p, places[p]["fell_share"]) for p in ([obj] + list(op.get("waited_for") or [])) if p in places]
+    if shares:
+        sent += " Across the ensemble's runs: " + ", ".join(f"{p} fell in {100 * sh:.0f} %" for p, sh in shares) + "."
+    return sent
+
+
+def _operations(result: dict, ensemble: dict | None) -> Section | None:
+    ops = result.get("operations") or []
+    if not ops:
+        return None
+    para = (f"The scenario's {len(ops)} operations, each with what became of it in this run"
+            + (", and how often its objective fell across the ensemble." if ensemble else "."))
+    return Section("Operations", [para], [_operation_sentence(result, op, ensemble) for op in ops])
+
+
 def _outcome(result: dict, ensemble: dict | None, order: list[str]) -> Section:
     days = campaign_days(result)
     r = result["result"]
@@ -293,6 +341,7 @@ def build_article(result: dict, ensemble: dict | None = None) -> Article:
             f"Result of this run: {r['label']} ({r['reason']}).")
     sections = [_origins(result, order), *_forces(result, order),
                 Section("The Opening Attacks", _chronicle(result, opening, losses=True)),
+                *([sec] if (sec := _operations(result, ensemble)) else []),
                 *_battles(result, order), _outcome(result, ensemble, order),
                 _assumptions(result), _sources(result)]
     return Article(result["title"], _infobox(result, ensemble, order), lead, sections)

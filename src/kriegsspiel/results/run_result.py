@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import __version__
+from ..codes import OpState
 from ..engine.events import Event, sentence
 from ..engine.loop import Engine
 from ..engine.outcome import evaluate, labels, reason, winner_of
@@ -70,6 +71,7 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
         side = s.sides[key]
         sides[key] = {
             "name": side.name,
+            "adjective": side.adjective or side.name,
             "commanders": list(side.commanders),
             "strength": int(start_men[mine].sum() + st.reinforced[row, mine].sum()),
             "strength_at_start": int(start_men[mine].sum()),
@@ -129,6 +131,7 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
         "provenance": {"scenario_sha256": c.loaded.sha256, "version": __version__, "seed": int(eng.seed),
                        "run": int(st.runs[row]), "sources": MODEL_SOURCES},
     }
+    data["operations"] = operations(c, eng, row)
     if s.claims:
         data["claims"] = _jsonable(s.claims)
     if c.joint_ops or c.scenario.freight_origin:
@@ -137,6 +140,52 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
                                    "wounded": int(round(J.civilians_wounded[row][c.theatre.owner == i].sum()))}
                              for i, key in enumerate(c.side_keys)}
     return RunResult(data)
+
+
+_STATE_WORDS = {OpState.pending: "not started", OpState.running: "under way", OpState.ashore: "fighting ashore",
+                OpState.won: "objective taken", OpState.failed: "thrown back", OpState.halted: "halted",
+                OpState.done: "done"}
+
+
+def operations(c: Compiled, eng: Engine, row: int = 0) -> list[dict]:
+    """Every operation of the scenario, in its order, with what became of it in this run: its state at the end,
+    the day it started and the day it ended (objective reached, halted, taken or thrown back: the first event of
+    the operation that says so), whether its objective is held by its side at the end, and, for one that never
+    started, the places its start waited for that its side did not take."""
+    st, s = eng.st, c.scenario
+    ground = {n: o for o, n in enumerate(c.op_names)}
+    joint = {o.name: o.j for o in c.plan.ops} if c.plan is not None else {}
+    run = int(st.runs[row])
+    ended_by = {}
+    for e in eng.log.for_run(run):
+        if e.op >= 0 and e.kind.value in ("objective_reached", "offensive_halted") and e.op not in ended_by:
+            ended_by[e.op] = e.day
+    out = []
+    for op in s.operations:
+        side = c.side_keys.index(op.side)
+        obj = c.theatre.index[op.objective]
+        if op.name in ground:
+            o = ground[op.name]
+            state = OpState(int(st.op_state[row, o]))
+            day0 = int(st.op_day0[row, o]) if state != OpState.pending else -1
+            day1 = ended_by.get(o, -1)
+        else:
+            j = joint[op.name]
+            state = OpState(int(st.joint.op_state[row, j]))
+            day0 = int(st.joint.op_day0[row, j])
+            day1 = -1
+        waited = [p for p in op.conditions.start_after_captured if st.owner[row, c.theatre.index[p]] != side]
+        out.append({
+            "name": op.name, "side": op.side, "type": op.type.value, "objective": op.objective,
+            "state": _STATE_WORDS[state],
+            "started": c.dates[day0].isoformat() if 0 <= day0 < len(c.dates) else None,
+            "ended": c.dates[day1].isoformat() if 0 <= day1 < len(c.dates) else None,
+            "objective_held": bool(st.owner[row, obj] == side),
+            "waited_for": waited if state == OpState.pending else [],
+            "start_date": (op.start_date.isoformat() if op.start_date else
+                           c.dates[min(op.start_day, len(c.dates) - 1)].isoformat()),
+        })
+    return out
 
 
 def _jsonable(x):
