@@ -182,3 +182,28 @@ def test_a_landing_force_supplied_over_the_beach_is_not_cut_off(otsu):
                 checked += len(live)
                 assert all(e.st.cut[r, u] == 0 for u in live), (o.name, d, r)
     assert checked > 0
+
+
+def test_a_single_run_loses_whole_aircraft_and_ships(otsu):
+    # the narrative printed "1.1 transports shot down" and "0.8 ships lost": expected values in a single run
+    from kriegsspiel.engine.loop import simulate
+
+    J = simulate(otsu, np.arange(6), 2).st.joint
+    assert (J.aircraft_lost > 0).any()
+    assert np.array_equal(J.aircraft_lost, np.round(J.aircraft_lost))
+    lost_ships = otsu.plan.ships0[None] - J.ships
+    assert (lost_ships > 0).any() and np.allclose(lost_ships, np.round(lost_ships))
+
+
+def test_whole_losses_are_unbiased():
+    # integer part plus one with the fractional part's probability: the mean over many runs is the expectation
+    from kriegsspiel.engine.phases.common import whole
+    from kriegsspiel.engine.rng import Dice
+
+    class Ctx:
+        dice = Dice(7, np.arange(20000))
+
+    x = np.tile(np.array([0.3, 1.75, 4.0]), (20000, 1))
+    w = whole(Ctx, "air", 3, x, np.arange(3), 5)
+    assert np.array_equal(w, np.round(w)) and (np.floor(x) <= w).all() and (w <= np.ceil(x)).all()
+    assert np.allclose(w.mean(axis=0), [0.3, 1.75, 4.0], atol=0.02)

@@ -64,16 +64,17 @@ SENTENCES: dict[str, list[tuple[str | None, str]]] = {
         (None, ", about {hit:,} defenders hit"),
         ("broken", "; the fortifications are broken"),
         ("batteries", "; coastal batteries ({battery_guns:,} guns) score {hits:.1f} hits"),
-        ("fleet_action", "; the {enemy} fleet gives battle and loses {enemy_ships_lost:.1f} ships"),
-        (None, "; {ships_lost:.1f} ships lost."),
+        ("fleet_action", "; the {enemy} fleet gives battle and loses {enemy_ships_lost:.0f} ships"),
+        (None, "; {ships_lost:.0f} ships lost."),
     ],
     "air_raid": [(None, "{jop}: {sorties:,.0f} {who} bomber sorties against {place} drop {bombs_t:,.0f} t; "
-                        "{bombers_lost:.1f} bombers lost to fighters and flak, {fighters_lost:.1f} defending fighters "
+                        "{bombers_lost:.0f} bombers lost to fighters and flak, {fighters_lost:.0f} defending fighters "
                         "shot down; about {military:,} military casualties; civilians: {civilians_killed:,} killed, "
                         "{civilians_wounded:,} wounded.")],
-    "airborne_drop": [(None, "{jop}: {dropped:,} {who} paratroops drop on {place} from {sorties:,.0f} transport sorties; "
-                             "{transports_lost:.1f} transports shot down, {loss_share:.0%} lost in the air and on "
-                             "landing"), ("defended", " onto alert defenders"), (None, ".")],
+    "airborne_drop": [(None, "{jop}: {dropped:,} {who} paratroops drop on {place}, {loss_share:.0%} of them lost in the "
+                             "air and on landing"), ("defended", " onto alert defenders"),
+                      (None, " (the operation's {sorties:,.0f} transport sorties today, {transports_lost:.0f} "
+                             "transports shot down).")],
     "airborne_seized": [(None, "The {who} paratroops ({men:,} men) seize {place}"),
                         ("demolition", " and blow the railway there ({n} rail sections cut)"), (None, ".")],
     "airborne_destroyed": [(None, "The {who} paratroops at {place} are destroyed: {men:,} men lost, unrelieved.")],

@@ -11,7 +11,7 @@ from ...models import rail as railm
 from ...params import WEATHER_COLS
 from ..events import EventKind as K
 from ..transitions import lose
-from .common import lognormal_noise, spread
+from .common import lognormal_noise, spread, whole
 from .joint import close, defenders, op_dice, salt, start
 
 
@@ -54,7 +54,8 @@ def _raid(ctx, st, d, o, t_i, pl, on, bombers, escorts, role) -> None:
     defended = st.owner[:, pl] != o.side
     p_loss = airm.loss_per_sortie(dfs.sum(axis=1), se, defended, p.section("air")) \
         * lognormal_noise(op_dice(ctx, "air", d, o, k=1, sub=t_i)[:, 0], p["air.loss_noise_sigma"])
-    lost_u = np.minimum(sb_u * p_loss[:, None], J.aircraft[:, bombers])
+    lost_u = np.minimum(whole(ctx, "air", d, sb_u * p_loss[:, None], bombers, salt(2, o.j, t_i)),
+                        np.floor(J.aircraft[:, bombers]))
     sb = sb_u.sum(axis=1)
     bombs = (np.maximum(sb_u - lost_u, 0.0) * bomb_t[bombers]).sum(axis=1)
     J.aircraft[:, bombers] -= lost_u
@@ -63,7 +64,9 @@ def _raid(ctx, st, d, o, t_i, pl, on, bombers, escorts, role) -> None:
     d_lost_tot = np.minimum(p["air.fighter_loss_per_engagement"] * (sb + se) * x / (1 + x) * (1 + se / np.maximum(sb, 1)),
                             (J.aircraft * dfu).sum(axis=1))
     d_share = np.where(dfu, J.aircraft, 0.0) / np.maximum((J.aircraft * dfu).sum(axis=1), 1e-9)[:, None]
-    d_lost = d_share * d_lost_tot[:, None]
+    d_lost = np.minimum(whole(ctx, "air", d, d_share * d_lost_tot[:, None], np.arange(st.men.shape[1]),
+                              salt(3, o.j, t_i)), np.floor(np.where(dfu, J.aircraft, 0.0)))
+    d_lost_tot = d_lost.sum(axis=1)
     J.aircraft -= d_lost
     J.aircraft_lost += d_lost
     exp = np.zeros(st.men.shape)

@@ -12,7 +12,7 @@ from ...models import rail as railm
 from ...models.engagement import engage
 from ..events import EventKind as K
 from ..transitions import capture_place, lose
-from .common import lognormal_noise, normal, place_at
+from .common import lognormal_noise, normal, place_at, whole
 from .joint import assault, defenders, op_dice, salt, season, start, troops, unit_strength
 
 LANDED = 0.999      # share of the force landed at which the drop is complete (float tolerance)
@@ -53,7 +53,7 @@ def _drop(ctx, st, d, o, first, dropping):
     p_loss = np.where(first | held, p["airborne.transport_loss_first_day"], p["airborne.transport_loss_alerted"])
     lost = abm.transports_lost(sorties, p_loss[:, None]) \
         * lognormal_noise(op_dice(ctx, "airborne", d, o)[:, 3], p["airborne.transport_loss_noise_sigma"])[:, None]
-    lost = np.minimum(lost, tr)
+    lost = np.minimum(whole(ctx, "airborne", d, lost, o.air, salt(6, o.j)), np.floor(tr))
     J.aircraft[:, o.air] -= lost
     J.aircraft_lost[:, o.air] += lost
     exp[:, o.air] += lost * crew[o.air]
@@ -80,7 +80,7 @@ def _drop(ctx, st, d, o, first, dropping):
             for r in np.flatnonzero(into & (dropped_u.sum(axis=1) >= 1)):
                 ctx.log.add(r, d, K.airborne_drop, o.side, dz, value=int(dropped_u[r].sum()),
                             args={"jop": o.name, "dropped": int(round(dropped_u[r].sum())),
-                                  "sorties": sorties[r].sum() / len(drops), "transports_lost": lost[r].sum() / len(drops),
+                                  "sorties": sorties[r].sum(), "transports_lost": lost[r].sum(),
                                   "loss_share": share[r], "defended": bool(defended[r])},
                             dropped=int(dropped_u[r].sum()), landing_loss_share=round(float(share[r]), 3),
                             transports_lost=round(float(lost[r].sum()), 2))

@@ -16,7 +16,7 @@ from ...models import naval as nav
 from ..events import EventKind as K
 from ..transitions import capture_place, lose
 from .common import lognormal_noise, place_at
-from .joint import assault, crew_lost, fleet_ships, op_dice, salt, start, troops
+from .joint import assault, crew_lost, fleet_ships, op_dice, salt, start, troops, whole_ships
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def sea_passage(ctx, st, d, o, u, on):
     exp[:, o.troops] = st.men[:, o.troops] * (share * p["naval.troops_lost_per_sinking"])[:, None]
     tr = plan.ship["transport"]
     before = J.ships[:, o.fleet, :].copy()
-    J.ships[:, o.fleet, :] = before * (1.0 - share[:, None, None] * tr)
+    J.ships[:, o.fleet, :] = before - whole_ships(ctx, "amphibious", d, before * share[:, None, None] * tr, before,
+                                                  salt(2, o.j))
     exp[:, o.fleet] += crew_lost(ctx, before, J.ships[:, o.fleet, :])
     lost = lose(ctx, st, d, exp, Circumstance.destroyed, "amphibious", salt(1, o.j))
     J.lost_at_sea[:, o.j] += lost[:, o.troops].sum(axis=1)

@@ -19,6 +19,19 @@ def lognormal_noise(u, sigma):
     return np.exp(sigma * normal(u) - 0.5 * sigma * sigma)
 
 
+def whole(ctx, stream: str, d: int, expected, units, salt: int):
+    """Whole aircraft (or ships) lost, from the models' expected numbers `expected` (R, n) of the units `units`
+    (n,): the integer part, plus one with the probability of the fractional part (one uniform per run and unit
+    from `stream`, salted). Unbiased, so an ensemble's mean is the model's expectation, while a single run loses
+    whole machines, as a reader of its narrative expects."""
+    x = np.maximum(np.asarray(expected, dtype=float), 0.0)
+    if not x.size:
+        return x
+    u = ctx.dice.draw(stream, d, np.asarray(units, dtype=np.int64), k=1, salt=salt)[..., 0]
+    base = np.floor(x)
+    return base + (u < x - base)
+
+
 def scatter(R: int, P: int, idx, weights, mask):
     """Sum `weights` (R, U) into (R, P) by place index `idx` (R, U) where `mask`."""
     flat = (np.arange(R)[:, None] * P + np.where(mask, idx, 0)).ravel()

@@ -18,7 +18,7 @@ from ...models.engagement import engage
 from ...models.supply import supply_multiplier
 from ...scenario.joint import JOp
 from ..transitions import lose
-from .common import normal
+from .common import normal, whole
 
 OP_ITEM = 1 << 40
 
@@ -26,6 +26,14 @@ OP_ITEM = 1 << 40
 def salt(call: int, j: int = 0, k: int = 0) -> int:
     """One salt from a call site's number and up to two indices (each below 4096)."""
     return call | (j << 12) | (k << 24)
+
+
+def whole_ships(ctx, stream: str, d: int, expected, held, salt_: int):
+    """Whole ships sunk (R, F, K) from the models' expected numbers (R, F, K) of F units' K classes: one draw per
+    run, unit and class (common.whole), never more than the whole ships `held`."""
+    R, F, K = expected.shape
+    lost = whole(ctx, stream, d, expected.reshape(R, F * K), np.arange(F * K), salt_).reshape(R, F, K)
+    return np.minimum(lost, np.floor(held))
 
 
 def op_dice(ctx, stream: str, d: int, o: JOp, k: int = 4, call: int = 0, sub: int = 0) -> np.ndarray:

@@ -12,7 +12,7 @@ from ...models import riverine as riv
 from ..events import EventKind as K
 from ..transitions import lose
 from .common import lognormal_noise, spread
-from .joint import close, crew_lost, defenders, op_dice, salt, shelled, start
+from .joint import close, crew_lost, defenders, op_dice, salt, shelled, start, whole_ships
 
 
 def step(ctx, st, d: int) -> None:
@@ -76,10 +76,11 @@ def _bombard(ctx, st, d, o, on) -> None:
     sunk = np.minimum(war.sum(axis=1), sunk + lost_o[:, None] * war.sum(axis=1) * plan.ship["warship"])
     share_k = np.where(own_total > 0, sunk / own_total, 0.0)                 # (R, K)
     before = J.ships[:, o.fleet, :].copy()
-    J.ships[:, o.fleet, :] = before - war * share_k[:, None, :]
+    J.ships[:, o.fleet, :] = before - whole_ships(ctx, "naval", d, war * share_k[:, None, :], before, salt(2, o.j))
     exp[:, o.fleet] += crew_lost(ctx, before, J.ships[:, o.fleet, :])
     e_before = J.ships[:, S]
-    e_after = e_before - eships * (lost_e[:, None, None] * plan.ship["warship"])
+    e_after = e_before - whole_ships(ctx, "naval", d, eships * (lost_e[:, None, None] * plan.ship["warship"]),
+                                     e_before, salt(3, o.j))
     J.ships[:, S] = e_after
     exp[:, S] += crew_lost(ctx, e_before, e_after)
     lose(ctx, st, d, exp, Circumstance.normal, "naval", salt(1, o.j))

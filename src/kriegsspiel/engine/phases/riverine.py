@@ -14,7 +14,7 @@ from ..events import EventKind as K
 from ..transitions import lose
 from .amphibious import Crossing, crossings
 from .common import lognormal_noise, spread
-from .joint import crew_lost, defenders, fleet_ships, op_dice, salt, shelled
+from .joint import crew_lost, defenders, fleet_ships, op_dice, salt, shelled, whole_ships
 
 
 def river_lift(ctx, st, o):
@@ -23,6 +23,16 @@ def river_lift(ctx, st, o):
     craft = (ships * plan.ship["river"]).sum(axis=1)
     tl = (ships * (plan.ship["lift_men"] * plan.ship["river_transport"])).sum(axis=-1)
     return riv.crossing_men_per_day(craft, tl, p["riverine.men_per_craft_day"], p["riverine.transport_trips_per_day"]), ships
+
+
+def _whole_rows(ctx, d, rr, expected, held, salt_: int):
+    """Whole craft sunk (r, F, K) for the batch rows `rr` only (joint.whole_ships over the batch, then those rows)."""
+    R = ctx.dice.R
+    full = np.zeros((R, *expected.shape[1:]))
+    full[rr] = expected
+    hold = np.zeros_like(full)
+    hold[rr] = held
+    return whole_ships(ctx, "riverine", d, full, hold, salt_)[rr]
 
 
 def duel(ctx, st, d, o, u, on, call: int = 0):
@@ -50,9 +60,9 @@ def duel(ctx, st, d, o, u, on, call: int = 0):
     noise = lognormal_noise(u[rr, 3], p["riverine.duel_noise_sigma"])
     lo, le = lo * noise, le * noise
     lo, le = np.minimum(lo, p["riverine.max_duel_loss"]), np.minimum(le, p["riverine.max_duel_loss"])
-    ships[:, o.fleet, :] -= own * lo[:, None, None]
+    ships[:, o.fleet, :] -= _whole_rows(ctx, d, rr, own * lo[:, None, None], ships[:, o.fleet, :], salt(20 + call, o.j))
     after = ships[:, S]
-    after -= eships * le[:, None, None]
+    after -= _whole_rows(ctx, d, rr, eships * le[:, None, None], after, salt(30 + call, o.j))
     ships[:, S] = after
     J.ships[rr] = ships
     exp = np.zeros(st.men.shape)
