@@ -115,3 +115,30 @@ def test_unwritable_output_paths_are_a_clear_error(tmp_path):
 def test_an_ensemble_cannot_ask_for_a_trillion_runs(tmp_path):
     res = runner.invoke(app, ["ensemble", str(MINI), "--runs", "1000000000000", "--out", str(tmp_path / "e")])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_a_copied_scenario_runs_from_anywhere(tmp_path):
+    # `places.file` is relative to the scenario: a plain copy of Otsu failed to load; `theatre:` and `new` fix it
+    import shutil
+
+    from kriegsspiel.scenario.bundled import resolve
+
+    plain = tmp_path / "copy.yaml"
+    shutil.copy(resolve("operation-otsu"), plain)
+    a = json.loads(_ok(["run", str(plain), "--seed", "2", "--format", "json"]))
+    b = json.loads(_ok(["run", "--seed", "2", "--format", "json"]))
+    assert a["sides"] == b["sides"] and a["control"] == b["control"]
+    res = runner.invoke(app, ["new", "my-otsu", "--to", str(tmp_path / "mine")])
+    assert res.exit_code == 0, res.output
+    made = tmp_path / "mine" / "my-otsu.yaml"
+    assert json.loads(_ok(["run", str(made), "--seed", "2", "--format", "json"]))["scenario"] == "my-otsu"
+    assert runner.invoke(app, ["new", "my-otsu", "--to", str(tmp_path / "mine")]).exit_code == 2   # no overwrite
+    assert runner.invoke(app, ["new", "../evil", "--to", str(tmp_path)]).exit_code == 2
+
+
+def test_an_unknown_theatre_is_a_clear_error(tmp_path):
+    text = (ROOT / "tests" / "scenarios" / "mini.yaml").read_text(encoding="utf-8")
+    f = tmp_path / "t.yaml"
+    f.write_text("theatre: atlantis\n" + text, encoding="utf-8")
+    res = runner.invoke(app, ["run", str(f)])
+    assert res.exit_code == 2 and "a bundled theatre" in res.output

@@ -100,6 +100,41 @@ def scenarios() -> None:
 
 
 @app.command()
+def new(
+    name: str = typer.Argument(..., help="the new scenario's name (letters, digits, - and _)"),
+    source: str = typer.Option("operation-otsu", "--from", help="the scenario to copy: a bundled name or a path"),
+    to: Path = typer.Option(Path("."), "--to", help="the folder to write NAME.yaml in"),
+) -> None:
+    """Write an editable copy of a scenario (its text, comments kept, renamed) that runs from wherever it is."""
+    import re
+
+    from .scenario.bundled import resolve
+    from .scenario.load import load_scenario
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", name):
+        _fail([f"{name}: a scenario name of letters, digits, - and _ (at most 81 characters)"])
+    src = resolve(source)
+    loaded = _guard(load_scenario, src)
+    out = to / f"{name}.yaml"
+    if out.exists():
+        _fail([f"{out}: exists already; choose another name or folder"])
+    text = src.read_text(encoding="utf-8")
+    text, n = re.subn(r"(?m)^name:[^\n]*$", f"name: {name}", text, count=1)
+    if not n:
+        text = f"name: {name}\n" + text
+    if loaded.scenario.theatre is None and (loaded.scenario.network.rail is not None
+                                            or not isinstance(loaded.scenario.places, list)):
+        typer.echo(f"note: {src.name} reads data files beside it and names no bundled theatre; copy them too", err=True)
+    _writing(out, _write_new, to, out, text)
+    typer.echo(f"wrote {out}: edit it, then `kriegsspiel run {out}`", err=True)
+
+
+def _write_new(folder: Path, out: Path, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+
+
+@app.command()
 def validate(
     scenarios: list[str] = typer.Argument(None, help="with --campaigns: scenarios with a `record` (default: the "
                                           "bundled campaigns)"),

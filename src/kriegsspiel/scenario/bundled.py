@@ -14,6 +14,18 @@ def scenario_dir() -> Path:
     return Path(str(resources.files("kriegsspiel.data").joinpath("scenarios")))
 
 
+def theatre_dir(name: str) -> Path | None:
+    """The folder of the bundled theatre `name` (data/theatres/NAME), or None if there is none by that name."""
+    root = Path(str(resources.files("kriegsspiel.data").joinpath("theatres")))
+    names = {p.name for p in root.iterdir() if p.is_dir()}
+    return root / name if name in names else None
+
+
+def theatres() -> list[str]:
+    root = Path(str(resources.files("kriegsspiel.data").joinpath("theatres")))
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
 def list_scenarios() -> list[dict]:
     out = []
     for path in sorted(scenario_dir().glob("*.yaml")):

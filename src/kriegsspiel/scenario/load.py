@@ -186,11 +186,18 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _resolve_data_file(base: Path, rel: str, name: str, line: int | None, path: str) -> Path:
+def _resolve_data_file(base: Path, rel: str, name: str, line: int | None, path: str, theatre: str | None = None) -> Path:
+    """The CSV `rel` beside the scenario, else (with `theatre`) the file of that name in the bundled theatre."""
+    from .bundled import theatre_dir
+
     target = (base / rel).resolve()
-    if target.suffix.lower() != ".csv" or not target.is_file():
-        raise ScenarioError([Problem(name, line, path, short(rel), "an existing .csv file, relative to the scenario")])
-    return target
+    if target.suffix.lower() == ".csv" and target.is_file():
+        return target
+    bundled = theatre_dir(theatre) if theatre else None
+    if bundled is not None and (bundled / Path(rel).name).is_file() and Path(rel).suffix.lower() == ".csv":
+        return bundled / Path(rel).name
+    where = f"relative to the scenario or in the bundled theatre {theatre}" if theatre else "relative to the scenario"
+    raise ScenarioError([Problem(name, line, path, short(rel), f"an existing .csv file, {where}")])
 
 
 def _read_csv(path: Path) -> list[tuple[int, dict]]:
@@ -246,9 +253,16 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     data, lines = _read_yaml(path)
     scenario = _validate(data, name, lines)
     problems: list[Problem] = []
+    if scenario.theatre is not None:
+        from .bundled import theatre_dir, theatres
+
+        if theatre_dir(scenario.theatre) is None:
+            raise ScenarioError([Problem(name, _nearest_line(lines, ("theatre",)), "theatre", short(scenario.theatre),
+                                         f"a bundled theatre, one of {theatres()}")])
     inputs = [("scenario", path)]        # every file the scenario reads, hashed together (LoadedScenario.sha256)
     if isinstance(scenario.places, PlacesFile):
-        csv_path = _resolve_data_file(path.parent, scenario.places.file, name, _nearest_line(lines, ("places", "file")), "places.file")
+        csv_path = _resolve_data_file(path.parent, scenario.places.file, name, _nearest_line(lines, ("places", "file")),
+                                      "places.file", scenario.theatre)
         places, csv_problems = _places_from_csv(csv_path)
         inputs.append(("places", csv_path))
         problems += csv_problems
@@ -266,7 +280,8 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     rail_rows: list[dict] = []
     if scenario.network.rail is not None:
         rail_path = _resolve_data_file(
-            path.parent, scenario.network.rail.file, name, _nearest_line(lines, ("network", "rail", "file")), "network.rail.file"
+            path.parent, scenario.network.rail.file, name, _nearest_line(lines, ("network", "rail", "file")), "network.rail.file",
+            scenario.theatre
         )
         rail_rows = [dict(row, _line=line, _file=str(rail_path)) for line, row in _read_csv(rail_path)]
         inputs.append(("rail", rail_path))

@@ -342,6 +342,9 @@ class Scenario(Strict):
     time_step_days: Literal[1] = 1
     sides: dict[str, Side]
     weather_region: Name = Field("far_east_summer", description="a climate region of data/parameters/weather.yaml")
+    theatre: Name | None = Field(None, description="a bundled theatre (`kriegsspiel scenarios` lists them): the "
+                                 "places and rail files this scenario names are read from it when they are not "
+                                 "found beside the scenario, so a copy runs from anywhere")
     places: list[Place] | PlacesFile
     extra_places: list[Place] = Field(default_factory=list)
     place_properties: dict[str, PlaceProperties] = Field(
