@@ -142,3 +142,29 @@ def test_an_unknown_theatre_is_a_clear_error(tmp_path):
     f.write_text("theatre: atlantis\n" + text, encoding="utf-8")
     res = runner.invoke(app, ["run", str(f)])
     assert res.exit_code == 2 and "a bundled theatre" in res.output
+
+
+def test_set_gives_an_assumption_a_value_that_the_run_uses():
+    base = json.loads(_ok(["run", "--seed", "1", "--format", "json"]))
+    cut = json.loads(_ok(["run", "--seed", "1", "--format", "json", "--set", "ussr_rifle_division_strength=1.0"]))
+    assert cut["sides"]["ussr"]["strength"] < base["sides"]["ussr"]["strength"]       # the outcome moves
+    used = {a["id"]: a["value"] for a in cut["assumptions"]}
+    assert used["ussr_rifle_division_strength"] == 1.0                                  # and the JSON says so
+    for bad, words in (("ussr_rifle_division_strength=3", "range"), ("nope=1", "unknown"), ("x", "ID=VALUE"),
+                       ("ussr_tanks=100", "changes nothing")):
+        res = runner.invoke(app, ["run", "--set", bad])
+        assert res.exit_code == 2 and words in res.output and "Traceback" not in res.output, (bad, res.output)
+
+
+def test_ensemble_set_is_part_of_the_ensembles_identity(tmp_path):
+    text = (ROOT / "tests" / "scenarios" / "mini.yaml").read_text(encoding="utf-8").replace(
+        "note: divisions in the attack, range: [3, 6]}",
+        'note: divisions in the attack, range: [3, 6], applies_to: ["units[1st Army].count"]}')
+    mini = str(tmp_path / "mini.yaml")
+    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
+    _ok(["ensemble", mini, "--runs", "4", "--out", str(tmp_path / "e"), "--set", "japanese_strength=5",
+         "--no-progress"])
+    m = json.loads((tmp_path / "e" / "manifest.json").read_text())
+    assert m["settings"] == {"japanese_strength": 5.0}
+    res = runner.invoke(app, ["ensemble", mini, "--runs", "6", "--out", str(tmp_path / "e"), "--no-progress"])
+    assert res.exit_code == 2 and "another ensemble" in res.output

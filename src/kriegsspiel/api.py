@@ -19,24 +19,31 @@ def load_scenario(scenario: str | Path | LoadedScenario | None = None) -> Loaded
     return _load(resolve(scenario))
 
 
-def compile(scenario=None, overrides: dict | None = None) -> Compiled:  # noqa: A001 - public name
-    """Load (if needed) and compile a scenario; `overrides` replaces named model parameters."""
-    if isinstance(scenario, Compiled):
+def compile(scenario=None, overrides: dict | None = None, settings: dict | None = None) -> Compiled:  # noqa: A001
+    """Load (if needed) and compile a scenario; `overrides` replaces named model parameters, `settings` gives
+    assumptions new values ({id: value}: their `applies_to` targets scaled, inside their ranges)."""
+    if isinstance(scenario, Compiled) and not settings:
         return scenario
+    from .ensemble.assumptions import apply, check
     from .params import default_params
 
     if overrides:
         default_params().check_overrides(overrides)
     params = default_params().with_overrides(overrides) if overrides else None
-    return compile_scenario(load_scenario(scenario), params)
+    loaded = scenario.loaded if isinstance(scenario, Compiled) else load_scenario(scenario)
+    if settings:
+        check(loaded)
+        loaded = apply(loaded, {k: float(v) for k, v in settings.items()})
+    return compile_scenario(loaded, params)
 
 
-def run(scenario=None, seed: int = 0, run_index: int = 0):
-    """One campaign with its chronology: returns a RunResult (``.to_dict()`` is the JSON of ``kriegsspiel run``)."""
+def run(scenario=None, seed: int = 0, run_index: int = 0, settings: dict | None = None):
+    """One campaign with its chronology: returns a RunResult (``.to_dict()`` is the JSON of ``kriegsspiel run``).
+    `settings`: assumption values for this run ({id: value}, see `compile`)."""
     from .engine.loop import simulate as _simulate
     from .results.run_result import build_run_result
 
-    c = compile(scenario)
+    c = compile(scenario, settings=settings)
     eng = _simulate(c, np.array([run_index]), seed, record=True)
     return build_run_result(c, eng, 0)
 

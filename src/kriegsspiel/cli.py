@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from .cliutil import TextJson, fail, run_app
+from .cliutil import TextJson, fail, parse_sets, run_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=(
     "Theatre-level campaign simulator for what-if operations of the Second World War.\n\n"
@@ -37,6 +37,8 @@ def _guard(fn, *args, **kwargs):
         _fail(exc.problems)
     except (FileNotFoundError, IsADirectoryError, PermissionError, NotADirectoryError) as exc:
         _fail([f"{exc.filename}: {exc.strerror}"])
+    except KeyError as exc:                # an unknown assumption or parameter name
+        _fail([str(exc.args[0]) if exc.args else "unknown name"])
 
 
 def _writing(path: Path, fn, *args, **kwargs):
@@ -68,12 +70,14 @@ def run(
     seed: int = typer.Option(0, "--seed", "-s", min=0, help="root random seed (a non-negative integer)"),
     fmt: RunFormat = typer.Option(RunFormat.text, "--format", "-f", help="output format"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to this file instead of stdout"),
+    sets: list[str] = typer.Option([], "--set", help="ID=VALUE: give the scenario's assumption ID this value (its "
+                                   "`applies_to` inputs follow; inside its range); repeatable"),
 ) -> None:
     """Run one campaign and print its infobox and chronology (or JSON, wikitext, Markdown)."""
     from . import api
     from .report import render
 
-    result = _guard(api.run, scenario, seed=seed).to_dict()
+    result = _guard(api.run, scenario, seed=seed, settings=parse_sets(sets)).to_dict()
     _write(render(result, fmt.value), out)
 
 

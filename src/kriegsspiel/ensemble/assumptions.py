@@ -139,6 +139,22 @@ def apply(loaded: LoadedScenario, settings: dict[str, float]) -> LoadedScenario:
     unknown = sorted(set(settings) - set(by_id))
     if unknown:
         raise KeyError(f"unknown assumption(s): {unknown}")
+    problems = []
+    for aid, value in settings.items():
+        a, i = by_id[aid], [x.id for x in s.assumptions].index(aid)
+        line = loaded.line("assumptions", i)
+        if not getattr(a, "applies_to", None):
+            problems.append(Problem(str(loaded.path), line, f"assumptions[{i}].applies_to", aid,
+                                    "targets (`applies_to`) for an assumption that is set: without them its value "
+                                    "changes nothing"))
+        elif not isinstance(a.value, (int, float)) or isinstance(a.value, bool) or a.value == 0:
+            problems.append(Problem(str(loaded.path), line, f"assumptions[{i}].value", repr(a.value),
+                                    "a non-zero number (targets are scaled by the new value over it)"))
+        elif a.range is not None and not (a.range[0] <= float(value) <= a.range[1]):
+            problems.append(Problem(str(loaded.path), line, f"assumptions[{i}]", f"{aid}={value:g}",
+                                    f"a value inside the assumption's own range [{a.range[0]:g}, {a.range[1]:g}]"))
+    if problems:
+        raise ScenarioError(problems)
     data = s.model_dump(by_alias=True)
     data["parameters"] = dict(data.get("parameters") or {})
     base_params = {**default_params().scalars, **s.parameters}

@@ -14,7 +14,7 @@ from typing import Optional
 
 import typer
 
-from ..cliutil import TextJson, fail, run_app
+from ..cliutil import TextJson, fail, parse_sets, run_app
 
 
 class Backend(str, Enum):
@@ -131,6 +131,8 @@ def ensemble(
     workers: int = typer.Option(2, "--workers", "-w", min=1, help="worker processes of the local Dask cluster"),
     fmt: Fmt = typer.Option(Fmt.text, "--format", "-f", help="text tables or the JSON summary"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar (stderr)"),
+    sets: list[str] = typer.Option([], "--set", help="ID=VALUE: give the scenario's assumption ID this value "
+                                   "(its `applies_to` inputs follow; inside its range); repeatable"),
 ) -> None:
     """Run N campaigns and store one row per run in Parquet (resumable); print the odds and loss ranges."""
     from ..results.store import StoreMismatch
@@ -154,8 +156,9 @@ def ensemble(
     state: dict = {}
     try:
         result = run_ensemble(scenario, runs, seed, out, batch_size=batch_size, backend=backend.value,
-                              scheduler=scheduler, workers=workers, progress=tick if progress else None)
-    except (StoreMismatch, ScenarioError, OSError) as exc:
+                              scheduler=scheduler, workers=workers, progress=tick if progress else None,
+                              settings=parse_sets(sets))
+    except (StoreMismatch, ScenarioError, OSError, KeyError) as exc:
         _fail(_problems(exc))
     except KeyboardInterrupt:
         if bar is not None:
