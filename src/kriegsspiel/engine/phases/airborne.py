@@ -154,7 +154,8 @@ def _seize(ctx, st, d, z, pmask, live, men):
         J.seized_day[won, k] = d
         capture_place(ctx, st, d, won, dz, o.side)
         place_at(st, won, z.units, dz)
-        _demolish(ctx, st, d, won, z, (st.men * pmask).sum(axis=1))
+        # the men who seize it are those landed so far (the share of the lift dropped), not the whole formation
+        _demolish(ctx, st, d, won, z, (st.men * pmask).sum(axis=1) * J.landed_frac[:, o.j])
 
 
 def _destroyed(ctx, st, d, z, pmask, live, retaken):
