@@ -22,3 +22,29 @@ def test_names_are_plain_text_in_figures(result, ensemble, tmp_path):
         side["name"] = side["adjective"] = "$\\frac{$ " + side.get("name", "")
     paths = write_plots(result, tmp_path, ensemble)
     assert len(paths) == 8
+
+
+def test_every_axis_is_labelled_and_says_which_run(result, ensemble, tmp_path, monkeypatch):
+    # ensemble.png had no axis labels; casualties.png and strength.png did not say which run they draw
+    import matplotlib.pyplot as plt
+
+    from kriegsspiel.report import plots
+
+    made = []
+    real = plots._save
+
+    def keep(fig, outdir, stem):
+        made.append((stem, fig))
+        return real(fig, outdir, stem)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    monkeypatch.setattr(plt, "close", lambda fig=None: None)
+    write_plots(result, tmp_path, ensemble)
+    assert {s for s, _ in made} == {"strength", "casualties", "map", "ensemble"}
+    for stem, fig in made:
+        for ax in fig.axes:
+            if not ax.axison or not (ax.lines or ax.patches or ax.collections):
+                continue
+            assert ax.get_xlabel() and (ax.get_ylabel() or stem == "ensemble"), (stem, ax.get_title())
+        if stem != "ensemble":
+            assert "run" in fig.axes[0].get_title() and "seed" in fig.axes[0].get_title(), stem

@@ -28,6 +28,24 @@ def _dates(result: dict):
     return np.array(result["timeline"]["dates"], dtype="datetime64[D]")
 
 
+def _which(result: dict) -> str:
+    """Which run a single-run figure shows (the representative run of an ensemble says so)."""
+    rep = result.get("representative")
+    if rep:
+        return f"run {rep['run']} of {rep['runs']:,} (nearest the ensemble's medians), seed {result['seed']}"
+    return f"run {result.get('run', 0)}, seed {result['seed']}"
+
+
+def _date_axis(fig, ax) -> None:
+    """Readable date ticks: at most about eight, concise labels, no collisions."""
+    import matplotlib.dates as mdates
+
+    loc = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    ax.set_xlabel("date")
+
+
 def _save(fig, outdir: Path, stem: str) -> list[Path]:
     paths = [outdir / f"{stem}.png", outdir / f"{stem}.svg"]
     fig.savefig(paths[0], dpi=150, bbox_inches="tight")
@@ -39,9 +57,9 @@ def _strength(plt, result, colours):
     fig, ax = plt.subplots(figsize=(7, 3.5))
     for side, seq in result["timeline"]["sides"].items():
         ax.plot(_dates(result), seq["strength"], color=colours[side], label=result["sides"][side]["name"])
-    ax.set(title="Strength", ylabel="men")
+    ax.set(title=f"Strength in the theatre — {_which(result)}", ylabel="men present")
     ax.legend()
-    fig.autofmt_xdate()
+    _date_axis(fig, ax)
     return fig
 
 
@@ -52,9 +70,9 @@ def _casualties(plt, result, colours):
         for cat in CATEGORIES:
             ax.plot(_dates(result), seq[cat], styles[cat], color=colours[side],
                     label=f"{result['sides'][side]['name']}, {cat}")
-    ax.set(title="Cumulative casualties", ylabel="men")
+    ax.set(title=f"Cumulative casualties — {_which(result)}", ylabel="men (cumulative)")
     ax.legend(fontsize=7)
-    fig.autofmt_xdate()
+    _date_axis(fig, ax)
     return fig
 
 
@@ -90,7 +108,9 @@ def _map(plt, result, colours):
     ax.set_xlim(max(85, min(lons) - 5), min(180, max(lons) + 10))
     ax.set_ylim(max(35, min(lats) - 3), min(70, max(lats) + 3))
     ax.set_aspect(1 / 0.62)  # equirectangular, stretched by 1/cos(52 deg)
-    ax.set_title(f"Control on {result['end']}")
+    ax.set_title(f"Control on {result['end']} — {_which(result)}")
+    ax.set_xlabel("longitude (°E)")
+    ax.set_ylabel("latitude (°N)")
     ax.legend(loc="lower right", fontsize=8)
     return fig
 
@@ -114,6 +134,8 @@ def _ensemble(plt, result, ensemble, colours, claims):
             if claim is not None:
                 ax.axvline(claim, color="#d7301f", lw=2, label=f"claimed {claim:,}")
             ax.set_title(f"{result['sides'].get(side, {}).get('name', side)}: {cat}", fontsize=9)
+            ax.set_xlabel(f"{cat} (men)", fontsize=8)
+            ax.set_ylabel("runs" if q.get("samples") else "", fontsize=8)
             ax.legend(fontsize=6)
     fig.suptitle(f"Ensemble of {ensemble['runs']:,} runs (root seed {ensemble['seed']})")
     fig.tight_layout()
