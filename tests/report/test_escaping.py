@@ -54,3 +54,14 @@ def test_script_json_cannot_close_its_block(value):
     text = script_json({"x": value})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"x": value}
+
+
+def test_the_html_infobox_speaks_to_a_reader(result, ensemble):
+    # the HTML infobox showed the template's field names (combatant1, casualties3)
+    page = render_html(result, ensemble)
+    box = page[page.index('<table class="infobox">'):page.index("</table>", page.index('<table class="infobox">'))]
+    for raw in ("combatant1", "commander2", "casualties1", "casualties3", "strength1", "partof"):
+        assert raw not in box
+    for label in ("Belligerents", "Casualties and losses", "Date", "Result"):
+        assert label in box
+    assert '<nav class="toc">' in page and 'href="#sec-0"' in page and 'id="sec-0"' in page

@@ -43,14 +43,46 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+# The infobox as a reader sees it on a wiki: one-column rows, then the two sides side by side.
+_SINGLE = (("partof", "Part of"), ("date", "Date"), ("place", "Location"), ("result", "Result"))
+_PAIRED = (("combatant", "Belligerents"), ("commander", "Commanders and leaders"), ("strength", "Strength"),
+           ("casualties", "Casualties and losses"))
+_AFTER = (("casualties3", "Civilians"), ("notes", "Notes"))
+
+
+def _lines(vals) -> str:
+    return "<br>".join(_e(v) for v in vals)
+
+
+def html_infobox(article: Article) -> str:
+    """The article's infobox as a human-readable table (no template field names)."""
+    box = dict(article.infobox)
+    rows = [f"<caption>{_e(article.title)}</caption>"]
+    for key, label in _SINGLE:
+        if box.get(key):
+            rows.append(f"<tr><th scope=\"row\">{label}</th><td>{_lines(box[key])}</td></tr>")
+    for key, label in _PAIRED:
+        a, b = box.get(f"{key}1") or [], box.get(f"{key}2") or []
+        if a or b:
+            rows.append(f"<tr><th colspan=\"2\" class=\"band\">{label}</th></tr>")
+            rows.append(f"<tr><td>{_lines(a)}</td><td>{_lines(b)}</td></tr>")
+    for key, label in _AFTER:
+        if box.get(key):
+            rows.append(f"<tr><th colspan=\"2\" class=\"band\">{label}</th></tr>"
+                        f"<tr><td colspan=\"2\">{_lines(box[key])}</td></tr>")
+    return f"<table class=\"infobox\">{''.join(rows)}</table>"
+
+
 def format_html_article(article: Article) -> str:
-    rows = "".join(f"<tr><th>{_e(k)}</th><td>{'<br>'.join(_e(v) for v in vals)}</td></tr>"
-                   for k, vals in article.infobox if vals)
-    body = [f"<table class=\"infobox\">{rows}</table>",
-            f"<p><b>{_e(article.title)}</b> {_e(article.lead)}</p>"]
-    for sec in article.sections:
+    """The article as HTML: the infobox, the lead, a contents list, then its sections with anchors."""
+    ids = [f"sec-{i}" for i in range(len(article.sections))]
+    toc = "".join(f"<li class=\"toc-{sec.level}\"><a href=\"#{i}\">{_e(sec.heading)}</a></li>"
+                  for i, sec in zip(ids, article.sections))
+    body = [html_infobox(article), f"<p><b>{_e(article.title)}</b> {_e(article.lead)}</p>",
+            f"<nav class=\"toc\"><h2>Contents</h2><ol>{toc}</ol></nav>"]
+    for i, sec in zip(ids, article.sections):
         tag = f"h{min(sec.level + 1, 6)}"
-        body.append(f"<{tag}>{_e(sec.heading)}</{tag}>")
+        body.append(f"<{tag} id=\"{i}\">{_e(sec.heading)}</{tag}>")
         body += [f"<p>{_e(p)}</p>" for p in sec.paragraphs]
         if sec.bullets:
             body.append("<ul>" + "".join(f"<li>{_e(b)}</li>" for b in sec.bullets) + "</ul>")
