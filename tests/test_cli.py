@@ -168,3 +168,21 @@ def test_ensemble_set_is_part_of_the_ensembles_identity(tmp_path):
     assert m["settings"] == {"japanese_strength": 5.0}
     res = runner.invoke(app, ["ensemble", mini, "--runs", "6", "--out", str(tmp_path / "e"), "--no-progress"])
     assert res.exit_code == 2 and "another ensemble" in res.output
+
+
+def test_otsu_can_start_in_august_and_says_what_winter_forbids(tmp_path):
+    # the summer climatology ended in August: an August start running into September was refused
+    from kriegsspiel.scenario.bundled import resolve
+
+    text = resolve("operation-otsu").read_text(encoding="utf-8")
+    aug = tmp_path / "aug.yaml"
+    aug.write_text(text.replace("start: 1944-06-02", "start: 1944-08-01").replace("end: 1944-07-09", "end: 1944-09-07"),
+                   encoding="utf-8")
+    r = json.loads(_ok(["run", str(aug), "--seed", "1", "--format", "json"]))
+    assert r["end"] == "1944-09-07" and len(r["timeline"]["dates"]) == 38
+    jan = tmp_path / "jan.yaml"
+    jan.write_text(text.replace("start: 1944-06-02", "start: 1944-01-01").replace("end: 1944-07-09", "end: 1944-02-07"),
+                   encoding="utf-8")
+    res = runner.invoke(app, ["run", str(jan)])
+    # in January the Amur is frozen and the northern sea lanes closed: the river and sea operations are refused
+    assert res.exit_code == 2 and "out of season" in res.output and "sea lanes open" in res.output

@@ -163,7 +163,7 @@ def default_params() -> Params:
     g = _read_ground()
     cas = _read("casualties.yaml")
     sup = _read("supply.yaml")
-    wx = _read("weather.yaml")
+    wx = _complete_regions(_read("weather.yaml"))
     scalars: dict = {}
     for block in ("attrition", "engagement"):
         for k, v in g[block].items():
@@ -231,6 +231,29 @@ def default_params() -> Params:
         nation_aliases=MappingProxyType(dict(eff["aliases"])),
         era_years=MappingProxyType(era_years),
     )
+
+
+def _complete_regions(wx: dict) -> dict:
+    """weather.yaml with each region that names `complete_from` completed by that region's months: its class list
+    becomes the union (its own classes first), its own months' probabilities padded with zeros for the added
+    classes, the other region's months (and seasons) added where it has none, zone by zone."""
+    regions = dict(wx["regions"])
+    for name, reg in list(regions.items()):
+        other = reg.get("complete_from")
+        if not other:
+            continue
+        src = regions[other]
+        classes = list(reg["classes"]) + [k for k in src["classes"] if k not in reg["classes"]]
+        zones = {}
+        for zname, zone in reg["zones"].items():
+            szone = src["zones"].get(zname) or next(iter(src["zones"].values()))
+            own = {int(m): list(v) + [0.0] * (len(classes) - len(v)) for m, v in zone["months"].items()}
+            theirs = {int(m): [v[src["classes"].index(k)] if k in src["classes"] else 0.0 for k in classes]
+                      for m, v in szone["months"].items() if int(m) not in own}
+            season = {**{int(m): v for m, v in szone["season"].items()}, **{int(m): v for m, v in zone["season"].items()}}
+            zones[zname] = {**zone, "months": {**own, **theirs}, "season": season}
+        regions[name] = {**reg, "classes": classes, "zones": zones}
+    return {**wx, "regions": regions}
 
 
 JOINT_SECTIONS = ("assault", "naval", "amphibious", "riverine", "air", "airborne", "rail", "siege")

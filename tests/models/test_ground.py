@@ -78,3 +78,20 @@ def test_split_conserves_exactly():
 def test_engagement_losses_match_one_day_rate():
     assert ground.engagement_losses(10000.0, 0.02, 1.0, P) == pytest.approx(200.0)
     assert ground.engagement_losses(10000.0, 0.02, 0.5, P) == pytest.approx(100.0)
+
+
+def test_a_summer_climatology_is_completed_by_its_twelve_month_region():
+    # far_east_summer covers June-August; `complete_from: far_east` adds the other months, its own unchanged
+    from kriegsspiel.params import _read, default_params
+
+    raw = _read("weather.yaml")["regions"]
+    reg = default_params().weather_climate["regions"]["far_east_summer"]
+    assert sorted(int(m) for m in reg["zones"]["east"]["months"]) == list(range(1, 13))
+    k = len(raw["far_east_summer"]["classes"])
+    assert reg["classes"][:k] == raw["far_east_summer"]["classes"]
+    for m, v in raw["far_east_summer"]["zones"]["east"]["months"].items():
+        assert reg["zones"]["east"]["months"][int(m)][:k] == v and sum(reg["zones"]["east"]["months"][int(m)]) == \
+            pytest.approx(sum(v))
+    jan = reg["zones"]["east"]["months"][1]
+    far = raw["far_east"]["zones"]["east"]["months"][1]
+    assert sorted(jan) == sorted(far) and reg["zones"]["east"]["season"][1] == "winter_temperate"
