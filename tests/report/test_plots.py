@@ -48,3 +48,25 @@ def test_every_axis_is_labelled_and_says_which_run(result, ensemble, tmp_path, m
             assert ax.get_xlabel() and (ax.get_ylabel() or stem == "ensemble"), (stem, ax.get_title())
         if stem != "ensemble":
             assert "run" in fig.axes[0].get_title() and "seed" in fig.axes[0].get_title(), stem
+
+
+def test_map_labels_do_not_overlap_and_the_front_is_drawn(monkeypatch, tmp_path):
+    # the map piled labels over Manchuria and Primorye and had no front
+    import matplotlib.pyplot as plt
+
+    from kriegsspiel import api
+    from kriegsspiel.report import plots
+
+    made = {}
+    real = plots._save
+    monkeypatch.setattr(plots, "_save", lambda fig, outdir, stem: (made.__setitem__(stem, fig), real(fig, outdir, stem))[1])
+    monkeypatch.setattr(plt, "close", lambda fig=None: None)
+    result = api.run("operation-otsu", seed=1).to_dict()
+    write_plots(result, tmp_path)
+    fig = made["map"]
+    ax = fig.axes[0]
+    r = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(r) for t in ax.texts if t.get_visible()]
+    assert len(boxes) >= 20
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert any("front" in t.get_text() for t in ax.get_legend().get_texts())

@@ -99,10 +99,24 @@ def _map(plt, result, colours):
         a, b = where.get(e["from"]), where.get(e["to"])
         if a and b and e["kind"] == "rail":
             ax.plot([a["lon"], b["lon"]], [a["lat"], b["lat"]], color="#333", lw=1.2)
+    # the front at the end: the land edges whose two ends are held by different sides, their middle third drawn
+    front = False
+    for e in result["network"]:
+        a, b = where.get(e["from"]), where.get(e["to"])
+        if not (a and b) or e["kind"] == "sea" or result["control"].get(a["name"]) == result["control"].get(b["name"]):
+            continue
+        x0, y0 = a["lon"] + (b["lon"] - a["lon"]) / 3, a["lat"] + (b["lat"] - a["lat"]) / 3
+        x1, y1 = a["lon"] + 2 * (b["lon"] - a["lon"]) / 3, a["lat"] + 2 * (b["lat"] - a["lat"]) / 3
+        ax.plot([x0, x1], [y0, y1], color="#f0a30a", lw=3.5, solid_capstyle="butt", zorder=3)
+        front = True
+    if front:
+        ax.plot([], [], color="#f0a30a", lw=3.5, label="front (edges between the sides)")
+    texts = []
     for p in result["places"]:
         side = result["control"].get(p["name"])
         ax.plot(p["lon"], p["lat"], "o", color=colours.get(side, "#888"), mec="white", ms=7)
-        ax.annotate(p["name"], (p["lon"], p["lat"]), xytext=(4, 3), textcoords="offset points", fontsize=7)
+        texts.append(ax.annotate(p["name"], (p["lon"], p["lat"]), xytext=(4, 3), textcoords="offset points",
+                                 fontsize=7))
     for side, c in colours.items():
         ax.plot([], [], "o", color=c, label=result["sides"][side]["name"])
     ax.set_xlim(max(85, min(lons) - 5), min(180, max(lons) + 10))
@@ -112,7 +126,25 @@ def _map(plt, result, colours):
     ax.set_xlabel("longitude (°E)")
     ax.set_ylabel("latitude (°N)")
     ax.legend(loc="lower right", fontsize=8)
+    fig.canvas.draw()             # the axes' final box (aspect, title, labels) before the labels are sorted out
+    _declutter(fig, texts, result)
     return fig
+
+
+def _declutter(fig, texts, result) -> None:
+    """Hide the place labels that would overlap one already shown, the busiest places (most events) labelled
+    first: no label is drawn over another (the markers stay; the HTML report's map zooms in for the rest)."""
+    busy = {}
+    for e in result.get("events", []):
+        busy[e.get("place")] = busy.get(e.get("place"), 0) + 1
+    renderer = fig.canvas.get_renderer()
+    shown = []
+    for t in sorted(texts, key=lambda t: -busy.get(t.get_text(), 0)):
+        box = t.get_window_extent(renderer).expanded(1.05, 1.1)
+        if any(box.overlaps(b) for b in shown):
+            t.set_visible(False)
+        else:
+            shown.append(box)
 
 
 def _ensemble(plt, result, ensemble, colours, claims):
