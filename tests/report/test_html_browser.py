@@ -181,3 +181,28 @@ def test_hostile_place_names_stay_text_on_the_map(page, tmp_path, result):
     assert sorted(["Aleksandrovsk-Sakhalinsky", bad]) in _front(page)
     assert page.locator("#map img").count() == 0 and page.evaluate("window.__pwned") is None
     assert page.errors == [] and page.remote == []
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_otsu_report_at_two_widths_kept_as_artefacts(page, tmp_path, width):
+    # the report of a real Otsu run with a small ensemble, screenshotted at 1400 and 800 px wide; the pictures are
+    # kept in build/screenshots/ for a person to read (the CI's artefacts), and checked here: no console error,
+    # no network, nothing wider than the window, every operation named in the article
+    import os
+
+    from kriegsspiel import api, run_ensemble
+    from kriegsspiel.report.inputs import load_report_inputs
+
+    run_ensemble("operation-otsu", runs=40, seed=1, out=tmp_path / "e", batch_size=40)
+    result, ens = load_report_inputs(tmp_path / "e")
+    page.set_viewport_size({"width": width, "height": 1000})
+    _open(page, tmp_path, render_html(result, ens))
+    assert page.errors == [] and page.remote == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    text = page.text_content("body")
+    for op in api.load_scenario("operation-otsu").scenario.operations:
+        assert op.name in text, op.name
+    out = Path(os.environ.get("KRIEGSSPIEL_ARTIFACTS", Path(__file__).resolve().parents[2] / "build")) / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"otsu-report-{width}.png").write_bytes(page.screenshot(full_page=True))
+    assert (out / f"otsu-report-{width}.png").stat().st_size > 50_000
