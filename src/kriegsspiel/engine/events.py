@@ -92,8 +92,10 @@ SENTENCES: dict[str, list[tuple[str | None, str]]] = {
                                   "{own_share:.0%}"), (None, ".")],
     "siege": [(None, "Siege of {place}, day {day}: "),
               ("besieged", "blockaded by sea and cut off by land"), ("open", "blockade by sea, land front open"),
-              (None, "; {enemy} artillery ({guns:,} guns incl. the coastal batteries) shells the {who} positions: "
-                     "{casualties:,} casualties today; the defenders hold {stock_days:.1f} days of supply.")],
+              ("shelled", "; {enemy} artillery ({guns:,} guns incl. the coastal batteries) shells the {who} positions: "
+                          "{casualties:,} casualties today"),
+              ("nobody", "; no {who} troops stand before the fortress for its artillery to shell"),
+              (None, "; the defenders hold {stock_days:.1f} days of supply.")],
     "rail_cut": [(None, "The railway {place}–{other} is cut: {damage:.0%} of its {capacity_t:,.0f} t/day lost.")],
     "rail_repaired": [(None, "The railway {place}–{other} is repaired.")],
     "capitulation": [(None, "The {who} "), ("contingent", "contingent "), (None, "capitulates: {n} men become prisoners.")],

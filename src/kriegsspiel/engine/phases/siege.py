@@ -62,5 +62,6 @@ def _besiege(ctx, st, d, o, on):
         stock = float((st.stock[r] * dmask[r]).sum() / max(1, dmask[r].sum()))
         ctx.log.add(r, d, K.siege, o.side, pl, value=int(shell_cas[r]),
                     args={"day": int(day_n[r]) + 1, "besieged": bool(besieged[r]), "open": not besieged[r],
-                          "guns": int(round(guns[r])), "casualties": int(round(shell_cas[r])), "stock_days": stock},
+                          "guns": int(round(guns[r])), "casualties": int(round(shell_cas[r])), "stock_days": stock,
+                          "shelled": bool(t_men[r] > 0), "nobody": not bool(t_men[r] > 0)},
                     besieged=bool(besieged[r]), shelling_casualties=int(round(shell_cas[r])))
