@@ -229,7 +229,8 @@ def sensitivity(
     t = Table(title=f"{res.scenario}: {res.method}, {res.points} points x {res.runs_per_point} runs, seed {res.seed}",
               caption=f"{index} with 95% interval; win share = share of {', '.join(res.attacker_labels) or res.attacker}"
                       + (" (per full range of the assumption)" if res.method == "morris" else " (share of variance)"))
-    for col in ("rank", "assumption", "range", f"win share {index}", f"casualties {index}", "applies to"):
+    for col in ("rank", "assumption", "range", f"win share {index}", f"casualties {index}", "moves most",
+                "applies to"):
         t.add_column(col, justify="right" if col in ("rank",) or index in col else "left")
     for i, f in enumerate(res.factors, 1):
         w, c = f[OUTPUTS[0]], f[OUTPUTS[1]]
@@ -238,9 +239,12 @@ def sensitivity(
 
         def fmt_c(x):
             return f"{x:,.0f}" if res.method == "morris" else f"{x:.3f}"
+        # of the shares it can move (a result label, a place's fall), the one it moves most
+        shares = [(f[o]["index"], o) for o in res.outputs if o.startswith(("result: ", "fell: "))]
+        top = max(shares) if shares else (0.0, "")
         t.add_row(str(i), escape(f["id"]), f"{f['range'][0]:g} - {f['range'][1]:g}",
                   f"{fmt_w(w['index'])} ± {fmt_w(w['conf'])}", f"{fmt_c(c['index'])} ± {fmt_c(c['conf'])}",
-                  escape(", ".join(f["applies_to"])))
+                  escape(f"{top[1]} ({top[0]:.3f})") if top[0] > 0 else "-", escape(", ".join(f["applies_to"])))
     con.print(t)
     b = res.baseline
     con.print(f"baseline ({res.runs_per_point} runs): {res.attacker} win share {b['attacker_win_share']:.1%}, "

@@ -4,11 +4,14 @@ The factors are the assumptions with a ``range`` and ``applies_to`` targets (ens
 design of points over their ranges is drawn with SALib (Morris elementary effects by default: cheap
 screening, r (k + 1) points for k factors; Sobol indices optionally: N (k + 2) points); at each point the
 same runs 0..n-1 of the same root seed are simulated (common random numbers, so differences between points
-are the assumptions' doing, not the dice's), and two outputs are measured:
+are the assumptions' doing, not the dice's), and these outputs are measured:
 
 - ``attacker_win_share``: the share of runs whose result's winner is the attacking side (the side of the
   main-effort offensive);
-- ``casualties_total``: mean killed + wounded + missing of both sides, men.
+- ``casualties_total``: mean killed + wounded + missing of both sides, men;
+- ``losses: SIDE``: each side's mean killed + wounded + missing;
+- ``result: LABEL``: the share of runs ending in each result label;
+- ``fell: PLACE``: the share of runs in which each key place (ensemble.rows.key_places) changed hands.
 
 Each factor gets, per output, its index with a 95 % bootstrap confidence half-width: Morris mu* (mean
 absolute elementary effect per full range of the factor, in the output's units) or Sobol total-order ST
@@ -22,7 +25,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-OUTPUTS = ("attacker_win_share", "casualties_total")
+OUTPUTS = ("attacker_win_share", "casualties_total")      # the headline pair the ranking is ordered by
+
+
+def output_names(c) -> list[str]:
+    """Every output measured for compiled scenario `c` (module docstring), the headline pair first."""
+    from ..engine.outcome import labels
+    from .rows import key_places
+
+    return [*OUTPUTS, *(f"losses: {s}" for s in c.side_keys), *(f"result: {lab}" for lab in labels(c)),
+            *(f"fell: {p}" for p in key_places(c))]
 
 
 @dataclass
@@ -49,11 +61,12 @@ class Sensitivity:
     factors: list[dict]
     not_varied: list[str] = field(default_factory=list)
     baseline: dict = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=lambda: list(OUTPUTS))
 
     def to_dict(self) -> dict:
         return {"scenario": self.scenario, "method": self.method, "runs_per_point": self.runs_per_point,
                 "points": self.points, "seed": self.seed, "attacker": self.attacker,
-                "attacker_labels": self.attacker_labels, "outputs": list(OUTPUTS), "baseline": self.baseline,
+                "attacker_labels": self.attacker_labels, "outputs": list(self.outputs), "baseline": self.baseline,
                 "ranking": self.factors, "not_varied": self.not_varied}
 
 
@@ -64,19 +77,29 @@ def attacker_side(c) -> str:
     return main[0].side if main else c.side_keys[0]
 
 
-def point_outputs(spec, runs: int, attacker: str, batch_size: int = 1000) -> tuple[float, float]:
-    """(attacker win share, mean total casualties) of runs 0..runs-1 of `spec` (an EnsembleSpec)."""
-    from .batch import run_columns
+def point_outputs(spec, runs: int, attacker: str, batch_size: int = 1000, names=None) -> np.ndarray:
+    """The outputs `names` (default: the headline pair) of runs 0..runs-1 of `spec` (an EnsembleSpec)."""
+    from ..results.columns import slug
+    from .batch import compiled, run_columns
 
-    wins = 0.0
-    cas = 0.0
+    names = list(names or OUTPUTS)
+    sides = compiled(spec).side_keys
+    total = np.zeros(len(names))
     for start in range(0, runs, batch_size):
         cols = run_columns(spec, np.arange(start, min(runs, start + batch_size)))
-        wins += float((cols["winner"] == attacker).sum())
-        for key in cols:
-            if key.endswith(("_killed", "_wounded", "_missing")):
-                cas += float(cols[key].sum())
-    return wins / max(runs, 1), cas / max(runs, 1)
+        lost = {s: sum(cols[f"{slug(s)}_{k}"].astype(float) for k in ("killed", "wounded", "missing")) for s in sides}
+        for j, name in enumerate(names):
+            if name == "attacker_win_share":
+                total[j] += float((cols["winner"] == attacker).sum())
+            elif name == "casualties_total":
+                total[j] += float(sum(v.sum() for v in lost.values()))
+            elif name.startswith("losses: "):
+                total[j] += float(lost[name[len("losses: "):]].sum())
+            elif name.startswith("result: "):
+                total[j] += float((cols["result"] == name[len("result: "):]).sum())
+            elif name.startswith("fell: "):
+                total[j] += float((cols[f"fell_day_{slug(name[len('fell: '):])}"] >= 0).sum())
+    return total / max(runs, 1)
 
 
 def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, seed: int = 0, *,
@@ -104,10 +127,11 @@ def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, se
     c = compiled(base)
     attacker = attacker_side(c)
     att_labels = [lab for lab in labels(c) if winner_of(c, lab) == attacker]
+    names = output_names(c)
     result = Sensitivity(s.name, method, runs_per_point, 0, int(seed), attacker, att_labels, [],
-                         [a.id for a in unmapped(s)])
-    b = point_outputs(base, runs_per_point, attacker)
-    result.baseline = dict(zip(OUTPUTS, b))
+                         [a.id for a in unmapped(s)], outputs=names)
+    b = point_outputs(base, runs_per_point, attacker, names=names)
+    result.baseline = {k: float(v) for k, v in zip(names, b)}
     if not factors:
         return result
     for f in factors:      # both ends of each range must be inputs the schema accepts
@@ -125,26 +149,27 @@ def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, se
         X = sampler.sample(problem, N=base_samples, calc_second_order=False, seed=seed)
     specs = [EnsembleSpec(base.scenario_path, base.scenario_sha256, int(seed),
                           tuple(sorted((f.id, float(x)) for f, x in zip(factors, row)))) for row in X]
-    Y = np.zeros((len(X), len(OUTPUTS)))
+    Y = np.zeros((len(X), len(names)))
     if client is None:
         for i, sp in enumerate(specs):
-            Y[i] = point_outputs(sp, runs_per_point, attacker)
+            Y[i] = point_outputs(sp, runs_per_point, attacker, names=names)
             if progress:
                 progress(i + 1, len(specs))
     else:
         from dask.distributed import as_completed
 
-        futs = {client.submit(point_outputs, sp, runs_per_point, attacker, pure=False): i for i, sp in enumerate(specs)}
+        futs = {client.submit(point_outputs, sp, runs_per_point, attacker, names=names, pure=False): i
+                for i, sp in enumerate(specs)}
         for k, fut in enumerate(as_completed(futs)):
             Y[futs[fut]] = fut.result()
             if progress:
                 progress(k + 1, len(specs))
     result.points = len(X)
-    per_output = [_analyse(method, problem, X, Y[:, j], levels, seed) for j in range(len(OUTPUTS))]
+    per_output = [_analyse(method, problem, X, Y[:, j], levels, seed) for j in range(len(names))]
     rows = []
     for i, f in enumerate(factors):
         row = {"id": f.id, "value": f.value, "range": [f.low, f.high], "applies_to": f.applies_to}
-        for name, res in zip(OUTPUTS, per_output):
+        for name, res in zip(names, per_output):
             row[name] = {k: _num(v[i]) for k, v in res.items()}
         rows.append(row)
     rows.sort(key=lambda r: (-r[OUTPUTS[0]]["index"], -r[OUTPUTS[1]]["index"]))
