@@ -326,6 +326,27 @@ def _era_table() -> str:
             "without them.\n\n| era | attacker | defender |\n|---|---|---|\n" + rows + "\n\n")
 
 
+def _campaign_table(path) -> str:
+    """The campaign back-tests' summary table, copied from validation-campaigns.md beside `path` (written by
+    `python -m kriegsspiel.validation.campaigns --write-docs`), so the campaigns stand beside the battles."""
+    camp = Path(path).with_name("validation-campaigns.md")
+    if not camp.exists():
+        return ""
+    text = camp.read_text(encoding="utf-8")
+    rows: list[str] = []
+    for ln in text.split("## At the bundled parameters", 1)[-1].splitlines():
+        if ln.startswith("|"):
+            rows.append(ln)
+        elif rows:
+            break                                  # the first table only
+    if not rows:
+        return ""
+    return ("## Campaign back-tests\n\nTen whole campaigns against their record at the bundled parameters (from "
+            "[validation-campaigns.md](validation-campaigns.md), where the method, every capture and the "
+            "leave-one-campaign-out figures are). Goals: the recorded winner in at least 80 % of runs, both sides' "
+            "recorded losses inside p10–p90, captures within a median of ±3 days.\n\n" + "\n".join(rows) + "\n\n")
+
+
 def write_docs(result: dict, path) -> None:
     """Write docs/validation.md (generated) and its plot `validation-calibration.png` beside it."""
     path = Path(path)
@@ -356,7 +377,7 @@ across them with leave-one-campaign-out figures, and the nation effectiveness fi
 
 ![Held-out casualties and reliability of the winner probability]({png.name})
 
-## Reading the figures
+{_campaign_table(path)}## Reading the figures
 
 - Goals: winner accuracy ≥ 80 %, casualties within ±50 % for ≥ 60 % of sides. Published anchors
   (`docs/sources/literature.md` §3): attacker-always 64.7 % (WWII 68.8 %), larger force 72 % in WWII, machine
