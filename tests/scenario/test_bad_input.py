@@ -150,3 +150,24 @@ def test_a_fifo_or_device_is_not_read(tmp_path):
     os.mkfifo(fifo)
     assert "regular file" in _problems(fifo)[0].expected       # used to hang
     assert "regular file" in _problems(Path("/dev/zero"))[0].expected   # used to read forever
+
+
+def test_a_scenario_with_no_operations_runs(mini_text, write_scenario):
+    # `operations: []` used to raise in the ground phase
+    import yaml as _yaml
+
+    from kriegsspiel import api
+
+    doc = _yaml.safe_load(mini_text)
+    doc["operations"] = []
+    r = api.run(write_scenario(_yaml.safe_dump(doc, sort_keys=False)), seed=1).to_dict()
+    assert r["operations"] == [] and all(s["killed"] >= 0 for s in r["sides"].values())
+
+
+def test_an_infinite_unit_count_is_refused(mini_text, write_scenario):
+    import yaml as _yaml
+
+    doc = _yaml.safe_load(mini_text)
+    doc["units"][0]["count"] = float("inf")
+    problems = _problems(write_scenario(_yaml.safe_dump(doc, sort_keys=False)))
+    assert any(p.path.endswith("count") for p in problems)
