@@ -107,7 +107,7 @@ articles = st.one_of(st.text(max_size=400),
                      .map("".join),
                      st.tuples(st.sampled_from(ARTICLE_PIECES), st.integers(1, 20_000)).map(lambda t: t[0] * t[1]))
 
-CLI_VALUES = ["0", "1", "3", "-1", "1000000000000", "abc", "", "nan", "/dev/null/x", "/dev/zero", "missing.yaml",
+CLI_VALUES = ["0", "1", "3", "-1", "1000000000000", str(2**200), "abc", "", "nan", "/dev/null/x", "/dev/zero", "missing.yaml",
               "OUT", "MINI", "operation-otsu", "json", "text", "wikitext", "markdown", "html", "local", "dask",
               "Владивосток", "$\\frac{$"]
 CLI_OPTIONS = ["--seed", "--runs", "--out", "--format", "--html", "--plots", "--scenario", "--results", "--batch-size",

@@ -186,3 +186,8 @@ def test_otsu_can_start_in_august_and_says_what_winter_forbids(tmp_path):
     res = runner.invoke(app, ["run", str(jan)])
     # in January the Amur is frozen and the northern sea lanes closed: the river and sea operations are refused
     assert res.exit_code == 2 and "out of season" in res.output and "sea lanes open" in res.output
+
+
+def test_a_seed_beyond_2_to_the_128_is_a_usage_error():
+    res = runner.invoke(app, ["run", str(ROOT / "tests" / "scenarios" / "mini.yaml"), "--seed", str(2**130)])
+    assert res.exit_code == 2 and res.exception is None or isinstance(res.exception, SystemExit)

@@ -67,7 +67,7 @@ def _default(ctx: typer.Context) -> None:
 @app.command()
 def run(
     scenario: Optional[str] = typer.Argument(None, help="bundled scenario name or path (default: operation-otsu)"),
-    seed: int = typer.Option(0, "--seed", "-s", min=0, help="root random seed (a non-negative integer)"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, max=2**128 - 1, help="root random seed (a non-negative integer)"),
     fmt: RunFormat = typer.Option(RunFormat.text, "--format", "-f", help="output format"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to this file instead of stdout"),
     sets: list[str] = typer.Option([], "--set", help="ID=VALUE: give the scenario's assumption ID this value (its "
@@ -146,7 +146,7 @@ def validate(
     quick: bool = typer.Option(False, "--quick", help="fewer runs of the theatre scenarios (for CI)"),
     campaigns: bool = typer.Option(False, "--campaigns", help="back-test whole campaigns against their records"),
     runs: int = typer.Option(200, "--runs", min=1, max=100000, help="runs per campaign (--campaigns)"),
-    seed: int = typer.Option(19400510, "--seed", min=0, help="root seed (--campaigns)"),
+    seed: int = typer.Option(19400510, "--seed", min=0, max=2**128 - 1, help="root seed (--campaigns)"),
 ) -> None:
     """Calibration and back-testing: CDB90 held-out accuracy beside the baselines, and the theatre's battles;
     with --campaigns, real campaigns of movement run against their record (winner, losses, captures and dates).
@@ -232,7 +232,7 @@ def check(
     article: Path = typer.Argument(..., help="an article: plain text like the seed, or wikitext with an infobox"),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="the matching scenario (default: operation-otsu)"),
     runs: int = typer.Option(300, "--runs", "-n", min=10, help="campaigns in the ensemble to compare with"),
-    seed: int = typer.Option(0, "--seed", "-s", min=0, help="root random seed (a non-negative integer)"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, max=2**128 - 1, help="root random seed (a non-negative integer)"),
     results: Optional[Path] = typer.Option(None, "--results", help="reuse this ensemble directory instead of running"),
     fmt: TextJson = typer.Option(TextJson.text, "--format", "-f"),
 ) -> None:
