@@ -177,10 +177,8 @@ def capture(ctx, st, d, cap_mask, cap_side, origin, routed=None) -> None:
     if routed is not None:
         pursued[cr] = retreat & routed[cr][rows, loc]
     if pursued.any():
-        before = st.men.copy()
-        lose(ctx, st, d, np.where(pursued, st.men * ctx.p["manoeuvre.pursuit_loss_share"], 0.0), Circumstance.rout,
-             "pursuit")
-        pursued_lost = before - st.men
+        pursued_lost = lose(ctx, st, d, np.where(pursued, st.men * ctx.p["manoeuvre.pursuit_loss_share"], 0.0),
+                            Circumstance.rout, "pursuit")
     if ctx.record:
         for i, pl in zip(*np.nonzero(cm)):
             r = cr[i]

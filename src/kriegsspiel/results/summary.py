@@ -26,10 +26,6 @@ QS = (0.1, 0.5, 0.9)
 QNAMES = ("p10", "p50", "p90")
 
 
-def _slug(name: str) -> str:
-    return slug(name)
-
-
 def _q(values) -> dict[str, float] | None:
     if values is None:
         return None
@@ -57,7 +53,7 @@ def summarise(store: ResultStore) -> dict:
         qs = "[" + ", ".join(str(q) for q in QS) + "]"
         cas: dict = {}
         for s in m.sides:
-            c = _slug(s)
+            c = slug(s)
             k_, w_, m_ = (ident(f"{c}_{x}") for x in ("killed", "wounded", "missing"))
             cols = {"killed": k_, "wounded": w_, "missing": m_, "total": f"({k_} + {w_} + {m_})"}
             if n:
@@ -69,7 +65,7 @@ def summarise(store: ResultStore) -> dict:
         out["casualties"] = cas
         places: dict = {}
         for p in m.key_places:
-            ctl, fday, fdate = (ident(f"{x}_{_slug(p)}") for x in ("control", "fell_day", "fell_date"))
+            ctl, fday, fdate = (ident(f"{x}_{slug(p)}") for x in ("control", "fell_day", "fell_date"))
             entry: dict = {"control": {s: 0.0 for s in m.sides}, "fell_share": 0.0, "fell_date": None}
             if n:
                 for side, k in con.execute(f"SELECT {ctl}, count(*) FROM runs GROUP BY 1").fetchall():

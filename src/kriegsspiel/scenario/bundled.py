@@ -14,16 +14,18 @@ def scenario_dir() -> Path:
     return Path(str(resources.files("kriegsspiel.data").joinpath("scenarios")))
 
 
-def theatre_dir(name: str) -> Path | None:
-    """The folder of the bundled theatre `name` (data/theatres/NAME), or None if there is none by that name."""
-    root = Path(str(resources.files("kriegsspiel.data").joinpath("theatres")))
-    names = {p.name for p in root.iterdir() if p.is_dir()}
-    return root / name if name in names else None
+def _theatre_root() -> Path:
+    return Path(str(resources.files("kriegsspiel.data").joinpath("theatres")))
 
 
 def theatres() -> list[str]:
-    root = Path(str(resources.files("kriegsspiel.data").joinpath("theatres")))
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+    """The bundled theatres' names (data/theatres/NAME)."""
+    return sorted(p.name for p in _theatre_root().iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def theatre_dir(name: str) -> Path | None:
+    """The folder of the bundled theatre `name`, or None if there is none by that name."""
+    return _theatre_root() / name if name in theatres() else None
 
 
 def list_scenarios() -> list[dict]:

@@ -64,8 +64,10 @@ def _raid(ctx, st, d, o, t_i, pl, on, bombers, escorts, role) -> None:
     d_lost_tot = np.minimum(p["air.fighter_loss_per_engagement"] * (sb + se) * x / (1 + x) * (1 + se / np.maximum(sb, 1)),
                             (J.aircraft * dfu).sum(axis=1))
     d_share = np.where(dfu, J.aircraft, 0.0) / np.maximum((J.aircraft * dfu).sum(axis=1), 1e-9)[:, None]
-    d_lost = np.minimum(whole(ctx, "air", d, d_share * d_lost_tot[:, None], np.arange(st.men.shape[1]),
-                              salt(3, o.j, t_i)), np.floor(np.where(dfu, J.aircraft, 0.0)))
+    fighters = np.flatnonzero(dfu.any(axis=0))          # only they can lose fighters: draw for them alone
+    d_lost = np.zeros_like(J.aircraft)
+    d_lost[:, fighters] = np.minimum(whole(ctx, "air", d, (d_share * d_lost_tot[:, None])[:, fighters], fighters,
+                                           salt(3, o.j, t_i)), np.floor(np.where(dfu, J.aircraft, 0.0)[:, fighters]))
     d_lost_tot = d_lost.sum(axis=1)
     J.aircraft -= d_lost
     J.aircraft_lost += d_lost
