@@ -191,3 +191,13 @@ def test_otsu_can_start_in_august_and_says_what_winter_forbids(tmp_path):
 def test_a_seed_beyond_2_to_the_128_is_a_usage_error():
     res = runner.invoke(app, ["run", str(ROOT / "tests" / "scenarios" / "mini.yaml"), "--seed", str(2**130)])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_the_readme_main_command_with_no_arguments_runs_otsu():
+    # `.venv/bin/kriegsspiel` with nothing after it: the README's main job
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "kriegsspiel.cli"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.startswith("Operation Otsu")

@@ -61,7 +61,7 @@ def _write(text: str, out: Optional[Path]) -> None:
 @app.callback(invoke_without_command=True)
 def _default(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is None:
-        run(scenario=None, seed=0, fmt=RunFormat.text, out=None)
+        run(scenario=None, seed=0, fmt=RunFormat.text, out=None, sets=[])
 
 
 @app.command()
