@@ -19,17 +19,21 @@ def lognormal_noise(u, sigma):
     return np.exp(sigma * normal(u) - 0.5 * sigma * sigma)
 
 
-def whole(ctx, stream: str, d: int, expected, units, salt: int):
-    """Whole aircraft (or ships) lost, from the models' expected numbers `expected` (R, n) of the units `units`
-    (n,): the integer part, plus one with the probability of the fractional part (one uniform per run and unit
-    from `stream`, salted). Unbiased, so an ensemble's mean is the model's expectation, while a single run loses
-    whole machines, as a reader of its narrative expects."""
+def whole(ctx, stream: str, d: int, expected, units, salt: int, rows=None):
+    """Whole aircraft (or ships) lost, from the models' expected numbers `expected` (r, n) of the units `units`
+    (n,) in the batch rows `rows` (default: every row): the integer part, plus one with the probability of the
+    fractional part (one uniform per run and unit from `stream`, salted, drawn only where there is a fraction).
+    Unbiased, so an ensemble's mean is the model's expectation, while a single run loses whole machines, as a
+    reader of its narrative expects."""
     x = np.maximum(np.asarray(expected, dtype=float), 0.0)
-    if not x.size:
-        return x
-    u = ctx.dice.draw(stream, d, np.asarray(units, dtype=np.int64), k=1, salt=salt)[..., 0]
     base = np.floor(x)
-    return base + (u < x - base)
+    frac = x - base
+    rr, jj = np.nonzero(frac > 0)
+    if len(rr):
+        runs_rows = rr if rows is None else np.asarray(rows)[rr]
+        u = ctx.dice.draw_pairs(stream, d, runs_rows, np.asarray(units, dtype=np.int64)[jj], k=1, salt=salt)[:, 0]
+        base[rr, jj] += u < frac[rr, jj]
+    return base
 
 
 def scatter(R: int, P: int, idx, weights, mask):

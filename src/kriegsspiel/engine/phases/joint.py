@@ -28,11 +28,12 @@ def salt(call: int, j: int = 0, k: int = 0) -> int:
     return call | (j << 12) | (k << 24)
 
 
-def whole_ships(ctx, stream: str, d: int, expected, held, salt_: int):
-    """Whole ships sunk (R, F, K) from the models' expected numbers (R, F, K) of F units' K classes: one draw per
-    run, unit and class (common.whole), never more than the whole ships `held`."""
+def whole_ships(ctx, stream: str, d: int, expected, held, salt_: int, rows=None):
+    """Whole ships sunk (r, F, K) from the models' expected numbers (r, F, K) of F units' K classes, in the batch
+    rows `rows` (default: all): one draw per run, unit and class with a fraction (common.whole), never more than
+    the whole ships `held`."""
     R, F, K = expected.shape
-    lost = whole(ctx, stream, d, expected.reshape(R, F * K), np.arange(F * K), salt_).reshape(R, F, K)
+    lost = whole(ctx, stream, d, expected.reshape(R, F * K), np.arange(F * K), salt_, rows).reshape(R, F, K)
     return np.minimum(lost, np.floor(held))
 
 

@@ -25,16 +25,6 @@ def river_lift(ctx, st, o):
     return riv.crossing_men_per_day(craft, tl, p["riverine.men_per_craft_day"], p["riverine.transport_trips_per_day"]), ships
 
 
-def _whole_rows(ctx, d, rr, expected, held, salt_: int):
-    """Whole craft sunk (r, F, K) for the batch rows `rr` only (joint.whole_ships over the batch, then those rows)."""
-    R = ctx.dice.R
-    full = np.zeros((R, *expected.shape[1:]))
-    full[rr] = expected
-    hold = np.zeros_like(full)
-    hold[rr] = held
-    return whole_ships(ctx, "riverine", d, full, hold, salt_)[rr]
-
-
 def duel(ctx, st, d, o, u, on, call: int = 0):
     """The flotilla's day on the runs `on` (R,): the duel with the enemy's river craft on its route, then its
     guns shell the objective. Worked out row by row for those runs only (elsewhere nothing is lost or fired).
@@ -60,9 +50,10 @@ def duel(ctx, st, d, o, u, on, call: int = 0):
     noise = lognormal_noise(u[rr, 3], p["riverine.duel_noise_sigma"])
     lo, le = lo * noise, le * noise
     lo, le = np.minimum(lo, p["riverine.max_duel_loss"]), np.minimum(le, p["riverine.max_duel_loss"])
-    ships[:, o.fleet, :] -= _whole_rows(ctx, d, rr, own * lo[:, None, None], ships[:, o.fleet, :], salt(20 + call, o.j))
+    ships[:, o.fleet, :] -= whole_ships(ctx, "riverine", d, own * lo[:, None, None], ships[:, o.fleet, :], salt(20 + call, o.j),
+                                         rr)
     after = ships[:, S]
-    after -= _whole_rows(ctx, d, rr, eships * le[:, None, None], after, salt(30 + call, o.j))
+    after -= whole_ships(ctx, "riverine", d, eships * le[:, None, None], after, salt(30 + call, o.j), rr)
     ships[:, S] = after
     J.ships[rr] = ships
     exp = np.zeros(st.men.shape)
