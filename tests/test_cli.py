@@ -156,6 +156,30 @@ def test_set_gives_an_assumption_a_value_that_the_run_uses():
         assert res.exit_code == 2 and words in res.output and "Traceback" not in res.output, (bad, res.output)
 
 
+def test_editing_an_assumptions_value_in_the_file_moves_the_run(tmp_path):
+    # the written_as of a bundled assumption records the value its targets were written for: editing `value` in a
+    # copy scales them, the same as --set does
+    from kriegsspiel.scenario.bundled import resolve
+
+    text = resolve("operation-otsu").read_text(encoding="utf-8")
+    old = "value: 1.25, written_as: 1.25, basis: assumption, range: [1.0, 1.45]"
+    assert old in text
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(text.replace(old, old.replace("value: 1.25", "value: 1.0")), encoding="utf-8")
+    by_edit = json.loads(_ok(["run", str(edited), "--seed", "1", "--format", "json"]))
+    by_set = json.loads(_ok(["run", "--seed", "1", "--format", "json", "--set", "ussr_rifle_division_strength=1.0"]))
+    base = json.loads(_ok(["run", "--seed", "1", "--format", "json"]))
+    assert by_edit["sides"]["ussr"]["strength"] == by_set["sides"]["ussr"]["strength"] \
+        < base["sides"]["ussr"]["strength"]
+    assert {a["id"]: a["value"] for a in by_edit["assumptions"]}["ussr_rifle_division_strength"] == 1.0
+    # an edited value outside its own range is refused with the file and line
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace(old, old.replace("value: 1.25", "value: 3.0")), encoding="utf-8")
+    res = runner.invoke(app, ["run", str(bad)])
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if old in ln)
+    assert res.exit_code == 2 and f"bad.yaml:{line}" in res.output and "range" in res.output, res.output
+
+
 def test_ensemble_set_is_part_of_the_ensembles_identity(tmp_path):
     text = (ROOT / "tests" / "scenarios" / "mini.yaml").read_text(encoding="utf-8").replace(
         "note: divisions in the attack, range: [3, 6]}",

@@ -24,16 +24,15 @@ def compile(scenario=None, overrides: dict | None = None, settings: dict | None 
     assumptions new values ({id: value}: their `applies_to` targets scaled, inside their ranges)."""
     if isinstance(scenario, Compiled) and not settings:
         return scenario
-    from .ensemble.assumptions import apply, check
+    from .ensemble.assumptions import resolve
     from .params import default_params
 
     if overrides:
         default_params().check_overrides(overrides)
     params = default_params().with_overrides(overrides) if overrides else None
     loaded = scenario.loaded if isinstance(scenario, Compiled) else load_scenario(scenario)
-    if settings:
-        check(loaded)
-        loaded = apply(loaded, {k: float(v) for k, v in settings.items()})
+    # edited assumption values (value != written_as), then `settings`, scale their targets
+    loaded = resolve(loaded, {k: float(v) for k, v in settings.items()} if settings else None)
     return compile_scenario(loaded, params)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -11,6 +10,8 @@ from typing import Optional
 import typer
 
 from .cliutil import TextJson, fail, parse_sets, run_app
+from .cliutil import read_article as _read_article
+from .cliutil import write_out as _write
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=(
     "Theatre-level campaign simulator for what-if operations of the Second World War.\n\n"
@@ -48,14 +49,6 @@ def _writing(path: Path, fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except OSError as exc:
         _fail([f"{exc.filename or path}: cannot write here ({exc.strerror or exc})"])
-
-
-def _write(text: str, out: Optional[Path]) -> None:
-    if out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        _writing(out, out.write_text, text, encoding="utf-8")
-        typer.echo(f"wrote {out}", err=True)
 
 
 @app.callback(invoke_without_command=True)
@@ -210,21 +203,6 @@ def report(
             typer.echo(f"wrote {path}", err=True)
     if fmt is not None or (html is None and plots is None):
         _write(render(result, (fmt or RunFormat.markdown).value, ensemble), None)
-
-
-MAX_ARTICLE_BYTES = 5_000_000     # an article of a few hundred pages; larger is not an article
-
-
-def _read_article(article: Path) -> str:
-    """The text of an article file (a regular file of at most MAX_ARTICLE_BYTES; bad UTF-8 replaced), or exit 2."""
-    from .scenario.errors import ScenarioError
-    from .scenario.load import read_limited
-
-    try:
-        raw = read_limited(article, MAX_ARTICLE_BYTES, str(article), "a readable article file")
-    except ScenarioError as exc:
-        _fail([str(p) for p in exc.problems])
-    return raw.decode("utf-8", errors="replace")
 
 
 @app.command()

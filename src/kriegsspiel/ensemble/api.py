@@ -99,7 +99,7 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
     from .. import __version__
     from ..api import load_scenario
     from ..scenario.compile import Compiled
-    from .assumptions import apply, check
+    from .assumptions import resolve
     from .batch import EnsembleSpec, compiled, register_compiled
     from .rows import layout
 
@@ -110,9 +110,7 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
     given = scenario if isinstance(scenario, Compiled) else None
     loaded = given.loaded if given is not None else load_scenario(scenario)
     settings = {k: float(v) for k, v in (settings or {}).items()}
-    if settings:
-        check(loaded)
-        apply(loaded, settings)          # fail early on values the schema refuses
+    resolve(loaded, settings)            # fail early on values the schema or the ranges refuse
     spec = EnsembleSpec(str(Path(loaded.path).resolve()), loaded.sha256, int(seed), tuple(sorted(settings.items())))
     if given is not None and not settings:
         register_compiled(spec, given)

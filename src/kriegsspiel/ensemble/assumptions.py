@@ -122,14 +122,38 @@ def check(loaded: LoadedScenario) -> None:
                 problems.append(Problem(str(loaded.path), loaded.line("assumptions", i, "value"),
                                         f"assumptions[{i}].value", repr(a.value),
                                         "a non-zero number (targets scale by value / declared value)"))
+            if a.written_as is not None and a.written_as == 0:
+                problems.append(Problem(str(loaded.path), loaded.line("assumptions", i, "written_as"),
+                                        f"assumptions[{i}].written_as", repr(a.written_as),
+                                        "a non-zero number: the value the targets were written for"))
     if problems:
         raise ScenarioError(problems)
 
 
-def apply(loaded: LoadedScenario, settings: dict[str, float]) -> LoadedScenario:
-    """The scenario with each assumption `id` in `settings` set to its value (its targets scaled).
+def edited(loaded: LoadedScenario) -> dict[str, float]:
+    """The assumptions whose `value` differs from the `written_as` their targets were written for: {id: value}.
+    Applying them (`apply`) makes the edited value the one the run uses."""
+    return {a.id: float(a.value) for a in loaded.scenario.assumptions
+            if a.written_as is not None and a.applies_to and isinstance(a.value, (int, float))
+            and not isinstance(a.value, bool) and float(a.value) != float(a.written_as)}
 
-    Raises ScenarioError when a scaled input leaves the range the schema allows."""
+
+def resolve(loaded: LoadedScenario, settings: dict[str, float] | None = None,
+            ranges: dict[str, tuple[float, float]] | None = None) -> LoadedScenario:
+    """The scenario as a run uses it: edited assumption values (`edited`) and then `settings` applied."""
+    todo = {**edited(loaded), **(settings or {})}
+    if not todo:
+        return loaded
+    check(loaded)
+    return apply(loaded, todo, ranges)
+
+
+def apply(loaded: LoadedScenario, settings: dict[str, float],
+          ranges: dict[str, tuple[float, float]] | None = None) -> LoadedScenario:
+    """The scenario with each assumption `id` in `settings` set to its value (its targets scaled). `ranges`: wider
+    ranges that replace the assumptions' own for this call (the inverse what-if's declared "world" ranges).
+
+    Raises ScenarioError when a value leaves its range or a scaled input the range the schema allows."""
     if not settings:
         return loaded
     from ..params import default_params
@@ -150,9 +174,10 @@ def apply(loaded: LoadedScenario, settings: dict[str, float]) -> LoadedScenario:
         elif not isinstance(a.value, (int, float)) or isinstance(a.value, bool) or a.value == 0:
             problems.append(Problem(str(loaded.path), line, f"assumptions[{i}].value", repr(a.value),
                                     "a non-zero number (targets are scaled by the new value over it)"))
-        elif a.range is not None and not (a.range[0] <= float(value) <= a.range[1]):
+        elif (rng := (ranges or {}).get(aid, a.range)) is not None and not (rng[0] <= float(value) <= rng[1]):
+            own = "declared" if aid in (ranges or {}) else "assumption's own"
             problems.append(Problem(str(loaded.path), line, f"assumptions[{i}]", f"{aid}={value:g}",
-                                    f"a value inside the assumption's own range [{a.range[0]:g}, {a.range[1]:g}]"))
+                                    f"a value inside the {own} range [{rng[0]:g}, {rng[1]:g}]"))
     if problems:
         raise ScenarioError(problems)
     data = s.model_dump(by_alias=True)
@@ -160,7 +185,8 @@ def apply(loaded: LoadedScenario, settings: dict[str, float]) -> LoadedScenario:
     base_params = {**default_params().scalars, **s.parameters}
     for aid, value in settings.items():
         a = by_id[aid]
-        ratio = float(value) / float(a.value)
+        # the targets stand at written_as when the file says so (an edited value not yet applied), else at value
+        ratio = float(value) / float(a.written_as if a.written_as is not None else a.value)
         for text in getattr(a, "applies_to", None) or []:
             t = parse_target(text)
             if t.kind == "parameters":
@@ -173,7 +199,8 @@ def apply(loaded: LoadedScenario, settings: dict[str, float]) -> LoadedScenario:
                     base = _default(t)
                 new = float(base) * ratio
                 obj[t.field] = int(round(new)) if cast is int else new
-        data["assumptions"] = [{**x, "value": float(value)} if x["id"] == aid else x for x in data["assumptions"]]
+        data["assumptions"] = [{**x, "value": float(value), "written_as": float(value)} if x["id"] == aid else x
+                               for x in data["assumptions"]]
     try:
         new = Scenario.model_validate(data)
     except Exception as exc:  # pydantic.ValidationError: a scaled value left its allowed range

@@ -23,12 +23,14 @@ class EnsembleSpec:
     scenario_sha256: its hash; a worker that reads other bytes refuses to run
     seed: the root seed
     settings: (assumption id, value) pairs of a sensitivity point; () for the scenario as written
+    ranges: (assumption id, low, high) wider "world" ranges the settings may reach (the inverse what-if)
     """
 
     scenario_path: str
     scenario_sha256: str
     seed: int
     settings: tuple[tuple[str, float], ...] = field(default=())
+    ranges: tuple[tuple[str, float, float], ...] = field(default=())
 
 
 _LOCAL: dict[EnsembleSpec, Compiled] = {}
@@ -43,13 +45,13 @@ def register_compiled(spec: EnsembleSpec, c: Compiled) -> None:
 def _compile(spec: EnsembleSpec) -> Compiled:
     from ..api import compile as compile_
     from ..api import load_scenario
-    from .assumptions import apply
+    from .assumptions import resolve
 
     loaded = load_scenario(spec.scenario_path)
     if loaded.sha256 != spec.scenario_sha256:
         raise RuntimeError(f"{spec.scenario_path} has changed since the ensemble started "
                            f"(sha256 {loaded.sha256[:12]}, expected {spec.scenario_sha256[:12]})")
-    return compile_(apply(loaded, dict(spec.settings)))
+    return compile_(resolve(loaded, dict(spec.settings), {k: (lo, hi) for k, lo, hi in spec.ranges}))
 
 
 def compiled(spec: EnsembleSpec) -> Compiled:

@@ -1,4 +1,4 @@
-"""The `ensemble` and `sensitivity` commands; ``register(app)`` adds them to the `kriegsspiel` Typer app.
+"""The `ensemble`, `sensitivity` and `explain` commands; ``register(app)`` adds them to the `kriegsspiel` Typer app.
 
 Heavy imports (engine, pyarrow, duckdb, Dask, SALib) happen inside the commands, so ``--help`` stays fast.
 ``python -m kriegsspiel.ensemble.cli`` runs the two commands on their own.
@@ -14,7 +14,7 @@ from typing import Optional
 
 import typer
 
-from ..cliutil import TextJson, fail, parse_sets, run_app
+from ..cliutil import TextJson, fail, parse_ranges, parse_sets, read_article, run_app, write_out
 
 
 class Backend(str, Enum):
@@ -23,6 +23,12 @@ class Backend(str, Enum):
 
 
 Fmt = TextJson
+
+
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
 
 
 class Method(str, Enum):
@@ -255,10 +261,70 @@ def sensitivity(
         con.print("no assumption has both a range and applies_to: nothing to vary.")
 
 
+def explain(
+    article: Path = typer.Argument(..., help="an article: plain text like the seed, or wikitext with an infobox"),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="the matching scenario (default: operation-otsu)"),
+    budget: int = typer.Option(300, "--budget", min=20, max=100_000,
+                               help="simulated worlds in all, each --runs-per-world campaigns (Operation Otsu: "
+                                    "300 worlds of 16 take about 5 minutes on one core of a 2-core machine)"),
+    runs_per_world: int = typer.Option(16, "--runs-per-world", min=4, max=10_000, help="campaigns per world"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, max=2**128 - 1, help="root seed (the same runs in every world)"),
+    ranges: list[str] = typer.Option([], "--range", help="ID=LOW:HIGH: search assumption ID over this wider "
+                                     "'world' range instead of the scenario's; repeatable"),
+    backend: Backend = typer.Option(Backend.local, "--backend", help="local: this process; dask: a Dask cluster"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address"),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, help="worker processes of the local Dask cluster"),
+    fmt: ExplainFormat = typer.Option(ExplainFormat.text, "--format", "-f", help="text, JSON, or an HTML page"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write here instead of standard output"),
+) -> None:
+    """What would have to be true for the article to happen? Searches the scenario's uncertain assumptions
+    (ABC-SMC) for the worlds under which the article's result and losses become likely."""
+    from ..scenario.errors import ScenarioError
+    from .explain import explain as run_explain
+
+    text = read_article(article)
+    bar = None
+    state: dict = {"n": 0}
+
+    def tick(k: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar, state["adv"] = _progress(total, 0, "worlds")
+            bar.start()
+        state["adv"](k - state["n"])
+        state["n"] = k
+
+    try:
+        if backend is Backend.dask:
+            from .backends import dask_client
+
+            with dask_client(scheduler, workers) as client:
+                res = run_explain(text, scenario, budget=budget, runs_per_world=runs_per_world, seed=seed,
+                                  ranges=parse_ranges(ranges), client=client)
+        else:
+            res = run_explain(text, scenario, budget=budget, runs_per_world=runs_per_world, seed=seed,
+                              ranges=parse_ranges(ranges), progress=tick)
+    except (ScenarioError, OSError, ValueError, KeyError) as exc:
+        _fail(_problems(exc))
+    finally:
+        _stop(bar)
+    if fmt is ExplainFormat.json:
+        write_out(json.dumps(res, indent=2, ensure_ascii=False), out)
+    elif fmt is ExplainFormat.html:
+        from ..report.explain_html import render
+
+        write_out(render(res), out)
+    else:
+        from ..report.explain_html import render_text
+
+        write_out(render_text(res), out)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `ensemble` and `sensitivity` commands to `app`."""
     app.command("ensemble")(ensemble)
     app.command("sensitivity")(sensitivity)
+    app.command("explain")(explain)
 
 
 def main() -> None:

@@ -113,7 +113,7 @@ def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, se
     """
     from ..api import load_scenario
     from ..engine.outcome import labels, winner_of
-    from .assumptions import apply, check, uncertain, unmapped
+    from .assumptions import check, resolve, uncertain, unmapped
     from .batch import EnsembleSpec, compiled
 
     if method not in ("morris", "sobol"):
@@ -136,7 +136,7 @@ def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, se
         return result
     for f in factors:      # both ends of each range must be inputs the schema accepts
         for v in (f.low, f.high):
-            apply(loaded, {f.id: v})
+            resolve(loaded, {f.id: v})
     problem = {"num_vars": len(factors), "names": [f.id for f in factors],
                "bounds": [[f.low, f.high] if f.high > f.low else [f.low, f.low + 1e-9] for f in factors]}
     if method == "morris":

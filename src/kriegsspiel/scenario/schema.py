@@ -315,6 +315,9 @@ class Assumption(Strict):
     source: str | None = None
     note: str | None = None
     range: tuple[float, float] | None = Field(None, description="uncertainty range for sensitivity analysis")
+    written_as: float | None = Field(
+        None, description="the value the file's `applies_to` inputs were written for: when `value` differs (an "
+        "edited assumption), every target is scaled by value / written_as at load (docs/ensembles.md)")
     applies_to: list[Name] = Field(
         default_factory=list,
         description="inputs this assumption stands for, each scaled by value / declared value in a sensitivity "

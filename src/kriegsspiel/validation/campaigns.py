@@ -57,7 +57,7 @@ def run_table(scenario, runs: int, seed: int = SEED, overrides: dict | None = No
     from ..api import load_scenario
     from ..engine.loop import simulate
     from ..engine.outcome import evaluate, labels, winner_of
-    from ..ensemble.assumptions import apply
+    from ..ensemble.assumptions import resolve
 
     loaded = load_scenario(scenario)
     settings = _points(loaded, points, seed)
@@ -67,7 +67,7 @@ def run_table(scenario, runs: int, seed: int = SEED, overrides: dict | None = No
         idx = np.arange(j * per, min(runs, (j + 1) * per))
         if not len(idx):
             break
-        c = compile_(apply(loaded, dict(point)) if point else loaded, overrides)
+        c = compile_(resolve(loaded, dict(point)), overrides)
         st = simulate(c, idx, seed).st
         labs = labels(c)
         win = np.array([winner_of(c, labs[i]) for i in evaluate(c, st)], dtype=object)
