@@ -304,7 +304,7 @@ def explain(
         else:
             res = run_explain(text, scenario, budget=budget, runs_per_world=runs_per_world, seed=seed,
                               ranges=parse_ranges(ranges), progress=tick)
-    except (ScenarioError, OSError, ValueError, KeyError) as exc:
+    except (ScenarioError, OSError, ValueError, KeyError, RuntimeError) as exc:
         _fail(_problems(exc))
     finally:
         _stop(bar)
