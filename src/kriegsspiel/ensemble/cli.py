@@ -89,6 +89,33 @@ def _progress(total: int, done: int, unit: str):
     return bar, (lambda n: bar.advance(task, n))
 
 
+class _Ticker:
+    """A progress callback (k done of total) that starts its bar on the first call."""
+
+    def __init__(self, unit: str):
+        self.unit, self.bar, self.n = unit, None, 0
+
+    def __call__(self, k: int, total: int) -> None:
+        if self.bar is None:
+            self.bar, self.advance = _progress(total, 0, self.unit)
+            self.bar.start()
+        self.advance(k - self.n)
+        self.n = k
+
+    def stop(self) -> None:
+        _stop(self.bar)
+
+
+def _on_backend(backend, scheduler, workers, tick, fn, *args, **kwargs):
+    """fn(*args, **kwargs, progress=tick) here, or with client= a Dask client (local cluster or `scheduler`)."""
+    if backend is Backend.dask:
+        from .backends import dask_client
+
+        with dask_client(scheduler, workers) as client:
+            return fn(*args, **kwargs, progress=tick, client=client)
+    return fn(*args, **kwargs, progress=tick)
+
+
 def _print_summary(s: dict, out: Path) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -197,32 +224,14 @@ def sensitivity(
     from ..scenario.errors import ScenarioError
     from .sensitivity import OUTPUTS, analyse
 
-    bar = None
-    state = {"n": 0}
-
-    def tick(k: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar, adv = _progress(total, 0, "points")
-            state["adv"] = adv
-            bar.start()
-        state["adv"](k - state["n"])
-        state["n"] = k
-
+    tick = _Ticker("points")
     try:
-        if backend is Backend.dask:
-            from .backends import dask_client
-
-            with dask_client(scheduler, workers) as client:
-                res = analyse(scenario, method.value, runs_per_point, seed, trajectories=trajectories,
-                              base_samples=base_samples, progress=tick, client=client)
-        else:
-            res = analyse(scenario, method.value, runs_per_point, seed, trajectories=trajectories,
-                          base_samples=base_samples, progress=tick)
+        res = _on_backend(backend, scheduler, workers, tick, analyse, scenario, method.value, runs_per_point, seed,
+                          trajectories=trajectories, base_samples=base_samples)
     except (ScenarioError, OSError, ValueError) as exc:
         _fail(_problems(exc))
     finally:
-        _stop(bar)
+        tick.stop()
     d = res.to_dict()
     if _json_out(fmt, d):
         return
@@ -283,31 +292,14 @@ def explain(
     from .explain import explain as run_explain
 
     text = read_article(article)
-    bar = None
-    state: dict = {"n": 0}
-
-    def tick(k: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar, state["adv"] = _progress(total, 0, "worlds")
-            bar.start()
-        state["adv"](k - state["n"])
-        state["n"] = k
-
+    tick = _Ticker("worlds")
     try:
-        if backend is Backend.dask:
-            from .backends import dask_client
-
-            with dask_client(scheduler, workers) as client:
-                res = run_explain(text, scenario, budget=budget, runs_per_world=runs_per_world, seed=seed,
-                                  ranges=parse_ranges(ranges), client=client)
-        else:
-            res = run_explain(text, scenario, budget=budget, runs_per_world=runs_per_world, seed=seed,
-                              ranges=parse_ranges(ranges), progress=tick)
+        res = _on_backend(backend, scheduler, workers, tick, run_explain, text, scenario, budget=budget,
+                          runs_per_world=runs_per_world, seed=seed, ranges=parse_ranges(ranges))
     except (ScenarioError, OSError, ValueError, KeyError, RuntimeError) as exc:
         _fail(_problems(exc))
     finally:
-        _stop(bar)
+        tick.stop()
     if fmt is ExplainFormat.json:
         write_out(json.dumps(res, indent=2, ensure_ascii=False), out)
     elif fmt is ExplainFormat.html:
