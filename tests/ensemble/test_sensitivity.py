@@ -84,3 +84,20 @@ def test_outputs_that_vary_beyond_the_win_share(sens_yaml):
     strong = next(f for f in r["ranking"] if f["id"] == "japanese_strength")
     assert max(strong[o]["index"] for o in outs if o.startswith("losses: ")) > 0
     assert set(r["baseline"]) == set(outs)
+
+
+def test_setting_one_assumption_does_not_trip_over_another_ones_declaration(sens_yaml, tmp_path):
+    # a scenario may declare a non-numeric assumption with targets (France 1940's arrival date): setting another
+    # assumption (a back-test's input point, --set) must still work; only the assumptions being set are checked
+    from kriegsspiel.api import load_scenario
+
+    text = sens_yaml.read_text().replace(
+        "assumptions:\n", 'assumptions:\n  - {id: a_date, value: "1944-06-05", basis: assumption, '
+        'applies_to: ["units[Siberian reinforcements].arrives_day"]}\n', 1)
+    path = tmp_path / "dated.yaml"
+    path.write_text(text)
+    loaded = load_scenario(path)
+    out = A.resolve(loaded, {"japanese_strength": 5})
+    assert {a.id: a.value for a in out.scenario.assumptions}["japanese_strength"] == 5
+    with pytest.raises(ScenarioError, match="a non-zero number"):
+        A.resolve(loaded, {"a_date": 3})

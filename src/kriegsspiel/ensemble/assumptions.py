@@ -96,14 +96,17 @@ def _default(t: Target) -> float:
     return model.model_fields[t.field].default
 
 
-def check(loaded: LoadedScenario) -> None:
-    """Raise ScenarioError naming each assumption whose targets are malformed or select nothing."""
+def check(loaded: LoadedScenario, only=None) -> None:
+    """Raise ScenarioError naming each assumption (of those in `only`, default all) whose targets are malformed
+    or select nothing."""
     from ..params import default_params
 
     s = loaded.scenario
     data = s.model_dump(by_alias=True)
     problems = []
     for i, a in enumerate(s.assumptions):
+        if only is not None and a.id not in only:
+            continue
         for j, text in enumerate(getattr(a, "applies_to", None) or []):
             where = f"assumptions[{i}].applies_to[{j}]"
             line = loaded.line("assumptions", i, "applies_to", j)
@@ -144,7 +147,7 @@ def resolve(loaded: LoadedScenario, settings: dict[str, float] | None = None,
     todo = {**edited(loaded), **(settings or {})}
     if not todo:
         return loaded
-    check(loaded)
+    check(loaded, set(todo))
     return apply(loaded, todo, ranges)
 
 
