@@ -273,9 +273,9 @@ def sensitivity(
 def explain(
     article: Path = typer.Argument(..., help="an article: plain text like the seed, or wikitext with an infobox"),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="the matching scenario (default: operation-otsu)"),
-    budget: int = typer.Option(300, "--budget", min=20, max=100_000,
+    budget: int = typer.Option(600, "--budget", min=20, max=100_000,
                                help="simulated worlds in all, each --runs-per-world campaigns (Operation Otsu: "
-                                    "300 worlds of 16 take about 5 minutes on one core of a 2-core machine)"),
+                                    "600 worlds of 16 take about 7 minutes on one core of a 2-core machine)"),
     runs_per_world: int = typer.Option(16, "--runs-per-world", min=4, max=10_000, help="campaigns per world"),
     seed: int = typer.Option(0, "--seed", "-s", min=0, max=2**128 - 1, help="root seed (the same runs in every world)"),
     ranges: list[str] = typer.Option([], "--range", help="ID=LOW:HIGH: search assumption ID over this wider "

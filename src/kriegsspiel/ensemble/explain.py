@@ -164,7 +164,7 @@ def _wquantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(np.interp(q, cw - 0.5 * w / w.sum(), x))
 
 
-def explain(text: str, scenario=None, *, budget: int = 400, runs_per_world: int = 16, confirm_runs: int = 64,
+def explain(text: str, scenario=None, *, budget: int = 600, runs_per_world: int = 16, confirm_runs: int = 64,
             seed: int = 0, ranges: dict | None = None, client=None,
             progress: Callable[[int, int], None] | None = None) -> dict:
     """Search the scenario's assumption ranges for the worlds under which the article's claims are likely.
