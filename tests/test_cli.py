@@ -207,9 +207,14 @@ def test_otsu_can_start_in_august_and_says_what_winter_forbids(tmp_path):
     jan = tmp_path / "jan.yaml"
     jan.write_text(text.replace("start: 1944-06-02", "start: 1944-01-01").replace("end: 1944-07-09", "end: 1944-02-07"),
                    encoding="utf-8")
-    res = runner.invoke(app, ["run", str(jan)])
-    # in January the Amur is frozen and the northern sea lanes closed: the river and sea operations are refused
-    assert res.exit_code == 2 and "out of season" in res.output and "sea lanes open" in res.output
+    # in January the Amur is frozen and the northern sea lanes closed: the river and sea operations do not take
+    # place, and the run and its article say why
+    r = json.loads(_ok(["run", str(jan), "--seed", "1", "--format", "json"]))
+    cancelled = {op["name"]: op["cancelled"] for op in r["operations"] if op["state"] == "cancelled"}
+    assert any("frozen" in why for why in cancelled.values()) and any("ice" in why for why in cancelled.values())
+    assert "Opposed crossing of the Amur at Heihe" in cancelled and r["end"] == "1944-02-07"
+    article = _ok(["run", str(jan), "--seed", "1", "--format", "wikitext"])
+    assert "Opposed crossing of the Amur at Heihe (Japanese river operation) did not take place: the river" in article
 
 
 def test_a_seed_beyond_2_to_the_128_is_a_usage_error():

@@ -246,7 +246,9 @@ def _operation_sentence(result: dict, op: dict, ensemble: dict | None) -> str:
     adj = side.get("adjective") or side.get("name", op["side"])
     obj, state = op["objective"], op["state"]
     started = fmt_date(op["started"]) if op.get("started") else None
-    if state == "not started":
+    if state == "cancelled":
+        text = f"did not take place: {op['cancelled']}"
+    elif state == "not started":
         waited = " and ".join(op["waited_for"])
         text = (f"did not take place: it was to start once {adj} forces held {waited}, which they did not take"
                 if op["waited_for"] else "did not start before the campaign ended")

@@ -175,9 +175,11 @@ def operations(c: Compiled, eng: Engine, row: int = 0) -> list[dict]:
             day0 = int(st.joint.op_day0[row, j])
             day1 = -1
         waited = [p for p in op.conditions.start_after_captured if st.owner[row, c.theatre.index[p]] != side]
+        cancelled = c.plan.ops[joint[op.name]].cancelled if op.name in joint else None
         out.append({
             "name": op.name, "side": op.side, "type": op.type.value, "objective": op.objective,
-            "state": _STATE_WORDS[state],
+            "state": "cancelled" if cancelled else _STATE_WORDS[state],
+            "cancelled": cancelled,
             "started": c.dates[day0].isoformat() if 0 <= day0 < len(c.dates) else None,
             "ended": c.dates[day1].isoformat() if 0 <= day1 < len(c.dates) else None,
             "objective_held": bool(st.owner[row, obj] == side),

@@ -182,7 +182,6 @@ def _check_endings_and_record(loaded, sides, places, bad) -> list:
 def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
     """Joint operations: ships, batteries and aircraft that exist; landings at a coast reached by sea; river
     operations on a navigable river in season; raids and drops within the aircraft's radius (docs/models/*.md)."""
-    import datetime as dt
 
     from ..params import default_params
     from ..world.network import great_circle_km, water_route
@@ -220,7 +219,6 @@ def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
         forces = [units[f] for f in op.forces if f in units]
         types = [s.unit_types[u.type] for u in forces if u.type in s.unit_types]
         origin = op.origin or (forces[0].location if forces else None)
-        day = s.start + dt.timedelta(days=s.op_start_day(op))
         has_ships = any(ut.ships for ut in types)
         if t in ("naval_bombardment", "amphibious_landing") and not has_ships:
             bad(("operations", i, "forces"), op.forces, f"a {t} needs a unit with `ships` (a fleet or lift)")
@@ -229,15 +227,15 @@ def check_joint(loaded: "LoadedScenario", theatre) -> list[Problem]:
             if not (theatre.coastal[o] or theatre.port[o]):
                 bad(("operations", i, "objective"), op.objective,
                     f"a place with a coast for the landing of {op.name!r} ({op.objective!r} is neither coastal nor a port)")
-            elif origin is not None and water_route(theatre.edges, "sea", origin, op.objective, day)[0] is None:
+            elif origin is not None and water_route(theatre.edges, "sea", origin, op.objective, None)[0] is None:
+                # closed in every season; closed only on the day (ice) cancels it in the run (scenario.joint)
                 bad(("operations", i, "origin"), origin,
-                    f"a port joined to {op.objective!r} by sea lanes open on {day} for {op.name!r}")
+                    f"a port joined to {op.objective!r} by sea lanes in some season, for {op.name!r}")
         if t == "river_assault" and origin is not None:
-            if water_route(theatre.edges, "river", origin, op.objective, day)[0] is None:
-                any_season = water_route(theatre.edges, "river", origin, op.objective, None)[0] is not None
-                why = (f"navigable on {day}: the river is out of season then" if any_season
-                       else "on the navigable river network (no river edge joins them)")
-                bad(("operations", i, "objective"), op.objective, f"a place reached by river from {origin!r} {why}, for {op.name!r}")
+            # a river frozen on the day cancels the operation in the run (scenario.joint); one never joined is refused
+            if water_route(theatre.edges, "river", origin, op.objective, None)[0] is None:
+                bad(("operations", i, "objective"), op.objective, f"a place reached by river from {origin!r} on the "
+                    f"navigable river network (no river edge joins them), for {op.name!r}")
         if t in ("air_raid", "airborne_drop"):
             role = "bomber" if t == "air_raid" else "transport"
             models = [ut.aircraft_model for ut in types if ut.aircraft_model in craft and craft[ut.aircraft_model]["role"] == role]

@@ -39,6 +39,7 @@ class JOp:
     route_km: float = 0.0
     route: list[int] = field(default_factory=list)
     route_mask: np.ndarray | None = None     # (P,) bool the places of the sea or river route (or the objective)
+    cancelled: str | None = None             # why it cannot take place (its water route is closed on its day)
 
 
 @dataclass
@@ -67,7 +68,8 @@ class Plan:
     drops: list[Drop]
 
     def of_type(self, *types: str) -> list[JOp]:
-        return [o for o in self.ops if o.type in types]
+        """The operations of these types that can take place (a cancelled one never starts: phases skip it)."""
+        return [o for o in self.ops if o.type in types and o.cancelled is None]
 
     def drops_of(self, o: JOp) -> list[Drop]:
         return [z for z in self.drops if z.op is o]
@@ -129,6 +131,12 @@ def _plan_op(c, j, op, unit_index, ships0, air_model) -> JOp:
     if kind:
         path, km = water_route(th.edges, kind, origin, op.objective, day)
         jo.route, jo.route_km = [idx[n] for n in (path or [])], km
+        if path is None:
+            # the checks refuse a route that no season opens; one closed on the day (ice) cancels the operation,
+            # and the run says why
+            jo.cancelled = (f"the sea lanes from {origin} to {op.objective} are closed by ice on {day}"
+                            if kind == "sea" else
+                            f"the river from {origin} to {op.objective} is frozen (out of its navigation season) on {day}")
     jo.route_mask = np.zeros(len(th.names), bool)
     jo.route_mask[jo.route or [jo.objective]] = True
     return jo
