@@ -202,7 +202,21 @@ def test_otsu_report_at_two_widths_kept_as_artefacts(page, tmp_path, width):
     text = page.text_content("body")
     for op in api.load_scenario("operation-otsu").scenario.operations:
         assert op.name in text, op.name
+    # the map's place labels as the browser lays them out at the default zoom: none overlaps another
+    boxes = page.evaluate("""() => [...document.querySelectorAll('#map .labels text')]
+        .filter((t) => t.getAttribute('display') !== 'none')
+        .map((t) => { const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.top, b.right, b.bottom]; })""")
+    assert len(boxes) >= 10, boxes
+    clashes = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+               if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+    assert not clashes, clashes
+    # and none is cut by the map's edges
+    frame = page.evaluate("(() => { const b = document.querySelector('#map').getBoundingClientRect(); "
+                          "return [b.left, b.right]; })()")
+    cut = [b[0] for b in boxes if b[1] < frame[0] - 1 or b[3] > frame[1] + 1]
+    assert not cut, cut
     out = Path(os.environ.get("KRIEGSSPIEL_ARTIFACTS", Path(__file__).resolve().parents[2] / "build")) / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
+    page.locator("#map").screenshot(path=str(out / f"otsu-map-{width}.png"))
     (out / f"otsu-report-{width}.png").write_bytes(page.screenshot(full_page=True))
     assert (out / f"otsu-report-{width}.png").stat().st_size > 50_000

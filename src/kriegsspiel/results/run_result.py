@@ -109,6 +109,10 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
         }
         for key in c.side_keys:
             timeline["sides"][key]["strength"] = timeline["sides"][key].pop("men")
+    # the places the result and the operations turn on (victory conditions, objectives): the map labels them first
+    v = s.victory
+    key = {p for cond in [*v.conditions, v.default] for p in [*cond.all_of, *cond.any_of]} \
+        | {op.objective for op in s.operations}
     data = {
         "scenario": s.name,
         "title": s.title,
@@ -124,7 +128,8 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
         "events": events,
         "timeline": timeline,
         "places": [{"name": n, "lat": float(c.theatre.lat[j]), "lon": float(c.theatre.lon[j]),
-                    "kind": c.theatre.kinds[j], "initial_owner": c.side_keys[int(c.theatre.owner[j])]}
+                    "kind": c.theatre.kinds[j], "initial_owner": c.side_keys[int(c.theatre.owner[j])],
+                    "key": n in key}
                    for j, n in enumerate(names)],
         "network": [{"from": e.src, "to": e.dst, "kind": e.kind} for e in c.theatre.edges],
         "assumptions": [a.model_dump(mode="json") for a in s.assumptions],

@@ -128,7 +128,8 @@
   }
   const KIND_WEIGHT = { city: 3, port: 2, rail_junction: 1 };
   const peak = (name) => Math.max(0, ...Object.values(FORCES[name] || {}).flat());
-  const byWeight = R.places.slice().sort((a, b) => (fighting.has(b.name) - fighting.has(a.name)) ||
+  const byWeight = R.places.slice().sort((a, b) => ((b.key === true) - (a.key === true)) ||
+    (fighting.has(b.name) - fighting.has(a.name)) ||
     ((KIND_WEIGHT[b.kind] || 0) - (KIND_WEIGHT[a.kind] || 0)) || (peak(b.name) - peak(a.name)));
   const toMap = (evt) => {
     const r = map.getBoundingClientRect();
@@ -161,18 +162,32 @@
   // sizes that stay the same on screen whatever the zoom
   function restyle() {
     const k = scale();
+    labelsG.setAttribute("font-size", (10 / k).toFixed(2));
     const taken = [];  // screen boxes of the labels shown: the most important places are labelled first
     for (const p of byWeight) {
       const x = +px(p.lon) + 5 / k, y = +py(p.lat) + 3.5 / k, t = labels[p.name];
       marks[p.name].setAttribute("r", (3.5 / k).toFixed(2));
       t.setAttribute("x", x.toFixed(1));
       t.setAttribute("y", y.toFixed(1));
-      const bx = (x - view.x) * k, by = (y - view.y) * k, b = [bx, by - 9, bx + 5.8 * p.name.length, by + 2];
-      const clash = taken.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
+      t.setAttribute("display", "inline");
+      t.setAttribute("text-anchor", "start");
+      // the label's box as laid out (its real text width), on screen, with a pixel to spare
+      const box = () => {
+        const bb = t.getBBox();
+        return [(bb.x - view.x) * k - 1, (bb.y - view.y) * k - 1,
+                (bb.x + bb.width - view.x) * k + 1, (bb.y + bb.height - view.y) * k + 1];
+      };
+      let b = box();
+      if (b[2] > view.w * k) {  // it would run off the right edge: put it left of the mark
+        t.setAttribute("x", (+px(p.lon) - 5 / k).toFixed(1));
+        t.setAttribute("text-anchor", "end");
+        b = box();
+      }
+      const clash = b[0] < 0 || b[2] > view.w * k ||   // cut by an edge of the map: no half labels
+        taken.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
       t.setAttribute("display", clash ? "none" : "inline");
       if (!clash) taken.push(b);
     }
-    labelsG.setAttribute("font-size", (10 / k).toFixed(2));
     for (const ring of eventRing.children) ring.setAttribute("r", (9 / k).toFixed(2));
     drawDay(day);
   }
