@@ -101,3 +101,24 @@ def test_setting_one_assumption_does_not_trip_over_another_ones_declaration(sens
     assert {a.id: a.value for a in out.scenario.assumptions}["japanese_strength"] == 5
     with pytest.raises(ScenarioError, match="a non-zero number"):
         A.resolve(loaded, {"a_date": 3})
+
+
+def test_rail_capacities_are_targets(mini, tmp_path):
+    # an assumption can stand for a rail line's capacity: the scenario's own edges (edges[FROM>TO]) and the lines of
+    # its rail file (rail_lines[LINE], Otsu's Trans-Siberian)
+    import numpy as np
+
+    from kriegsspiel import api
+
+    text = mini.read_text()
+    head = text[: text.index("assumptions:")]
+    path = tmp_path / "rail.yaml"
+    path.write_text(head + "assumptions:\n  - {id: vlad_line, value: 8000, written_as: 8000, basis: assumption, "
+                    'range: [2000, 9000], applies_to: ["edges[Vladivostok>Ussuriysk].capacity_t_per_day"]}\n')
+    base = api.compile(str(path))
+    cut = api.compile(str(path), settings={"vlad_line": 2000})
+    assert sorted(base.rail_cap) != sorted(cut.rail_cap) and 2000.0 in cut.rail_cap and 2000.0 not in base.rail_cap
+    otsu = api.compile("operation-otsu")
+    more = api.compile("operation-otsu", settings={"trans_siberian_capacity_t_per_day": 20000})
+    assert (more.rail_cap == 20000).sum() == (otsu.rail_cap == 14000).sum() > 10
+    assert np.array_equal(np.sort(otsu.rail_cap[otsu.rail_cap != 14000]), np.sort(more.rail_cap[more.rail_cap != 20000]))

@@ -11,6 +11,9 @@ exactly, and one assumption can scale many inputs at once. Targets::
     doctrine[SIDE].FIELD            FIELD in reserve_commit_ratio, counterattack_ratio, withdraw_ratio,
                                     surrender_after_days_cut_off
     operations[NAME].FIELD          FIELD in start_day
+    rail_lines[LINE].FIELD          FIELD capacity_t_per_day: the line's entry in network.rail.capacity_t_per_day
+                                    (LINE `default`: default_capacity_t_per_day)
+    edges[FROM>TO].FIELD            FIELD capacity_t_per_day of the network edge(s) between FROM and TO
 
 SEL is a unit name, ``side=KEY``, ``type=TYPE`` or ``*``. Integer fields are rounded.
 """
@@ -32,6 +35,8 @@ FIELDS = {
     "doctrine": {"reserve_commit_ratio": float, "counterattack_ratio": float, "withdraw_ratio": float,
                  "surrender_after_days_cut_off": int},
     "operations": {"start_day": int},
+    "rail_lines": {"capacity_t_per_day": float},
+    "edges": {"capacity_t_per_day": float},
 }
 _TARGET = re.compile(r"^(?:parameters\.(?P<param>[A-Za-z0-9_.]+)|(?P<coll>[a-z_]+)\[(?P<sel>[^\]]+)\]\.(?P<field>[a-z_]+))$")
 
@@ -47,7 +52,8 @@ def parse_target(text: str) -> Target:
     m = _TARGET.match(text.strip())
     if not m:
         raise ValueError(f"`{text}` is not a target (parameters.NAME or units[SEL].FIELD, unit_types[TYPE].FIELD, "
-                         "doctrine[SIDE].FIELD, operations[NAME].FIELD)")
+                         "doctrine[SIDE].FIELD, operations[NAME].FIELD, rail_lines[LINE].capacity_t_per_day, "
+                         "edges[FROM>TO].capacity_t_per_day)")
     if m["param"]:
         return Target("parameters", m["param"])
     coll, sel, fld = m["coll"], m["sel"].strip(), m["field"]
@@ -86,7 +92,30 @@ def _select(data: dict, t: Target) -> list[dict]:
         if t.selector not in data["sides"]:
             return []
         return [data["doctrine"].setdefault(t.selector, {})]
+    if t.kind == "edges":
+        a, _, b = t.selector.partition(">")
+        ends = {a.strip(), b.strip()}
+        return [e for e in ((data.get("network") or {}).get("edges") or [])
+                if {e.get("from"), e.get("to")} == ends and e.get("capacity_t_per_day") is not None]
+    if t.kind == "rail_lines":
+        rail = ((data.get("network") or {}).get("rail")) or {}
+        if not isinstance(rail, dict) or "capacity_t_per_day" not in rail:
+            return []
+        # the line's capacity as a one-field view; apply writes it back (_write_rail)
+        if t.selector == "default":
+            return [{"capacity_t_per_day": rail["default_capacity_t_per_day"], "_rail": rail, "_line": None}]
+        if t.selector in rail["capacity_t_per_day"]:
+            return [{"capacity_t_per_day": rail["capacity_t_per_day"][t.selector], "_rail": rail, "_line": t.selector}]
     return []
+
+
+def _write_rail(view: dict) -> None:
+    """Write a rail line's scaled capacity back into network.rail (see _select)."""
+    rail, line = view["_rail"], view["_line"]
+    if line is None:
+        rail["default_capacity_t_per_day"] = view["capacity_t_per_day"]
+    else:
+        rail["capacity_t_per_day"][line] = view["capacity_t_per_day"]
 
 
 def _default(t: Target) -> float:
@@ -202,6 +231,8 @@ def apply(loaded: LoadedScenario, settings: dict[str, float],
                     base = _default(t)
                 new = float(base) * ratio
                 obj[t.field] = int(round(new)) if cast is int else new
+                if t.kind == "rail_lines":
+                    _write_rail(obj)
         data["assumptions"] = [{**x, "value": float(value), "written_as": float(value)} if x["id"] == aid else x
                                for x in data["assumptions"]]
     try:
