@@ -62,7 +62,7 @@ class Param:
 def claims_of(text: str, c) -> list[dict]:
     """The article's claims as the explain search reads them: result and casualty figures by side."""
     from ..engine.outcome import labels, winner_of
-    from ..report.check import ALIASES, DRAW_WORDS, _side_of
+    from ..report.check import ALIASES, result_labels, side_of
     from ..report.inputs import check_context
     from ..report.parse import parse_article
 
@@ -71,15 +71,11 @@ def claims_of(text: str, c) -> list[dict]:
     sides = list(dict.fromkeys([*c.side_keys, *ALIASES]))
     out: list[dict] = []
     if parsed.result:
-        low = parsed.result.lower()
-        draw = any(w in low for w in DRAW_WORDS)
-        winner = None if draw else _side_of(parsed.result, sides, context)
-        labs = [lab for lab in labels(c) if lab.lower() == low or (
-            winner_of(c, lab) == winner if not draw else winner_of(c, lab) is None)]
+        _, winner, labs = result_labels(parsed.result, labels(c), lambda lab: winner_of(c, lab), sides, context)
         out.append({"kind": "result", "side": winner or "", "category": "result", "claimed": parsed.result,
                     "labels": labs})
     for written, cas in parsed.casualties.items():
-        side = _side_of(written, sides, context)
+        side = side_of(written, sides, context)
         for cat in ("killed", "wounded", "missing"):
             if cat in cas:
                 out.append({"kind": "casualties", "side": side or written, "written": written, "category": cat,
@@ -279,7 +275,7 @@ def explain(text: str, scenario=None, *, budget: int = 600, runs_per_world: int 
     return {"scenario": loaded.scenario.name, "seed": int(seed), "method": "ABC-SMC (pyabc)",
             "budget": budget, "worlds_simulated": total, "worlds_refused": count["invalid"], "runs_per_world": runs_per_world,
             "generations": t + 1, "population": population, "final_epsilon": eps,
-            "claims": _claim_rows(claims, stats, c), "posterior": posterior,
+            "claims": _claim_rows(claims, stats), "posterior": posterior,
             "samples": {"weights": w.tolist(), **{k: theta[:, j].tolist() for j, k in enumerate(names)}},
             **minimal, "implausible": _implausible(claims, stats, c)}
 
@@ -330,7 +326,7 @@ def _minimal_departure(params, stats, claims, spec_of, confirm_runs) -> dict:
             "confirm_runs": confirm_runs}
 
 
-def _claim_rows(claims, stats, c) -> list[dict]:
+def _claim_rows(claims, stats) -> list[dict]:
     rows = []
     for k, cl in enumerate(claims):
         row = {key: v for key, v in cl.items() if key != "known_side"}

@@ -35,7 +35,7 @@ def base_rates() -> dict:
     return yaml.safe_load(text)
 
 
-def _side_of(name: str, sides: list[str], context: dict) -> str | None:
+def side_of(name: str, sides: list[str], context: dict) -> str | None:
     """The side key a written name (combatant heading or result label) refers to."""
     low = name.lower()
     best, best_len = None, 0
@@ -131,21 +131,32 @@ def _side_base_rates(side: str, name: str, cas: dict[str, int], days: int | None
     return out
 
 
-def _result_claim(claims: Claims, ensemble: dict, sides: list[str], context: dict) -> dict:
-    claimed = claims.result
+def result_labels(claimed: str, labels, winner_of_label, sides: list[str], context: dict) -> tuple[bool, str | None, list]:
+    """What a claimed result names: (a draw?, the side it names, the result labels it matches). A claim that names
+    no side and no draw ("Martian victory") matches no label. `winner_of_label(label)` is a label's winning side
+    (None for a draw)."""
     low = claimed.lower()
     draw = any(w in low for w in DRAW_WORDS)
-    winner = None if draw else _side_of(claimed, sides, context)
+    winner = None if draw else side_of(claimed, sides, context)
+    if not draw and winner is None:
+        return False, None, []
+    return draw, winner, [lab for lab in labels if lab.lower() == low or winner_of_label(lab) == winner]
+
+
+def _result_claim(claims: Claims, ensemble: dict, sides: list[str], context: dict) -> dict:
+    claimed = claims.result
+    shares = ensemble.get("result_share") or {}
+    draw, winner, labs = result_labels(
+        claimed, list(shares), lambda lab: None if any(w in lab.lower() for w in DRAW_WORDS) else side_of(lab, sides, context),
+        sides, context)
     if not draw and winner is None:
         # "Martian victory": neither a side of the campaign nor a draw, so no run can end in it
         return {"side": "", "category": "result", "claimed": claimed, "percentile": None, "plausible": False,
                 "reason": "names no side of the campaign and no draw (sides: " + ", ".join(sides) + ")"}
-    shares = ensemble.get("result_share") or {}
     if not shares:
         return {"side": winner or "", "category": "result", "claimed": claimed, "percentile": None,
                 "plausible": True, "reason": "no ensemble results to compare with"}
-    match = {lab: sh for lab, sh in shares.items() if lab.lower() == low or (
-        (None if any(w in lab.lower() for w in DRAW_WORDS) else _side_of(lab, sides, context)) == winner)}
+    match = {lab: shares[lab] for lab in labs}
     share = float(sum(match.values()))
     runs = ensemble.get("runs", 0)
     labels = ", ".join(match) or "none"
@@ -167,7 +178,7 @@ def check_article(text: str, ensemble_summary: dict, context: dict) -> dict:
     if claims.result:
         out_claims.append(_result_claim(claims, ens, sides, context))
     for written, cas in claims.casualties.items():
-        side = _side_of(written, sides, context) or written
+        side = side_of(written, sides, context) or written
         br = _side_base_rates(side, written, cas, days, context)
         rates[side] = br
         for cat in CATEGORIES:

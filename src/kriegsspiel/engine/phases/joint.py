@@ -45,7 +45,7 @@ def op_dice(ctx, stream: str, d: int, o: JOp, k: int = 4, call: int = 0, sub: in
 def start(ctx, st, d, o: JOp) -> np.ndarray:
     """(R,) bool: runs where operation o starts today (its day has come and its places are held)."""
     J = st.joint
-    ready = (J.op_state[:, o.j] == OpState.pending) & (d >= o.start) & (o.cancelled is None)
+    ready = (J.op_state[:, o.j] == OpState.pending) & (d >= o.start)
     if len(o.after):
         ready &= (st.owner[:, o.after] == o.side).all(axis=1)
     J.op_state[ready, o.j] = OpState.running
