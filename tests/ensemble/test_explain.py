@@ -120,3 +120,14 @@ def test_dask_backend_answers_the_same_question(toy, tmp_path):
     assert p.returncode == 0, p.stderr
     post = json.loads(p.stdout)["posterior"]["soviet_strength"]
     assert RANGE[0] <= post["p10"] <= post["p50"] <= post["p90"] <= RANGE[1]
+
+
+def test_a_result_naming_no_side_matches_no_label(toy):
+    # "Martian victory" used to match the scenario's draw label (its winner, None, equalled the claim's)
+    from kriegsspiel.ensemble.explain import explain
+
+    res = explain("Result: Martian victory\nSoviet:\n250 killed\n", str(toy), budget=20, runs_per_world=4,
+                  confirm_runs=4)
+    result = next(c for c in res["claims"] if c["kind"] == "result")
+    assert result["labels"] == []
+    assert any(i["category"] == "result" and "names no side" in i["reason"] for i in res["implausible"])
