@@ -99,23 +99,17 @@ def _select(data: dict, t: Target) -> list[dict]:
                 if {e.get("from"), e.get("to")} == ends and e.get("capacity_t_per_day") is not None]
     if t.kind == "rail_lines":
         rail = ((data.get("network") or {}).get("rail")) or {}
-        if not isinstance(rail, dict) or "capacity_t_per_day" not in rail:
-            return []
-        # the line's capacity as a one-field view; apply writes it back (_write_rail)
-        if t.selector == "default":
-            return [{"capacity_t_per_day": rail["default_capacity_t_per_day"], "_rail": rail, "_line": None}]
-        if t.selector in rail["capacity_t_per_day"]:
-            return [{"capacity_t_per_day": rail["capacity_t_per_day"][t.selector], "_rail": rail, "_line": t.selector}]
+        if isinstance(rail, dict) and (t.selector == "default" or t.selector in rail.get("capacity_t_per_day", {})):
+            return [rail]
     return []
 
 
-def _write_rail(view: dict) -> None:
-    """Write a rail line's scaled capacity back into network.rail (see _select)."""
-    rail, line = view["_rail"], view["_line"]
-    if line is None:
-        rail["default_capacity_t_per_day"] = view["capacity_t_per_day"]
+def _scale_rail_line(rail: dict, line: str, ratio: float) -> None:
+    """rail_lines[LINE]: the line's entry in network.rail.capacity_t_per_day (LINE `default`: the default)."""
+    if line == "default":
+        rail["default_capacity_t_per_day"] = float(rail["default_capacity_t_per_day"]) * ratio
     else:
-        rail["capacity_t_per_day"][line] = view["capacity_t_per_day"]
+        rail["capacity_t_per_day"][line] = float(rail["capacity_t_per_day"][line]) * ratio
 
 
 def _default(t: Target) -> float:
@@ -224,6 +218,10 @@ def apply(loaded: LoadedScenario, settings: dict[str, float],
             if t.kind == "parameters":
                 data["parameters"][t.selector] = float(data["parameters"].get(t.selector, base_params[t.selector])) * ratio
                 continue
+            if t.kind == "rail_lines":
+                for rail in _select(data, t):
+                    _scale_rail_line(rail, t.selector, ratio)
+                continue
             cast = FIELDS[t.kind][t.field]
             for obj in _select(data, t):
                 base = obj.get(t.field)
@@ -231,8 +229,6 @@ def apply(loaded: LoadedScenario, settings: dict[str, float],
                     base = _default(t)
                 new = float(base) * ratio
                 obj[t.field] = int(round(new)) if cast is int else new
-                if t.kind == "rail_lines":
-                    _write_rail(obj)
         data["assumptions"] = [{**x, "value": float(value), "written_as": float(value)} if x["id"] == aid else x
                                for x in data["assumptions"]]
     try:
