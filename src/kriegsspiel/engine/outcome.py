@@ -44,6 +44,21 @@ def evaluate(c: Compiled, st: State) -> np.ndarray:
     return result
 
 
+def decisive_places(c: Compiled) -> list[str]:
+    """The places the result and the plan turn on: victory-condition places, then operation objectives (and their
+    switch_to), in that order, no repeats, only places of the theatre."""
+    names = set(c.theatre.names)
+    v = c.scenario.victory
+    out: list[str] = []
+    for cond in [*v.conditions, v.default]:
+        out += [*cond.all_of, *cond.any_of]
+    for op in c.scenario.operations:
+        out.append(op.objective)
+        if op.conditions.switch_to:
+            out.append(op.conditions.switch_to)
+    return list(dict.fromkeys(p for p in out if p in names))
+
+
 def winner_of(c: Compiled, label: str) -> str | None:
     v = c.scenario.victory
     for cond in [*v.conditions, v.default]:

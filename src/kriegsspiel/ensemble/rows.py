@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.outcome import evaluate, labels, winner_of
+from ..engine.outcome import decisive_places, evaluate, labels, winner_of
 from ..engine.state import State
 from ..results.columns import slug
 from ..scenario.compile import Compiled
@@ -51,22 +51,9 @@ class RowLayout:
 
 
 def key_places(c: Compiled) -> list[str]:
-    """Victory-condition places, then operation objectives, then the landmarks the theatre has; no repeats."""
+    """The decisive places (engine.outcome.decisive_places), then the landmarks the theatre has; no repeats."""
     names = set(c.theatre.names)
-    v = c.scenario.victory
-    out: list[str] = []
-    for cond in [*v.conditions, v.default]:
-        out += [*cond.all_of, *cond.any_of]
-    for op in c.scenario.operations:
-        out.append(op.objective)
-        if op.conditions.switch_to:
-            out.append(op.conditions.switch_to)
-    out += [p for p in LANDMARKS if p in names]
-    seen: dict[str, None] = {}
-    for p in out:
-        if p in names:
-            seen.setdefault(p, None)
-    return list(seen)
+    return list(dict.fromkeys([*decisive_places(c), *(p for p in LANDMARKS if p in names)]))
 
 
 def layout(c: Compiled) -> RowLayout:

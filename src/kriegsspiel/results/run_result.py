@@ -10,7 +10,7 @@ from .. import __version__
 from ..codes import OpState
 from ..engine.events import Event, sentence
 from ..engine.loop import Engine
-from ..engine.outcome import evaluate, labels, reason, winner_of
+from ..engine.outcome import decisive_places, evaluate, labels, reason, winner_of
 from ..scenario.compile import Compiled
 
 MODEL_SOURCES = [
@@ -109,10 +109,7 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
         }
         for key in c.side_keys:
             timeline["sides"][key]["strength"] = timeline["sides"][key].pop("men")
-    # the places the result and the operations turn on (victory conditions, objectives): the map labels them first
-    v = s.victory
-    key = {p for cond in [*v.conditions, v.default] for p in [*cond.all_of, *cond.any_of]} \
-        | {op.objective for op in s.operations}
+    key = set(decisive_places(c))        # the map labels them first
     data = {
         "scenario": s.name,
         "title": s.title,
