@@ -12,6 +12,7 @@ import typer
 from .cliutil import TextJson, fail, parse_sets, run_app
 from .cliutil import read_article as _read_article
 from .cliutil import write_out as _write
+from .cliutil import writing as _writing
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=(
     "Theatre-level campaign simulator for what-if operations of the Second World War.\n\n"
@@ -40,15 +41,6 @@ def _guard(fn, *args, **kwargs):
         _fail([f"{exc.filename}: {exc.strerror}"])
     except KeyError as exc:                # an unknown assumption or parameter name
         _fail([str(exc.args[0]) if exc.args else "unknown name"])
-
-
-def _writing(path: Path, fn, *args, **kwargs):
-    """Call fn, which writes to `path`; an unwritable path (a missing or read-only folder, a file where a folder
-    should be) ends in one line on stderr and exit status 2."""
-    try:
-        return fn(*args, **kwargs)
-    except OSError as exc:
-        _fail([f"{exc.filename or path}: cannot write here ({exc.strerror or exc})"])
 
 
 @app.callback(invoke_without_command=True)

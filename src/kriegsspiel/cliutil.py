@@ -80,13 +80,19 @@ def read_article(article: Path) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def writing(path: Path, fn, *args, **kwargs):
+    """Call fn, which writes to `path`; an unwritable path (a missing or read-only folder, a file where a folder
+    should be) ends in one line on stderr and exit status 2."""
+    try:
+        return fn(*args, **kwargs)
+    except OSError as exc:
+        fail([f"{exc.filename or path}: cannot write here ({exc.strerror or exc})"])
+
+
 def write_out(text: str, out: Optional[Path]) -> None:
     """Write `text` to `out` (or standard output); an unwritable path ends in one line and exit status 2."""
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail([f"{exc.filename or out}: cannot write here ({exc.strerror or exc})"])
+    writing(out, out.write_text, text, encoding="utf-8")
     typer.echo(f"wrote {out}", err=True)
