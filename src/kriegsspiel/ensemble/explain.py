@@ -45,9 +45,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..report.check import PCT_HIGH, PCT_LOW  # a figure outside the runs' 1st-99th percentile is implausible
+
 RESULT_WEIGHT = 2.0      # ASSUMPTION (module docstring)
 MAX_GENERATIONS = 8
-PCT_LOW, PCT_HIGH = 1.0, 99.0
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ def explain(text: str, scenario=None, *, budget: int = 600, runs_per_world: int 
         return distance_of(x, claims)
 
     prior = pyabc.Distribution(**{p.id: pyabc.RV("uniform", p.low, p.high - p.low) for p in params})
+    # ASSUMPTION: a tenth of the budget per generation (10 to 100 worlds) leaves room for several generations
     population = max(10, min(100, budget // 10))
     if client is None:
         sampler = pyabc.sampler.SingleCoreSampler(check_max_eval=True)
