@@ -14,7 +14,7 @@ shrinkage, and tau, its scale, is chosen on held-out folds (five folds, the one-
 calibrate._one_se_choice). CDB90's judgemental `cea` is never an input; its mean per group is reported beside
 the fitted value as a diagnostic only.
 
-The fitted table is written to data/parameters/effectiveness.yaml (`kriegsspiel calibrate --effectiveness`)
+The fitted table is written to data/parameters/effectiveness.yaml (`python -m kriegsspiel.validation.effectiveness --write`)
 and read by the compiler, which multiplies each unit's `quality` by the value of its nation in the
 scenario's era.
 """
@@ -106,7 +106,8 @@ def fit(e: Engagements, p: Params | None = None, tau: float = 0.2, g=None, n_gro
     a = arrays(e, p)
     ratio0 = model_ratio(a, p)
     res = minimize(negloglik, np.zeros(n_groups), args=(a, ratio0, g, p, tau), method="L-BFGS-B",
-                   bounds=[(-2.0, 2.0)] * n_groups, options={"maxiter": 500})
+                   bounds=[(-2.0, 2.0)] * n_groups,
+                   options={"maxiter": 5000, "maxfun": 200000, "ftol": 1e-14, "gtol": 1e-9})
     return res.x
 
 
