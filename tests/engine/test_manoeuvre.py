@@ -202,15 +202,19 @@ def test_route_goes_round_a_strongpoint(tmp_path):
     assert (e.st.cut[:, garrison] > 0).mean() > 0.5               # cut off from its supply
 
 
-def test_broken_formations_stop_attacking(tmp_path):
-    # a formation that loses its breakpoint share (manoeuvre.yaml) is broken and leaves its operation
+def _hopeless(tmp_path, **params):
     units = [{"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "attack"},
-             {"name": "B1", "type": "binf", "side": "blue", "location": "B", "posture": "prepared_defence",
-              "strength": 0.6}]
-    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.15, "blue", True)], [("A", "B", 10)], units,
-                 [{"name": "Hopeless", "side": "red", "forces": ["R0"], "objective": "B",
-                   "conditions": {"halt_if_strength_below": 0.0}}], days=30,
-                 parameters={"manoeuvre.breakpoint_loss_share": 0.3})
+             {"name": "B1", "type": "binf", "side": "blue", "location": "B", "posture": "fortified_defence"}]
+    return scenario(tmp_path, [("A", 0, "red", True), ("B", 0.15, "blue", True)], [("A", "B", 10)], units,
+                    [{"name": "Hopeless", "side": "red", "forces": ["R0"], "objective": "B",
+                      "conditions": {"halt_if_strength_below": 0.0}}], days=30,
+                    parameters={"manoeuvre.breakpoint_loss_share": 0.3, **params})
+
+
+def test_broken_formations_stop_attacking(tmp_path):
+    # a formation that loses its breakpoint share (manoeuvre.yaml) in a battle is broken: it stays in its operation
+    # but falls back and attacks no more (here it never rallies)
+    c = _hopeless(tmp_path, **{"manoeuvre.recovery_days": 1000})
     from kriegsspiel.engine.loop import make_engine
 
     e = make_engine(c, np.arange(20), 4)
@@ -223,8 +227,76 @@ def test_broken_formations_stop_attacking(tmp_path):
     broken = e.st.broken[:, r0]
     assert broken.mean() >= 0.5                                   # most runs: the attack fails and breaks it
     assert (at_break[broken] >= 0.3 * c.men0[r0]).all()
-    assert (e.st.unit_op[broken, r0] == -1).all()
+    assert (e.st.unit_op[broken, r0] == 0).all()                  # still its operation's
+    assert (e.st.nxt[broken, r0] == -1).all()                     # not in contact
     assert (lost[broken] == at_break[broken]).all()               # once broken, it stopped attacking
+
+
+def test_a_broken_formation_rallies_out_of_combat_and_attacks_again(tmp_path):
+    # out of combat and in supply for recovery_days it rallies; its next battle counts its losses afresh
+    c = _hopeless(tmp_path, **{"manoeuvre.recovery_days": 3})
+    from kriegsspiel.engine.loop import make_engine
+
+    e = make_engine(c, np.arange(20), 4)
+    r0 = c.unit_names.index("R0")
+    first_break = np.full(20, -1)
+    rallied = np.full(20, -1)
+    lost_at_rally = np.zeros(20)
+    for d in range(c.n_days):
+        was = e.st.broken[:, r0].copy()
+        e.step(d)
+        now = e.st.broken[:, r0]
+        first_break = np.where((first_break < 0) & now, d, first_break)
+        new_rally = was & ~now & (rallied < 0)
+        lost_at_rally = np.where(new_rally, (e.st.killed + e.st.wounded + e.st.missing)[:, r0], lost_at_rally)
+        rallied = np.where(new_rally, d, rallied)
+    ok = rallied >= 0
+    assert ok.mean() >= 0.5
+    assert (rallied[ok] - first_break[ok] >= 3).all()             # not before recovery_days out of combat
+    lost = (e.st.killed + e.st.wounded + e.st.missing)[:, r0]
+    assert (lost[ok] > lost_at_rally[ok]).any()                   # and it went in again
+
+
+def test_an_empty_place_keeps_only_its_works(tmp_path):
+    # the days in position count only while troops stand at the place: an empty place is hasty (prepared with field
+    # works), troops moving in prepare it in 5 days (NPW)
+    from kriegsspiel.codes import Posture
+    from kriegsspiel.engine.loop import make_engine
+
+    units = [{"name": "B1", "type": "binf", "side": "blue", "location": "C", "posture": "prepared_defence"},
+             {"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "attack"}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.3, "blue", False), ("C", 0.6, "blue", True)],
+                 [("A", "B", 200), ("B", "C", 30)], units,
+                 [{"name": "Move up", "side": "blue", "forces": ["B1"], "objective": "B", "start_date": "1944-06-03"}],
+                 days=12)
+    e = make_engine(c, np.arange(2), 1)
+    b, cc = c.theatre.names.index("B"), c.theatre.names.index("C")
+    e.step(0)
+    assert (e.st.posture[:, b] == Posture.hasty_defence).all()    # nobody there: no prepared position
+    assert (e.st.posture[:, cc] == Posture.prepared_defence).all()
+    arrived = None
+    for d in range(1, c.n_days):
+        e.step(d)
+        here = (e.st.loc[:, c.unit_names.index("B1")] == b) & (e.st.nxt[:, c.unit_names.index("B1")] < 0)
+        if arrived is None and here.all():
+            arrived = d
+            assert (e.st.posture[:, b] == Posture.hasty_defence).all()
+        if arrived is not None and d - arrived >= 5:
+            assert (e.st.posture[:, b] == Posture.prepared_defence).all()
+    assert arrived is not None and c.n_days - 1 - arrived >= 5
+
+
+def test_open_ground_takes_columns_abreast():
+    # off the roads on open ground a track carries open_ground_capacity_factor x its capacity (manoeuvre.yaml)
+    from types import SimpleNamespace
+
+    from kriegsspiel.engine.phases.movement import edge_capacity
+
+    t_open, t_close = P.terrain_names.index("flat_desert"), P.terrain_names.index("rugged_heavily_wooded")
+    c = SimpleNamespace(edge_class=np.array([3, 3, 0]), edge_terrain=np.array([t_open, t_close, t_open]))
+    cap = edge_capacity(c, P)
+    track, road = P["manoeuvre.capacity_men_per_day.track"], P["manoeuvre.capacity_men_per_day.road_good"]
+    assert cap.tolist() == [track * P["manoeuvre.open_ground_capacity_factor"], track, road]
 
 
 def test_capitulation_ends_the_run(tmp_path):
@@ -363,3 +435,30 @@ def test_a_pocket_is_relieved_when_its_supply_line_reopens(tmp_path):
         want = UnitStatus.active if reopen else UnitStatus.pocket
         assert (e.st.status[:, red] == want).all()
         assert ((e.st.cut[:, red] == 0) == reopen).all()
+
+
+def test_armies_on_the_start_line_stand_in_contact(tmp_path):
+    # an edge between places of the two sides both held at the start is a front: an attacker starts along it
+    # start_line_gap_km short of the enemy (manoeuvre.yaml); elsewhere it marches the whole edge
+    from kriegsspiel.engine.context import make_tables
+    from kriegsspiel.engine.loop import make_engine
+
+    units = [{"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "attack"},
+             {"name": "B1", "type": "binf", "side": "blue", "location": "B", "posture": "hasty_defence"}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.7, "blue", True), ("C", 1.4, "blue", False)],
+                 [("A", "B", 60), ("B", "C", 60)], units,
+                 [{"name": "Go", "side": "red", "forces": ["R0"], "objective": "B"}], days=5)
+    t = make_tables(c, c.params)
+    gap = c.params["manoeuvre.start_line_gap_km"]
+    ab = [e for e in range(len(c.edge_km)) if {c.edge_src[e], c.edge_dst[e]} == {0, 1}][0]
+    bc = [e for e in range(len(c.edge_km)) if {c.edge_src[e], c.edge_dst[e]} == {1, 2}][0]
+    assert t.front_skip_km[ab] == pytest.approx(c.edge_km[ab] - gap) and t.front_skip_km[bc] == 0.0
+    e = make_engine(c, np.arange(4), 1)
+    e.step(0)
+    r0 = c.unit_names.index("R0")
+    assert e.st.engaged[:, r0].all()                              # 10 km: in contact and fighting on day one
+    far = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.7, "blue", True)], [("A", "B", 60)],
+                   [units[0]], [{"name": "Go", "side": "red", "forces": ["R0"], "objective": "B"}], days=5)
+    e = make_engine(far, np.arange(4), 1)                         # B empty at the start: no front, a 60 km march
+    e.step(0)
+    assert not e.st.engaged[:, r0].any() and (e.st.prog[:, r0] < 60).all()

@@ -69,12 +69,15 @@ def test_daily_cap_binds_on_extreme_noise():
 
 def test_holding_and_decline_scale_losses():
     base = fight(30000.0, 10000.0)
-    hold = fight(30000.0, 10000.0, holding=True)
+    # holding applies where the defender is expected to prevail: an attacker of a tenth of the defence, beaten
+    beaten = fight(30000.0, 10000.0, att_strength=1000.0, z=-3.0)
+    hold = fight(30000.0, 10000.0, att_strength=1000.0, z=-3.0, holding=True)
     half = fight(30000.0, 10000.0, decline=0.5)
     f = P["holding_mission_factor"]                     # 0.3
-    assert hold.att_loss == pytest.approx(f * base.att_loss) and hold.def_loss == pytest.approx(f * base.def_loss)
+    assert hold.holding.all() and not beaten.holding.any()
+    assert hold.att_loss == pytest.approx(f * beaten.att_loss) and hold.def_loss == pytest.approx(f * beaten.def_loss)
     assert half.att_loss == pytest.approx(0.5 * base.att_loss) and half.def_loss == pytest.approx(0.5 * base.def_loss)
-    assert hold.ratio == base.ratio
+    assert hold.ratio == beaten.ratio
 
 
 def test_shore_and_light_troops_divide_the_attackers_power():
@@ -138,3 +141,16 @@ def test_no_defenders_gives_finite_results():
     e = fight(10000.0, 0.0, z=0.0)
     assert np.isfinite(e.ratio).all() and e.def_loss[0] == 0 and np.isfinite(e.att_loss).all()
     assert e.won.all()
+
+
+def test_holding_only_where_the_defender_is_expected_to_prevail():
+    # NPW: after the defender has prevailed two days the fight falls to holding -- in the deterministic QJM that is
+    # exactly when P/P is below the threshold; a stronger attacker that lost on the dice fights on
+    thr = np.exp(P["ln_threshold"])
+    weak = fight(4000, 10000, att_strength=0.5 * thr * 10000 * 1.5, posture="hasty_defence", holding=True, z=3.0)
+    strong = fight(20000, 10000, att_strength=4 * thr * 10000 * 1.5, posture="hasty_defence", holding=True, z=-3.0)
+    assert weak.ratio[0] < thr and weak.holding[0] and not weak.won[0]      # holding: no outcome, even on good dice
+    assert strong.ratio[0] > thr and not strong.holding[0]
+    lost = fight(4000, 10000, att_strength=0.5 * thr * 10000 * 1.5, posture="hasty_defence", z=-3.0)
+    assert not lost.won[0]                                        # the same fight, lost on the dice, not holding:
+    assert weak.att_loss[0] == pytest.approx(lost.att_loss[0] * P["holding_mission_factor"])   # x the holding factor

@@ -36,6 +36,7 @@ class Tables:
     edge_march: np.ndarray       # (5 mobilities, E) km/day on each land edge in good weather
     edge_capacity: np.ndarray    # (E,) men a day
     edge_days: np.ndarray        # (E,) days for foot infantry: the route choice's measure of distance
+    front_skip_km: np.ndarray    # (E,) km of a start-line edge an attacker does not march (movement.front_skip_km)
     frontage_km: np.ndarray      # (P,) front on which each place is attacked (from one direction)
     place_depth: np.ndarray      # (P,) km, NaN: by posture
     posture_depth: np.ndarray    # (len(Posture),) km of a defended position by posture
@@ -50,7 +51,7 @@ class Tables:
 
 
 def make_tables(c: Compiled, p: Params) -> Tables:
-    from .phases.movement import edge_capacity, edge_march_km, march_table
+    from .phases.movement import edge_capacity, edge_march_km, front_skip_km, march_table
 
     em = edge_march_km(c, p, march_table(p))
     fclass = [p.frontage_class.get(name, "mixed") for name in p.terrain_names]
@@ -63,8 +64,11 @@ def make_tables(c: Compiled, p: Params) -> Tables:
 
     nt, nw = len(p.terrain_names), len(p.weather_names)
     cat = np.stack(category_factors(np.repeat(np.arange(nt), nw), np.tile(np.arange(nw), nt), p)[:3], axis=1)
-    return Tables(edge_march=em, edge_capacity=edge_capacity(c, p), category=cat,
-                  edge_days=c.edge_km / np.maximum(em[Mobility.infantry], 1e-9),
+    skip = front_skip_km(c, p)
+    # on the start line the attackers are deployed along the front, not in a column on one road
+    cap = np.where(skip > 0, np.inf, edge_capacity(c, p))
+    return Tables(edge_march=em, edge_capacity=cap, category=cat,
+                  edge_days=c.edge_km / np.maximum(em[Mobility.infantry], 1e-9), front_skip_km=skip,
                   frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth, line_km=line_km)
 
 

@@ -69,7 +69,9 @@ class State:
     prog: np.ndarray                 # (R, U) float km made along the edge loc -> nxt
     mode: np.ndarray                 # (R, U) int8 UnitMode
     goal: np.ndarray                 # (R, U) int64 where a unit outside an operation is going (-1: nowhere)
-    broken: np.ndarray               # (R, U) bool lost its breakpoint share: no longer attacks
+    broken: np.ndarray               # (R, U) bool lost its breakpoint share in its present battle: no longer attacks
+    battle_lost0: np.ndarray         # (R, U) int64 killed + wounded + missing when its present battle began
+    idle_days: np.ndarray            # (R, U) int64 consecutive days not engaged
     eta: np.ndarray                  # (R, U) int64 days until a rail move ends (0: not moving)
     dest: np.ndarray                 # (R, U) int64
     role: np.ndarray                 # (R, U) int64 Role
@@ -183,6 +185,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         status=_tile(status, R),
         loc=_tile(c.loc0, R), nxt=np.full((R, U), -1, np.int64), prog=np.zeros((R, U)),
         mode=np.zeros((R, U), np.int8), goal=np.full((R, U), -1, np.int64), broken=np.zeros((R, U), bool),
+        battle_lost0=np.zeros((R, U), np.int64), idle_days=np.zeros((R, U), np.int64),
         eta=np.zeros((R, U), np.int64), dest=_tile(c.loc0, R), role=_tile(c.role, R),
         stock=np.full((R, U), p["initial_stock_days"]),
         cut=np.zeros((R, U), np.int64), joint_fed=np.zeros((R, U), bool),

@@ -11,6 +11,8 @@ Structure (docs/models/engagement.md):
 2. Combat-power ratio of the engaged forces, QJM P = S x V x CEV (models.ground.power_ratio), with the
    attacker's power divided by shore ** power_exponent across a beach or river (QJM vulnerability v_r).
 3. Outcome: the attacker prevails when ln ratio + outcome_sigma z > ln_threshold (ground.yaml, calibrated).
+3b. Holding (NPW pp. 208-210): where the defender has prevailed for `defender_prevails_days` and the ratio is
+   below the outcome threshold, the fight falls to holding: no outcome, both sides at the holding rate.
 4. Losses: QJM/TNDM daily rates of the engaged men (models.ground.daily_rates: standard rate x size x posture
    x opposition x terrain x weather x surprise x ...), the attacker's times the shore factor, x the day's decline
    and the holding factor, x a mean-one lognormal noise per side; the realised rate at most `max_daily_rate`.
@@ -36,6 +38,7 @@ class Engagement:
     ratio: np.ndarray          # P_a / P_d of the engaged forces
     force_ratio: np.ndarray    # P_a / P_d of all the men present, reserves included
     won: np.ndarray            # the attacker prevails today
+    holding: np.ndarray        # the fight has fallen to holding (no outcome; both sides at the holding rate)
     breakthrough: np.ndarray   # ... and breaks the defence
     att_loss: np.ndarray       # men the attacker loses today (expected x noise)
     def_loss: np.ndarray
@@ -62,7 +65,11 @@ def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, 
     ratio = ground.power_ratio(A, D, 1.0, 1.0, posture, terrain, weather, season, surprise, 1.0, 1.0, p,
                                surprise_decay=surprise_decay, air_superiority=air_superiority)
     ratio = np.maximum(ratio, 1e-9)
-    won = ground.attacker_prevails(ratio, z_outcome, p)
+    # NPW's holding: after the defender has prevailed for some days the fight falls to holding -- but only where
+    # the defender is expected to prevail (ratio below the outcome threshold), as in the deterministic QJM, where
+    # the defender prevails exactly when P/P is below it; a stronger attacker that lost on the dice attacks again
+    holding = np.asarray(holding, bool) & (np.log(ratio) < p["ln_threshold"])
+    won = ground.attacker_prevails(ratio, z_outcome, p) & ~holding
     r_att, r_def = ground.daily_rates(ratio, men_a, men_d, posture, terrain, weather, surprise, insensitive, won, p,
                                       main_effort=main_effort, surprise_decay=surprise_decay)
     day = decline * np.where(holding, p["holding_mission_factor"], 1.0)
@@ -76,5 +83,5 @@ def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, 
     breakthrough = won & ((force >= p["manoeuvre.breakthrough_ratio"])
                           | ((force >= p["manoeuvre.breakthrough_ratio_thin"])
                              & (density < p["manoeuvre.min_holding_density_men_per_km"])))
-    return Engagement(ratio, force, won, breakthrough, np.minimum(att_loss, att_men), np.minimum(def_loss, def_men),
+    return Engagement(ratio, force, won, holding, breakthrough, np.minimum(att_loss, att_men), np.minimum(def_loss, def_men),
                       men_a, men_d)

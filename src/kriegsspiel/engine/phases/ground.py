@@ -101,15 +101,27 @@ def step(ctx, st, d: int) -> None:
 
 
 def _breakpoints(ctx, st) -> None:
-    """Formations past their breakpoint are broken: they drop out of their operation and no longer attack."""
+    """Formation breakpoints, counted over a battle (manoeuvre.yaml `breakpoint_loss_share`): a formation that has
+    lost that share of its strength since its present battle began is broken: it falls back out of contact and no
+    longer attacks or advances (it still defends where it stands). A battle ends after `battle_gap_days` without
+    being engaged; a broken formation that has been out of combat and in supply for `recovery_days`, and keeps at
+    least `rally_min_share` of its men, rallies and goes on with its operation."""
     c, p = ctx.c, ctx.p
     lost = st.killed + st.wounded + st.missing
-    newly = (st.status == UnitStatus.active) & ~st.broken \
-        & (lost >= p["manoeuvre.breakpoint_loss_share"] * (np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced))
+    st.idle_days = np.where(st.engaged, 0, st.idle_days + 1)
+    st.battle_lost0 = np.where(st.idle_days >= p["manoeuvre.battle_gap_days"], lost, st.battle_lost0)
+    in_battle = lost - st.battle_lost0
+    active = st.status == UnitStatus.active
+    newly = active & ~st.broken & (in_battle > 0) \
+        & (in_battle >= p["manoeuvre.breakpoint_loss_share"] * (st.men + in_battle))
     if newly.any():
         st.broken |= newly
         _fall_back(st, newly & (st.mode == UnitMode.contact))
-        st.unit_op = np.where(newly, -1, st.unit_op)
+    start = np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced
+    rally = active & st.broken & (st.idle_days >= p["manoeuvre.recovery_days"]) & (st.cut == 0) \
+        & (st.men >= p["manoeuvre.rally_min_share"] * start)
+    if rally.any():
+        st.broken &= ~rally
 
 
 def _fight(ctx, st, d, contact, tgt) -> None:
@@ -167,7 +179,8 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     weather = st.weather.reshape(-1)[keys]
     u = ctx.dice.draw_pairs("combat", d, kr, kp, k=3)
     # NPW: when the defender has prevailed two days running, both sides lose at the holding rate until the
-    # attacker is reinforced by 20 % or more (F02 QJMWargame.md)
+    # attacker is reinforced by 20 % or more (F02 QJMWargame.md) -- where the defender is expected to prevail
+    # (models.engagement)
     fail = st.fail_days.reshape(-1)[keys]
     renewed = (fail >= p["defender_prevails_days"]) & (A[keys] >= p["renewal_strength_ratio"] * st.hold_power.reshape(-1)[keys])
     holding = (fail >= p["defender_prevails_days"]) & ~renewed
@@ -178,7 +191,8 @@ def _fight(ctx, st, d, contact, tgt) -> None:
                season=ctx.season_attack(d)[0, kp], surprise=surprise[keys], surprise_decay=decay[keys],
                air_superiority=air_k, insensitive=insens[keys], main_effort=main[keys], holding=holding,
                decline=decline)
-    won = e.won & ~holding
+    holding = e.holding
+    won = e.won
     # set-piece: before a prepared or fortified place the attackers wait for their ammunition, unless they are
     # overwhelming (manoeuvre.yaml set_piece_stock_days)
     stock_k = scatter_flat(n_rp, fl_tgt, st.stock * st.men, contact)[keys] / np.maximum(A_men[keys], 1)
@@ -326,13 +340,23 @@ def _can_retreat(ctx, st) -> np.ndarray:
 
 def _posture(ctx, st) -> None:
     """Doctrine: a hasty defence becomes prepared after 5 days in position (half depth, NPW; F02 QJMWargame.md);
-    a defence under heavy pressure gives ground in a delaying posture, except where ordered to stand."""
+    a defence under heavy pressure gives ground in a delaying posture, except where ordered to stand.
+    The days in position count only while the owner's troops stand at the place: an empty place keeps only its
+    works (fortified at fortification >= 0.5, prepared with any field works, hasty without), so troops who move
+    into an empty place -- a covering force sent forward, a retreat to a new line -- start from those works and
+    need the 5 days to prepare it (NPW; ASSUMPTION: any fortification > 0 counts as a prepared position)."""
     c = ctx.c
     def_side = st.owner.astype(np.int64)
     holds = c.hold_fortified[def_side] & (st.posture == Posture.fortified_defence)
     stand = np.take_along_axis(c.stand, def_side, 0)
     delay = (st.threat >= c.withdraw_ratio[def_side]) & ~stand & ~holds
     st.posture = np.where(delay, Posture.delay, st.posture)
-    st.held_days += 1
+    R, P = st.owner.shape
+    manned = np.take_along_axis(present_men(ctx, st, pockets=True), def_side[:, None, :], 1)[:, 0] > 0
+    fort = c.theatre.fortification
+    works = np.where(fort >= 0.5, Posture.fortified_defence,
+                     np.where(fort > 0, Posture.prepared_defence, Posture.hasty_defence))
+    st.posture = np.where(manned, st.posture, works[None, :])
+    st.held_days = np.where(manned, st.held_days + 1, 0)
     st.posture = np.where((st.posture == Posture.hasty_defence) & (st.held_days >= 5), Posture.prepared_defence,
                           st.posture)

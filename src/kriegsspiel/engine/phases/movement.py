@@ -8,14 +8,16 @@ weather; operations choose their route each day; contact happens only where oppo
    defenders / the operation's men, at most 2) more. So a
    route goes round a strongpoint when the detour is shorter, and a bypassed strongpoint is left behind, cut off
    (supply) and reduced by follow-on forces or hunger. Recomputed for a run only when its map changed.
-2. March. A formation in a running operation (not broken) at a place steps to the neighbour that minimises
-   edge time + the rest of the route; a formation outside an operation with a goal (a reserve, a withdrawal)
-   steps toward it through its own side's places only (it does not raid the enemy's rear). It covers the day's
-   km — march rate x weather (h_m) x supply (`unsupplied_march_factor` below `move_stock_days`) — crossing as
-   many places as the km allow. Road capacity is a daily budget of men who may start along each edge: a column
-   longer than that waits its turn at the place (the first formation of the day always goes). Arriving at an
-   enemy place without enemy troops takes it; arriving at one with enemy troops stops at the end of the edge, in
-   contact: the ground phase fights there.
+2. March. A formation in a running operation at a place (a broken one waits where it is until it rallies) steps
+   to the neighbour that minimises edge time + the rest of the route; a formation outside an operation with a goal
+   (a reserve, a withdrawal) steps toward it through its own side's places only (it does not raid the enemy's
+   rear). It covers the day's km — march rate x weather (h_m) x supply (`unsupplied_march_factor` below
+   `move_stock_days`) — crossing as many places as the km allow. On the start line (an edge between the two sides'
+   places both held at the start) an attacker starts `start_line_gap_km` short of the enemy's place
+   (`front_skip_km`). Road capacity is a daily budget of men who may start along each edge (x
+   `open_ground_capacity_factor` off the roads on open ground): a column longer than that waits its turn at the
+   place (the first formation of the day always goes). Arriving at an enemy place without enemy troops takes it;
+   arriving at one with enemy troops stops at the end of the edge, in contact: the ground phase fights there.
 Draws no dice.
 """
 
@@ -50,8 +52,25 @@ def edge_march_km(c, p, table) -> np.ndarray:
     return table[:, c.edge_class] * np.where(off_road, terrain_mob, 1.0)[None, :]
 
 
+def front_skip_km(c, p) -> np.ndarray:
+    """(E,) km of each edge an attacker starts along without marching: on the start line -- an edge between places
+    of the two sides both held by troops when the campaign begins -- the armies stand in contact
+    `start_line_gap_km` apart (manoeuvre.yaml), whatever the distance between the places that stand for them; an
+    attacker stepping onto such an edge toward the enemy's place starts that far short of it (0 elsewhere)."""
+    held = np.zeros(len(c.theatre.names), bool)
+    held[c.loc0[(c.arrives == 0) & (c.men0 > 0)]] = True
+    owner = c.theatre.owner
+    start_line = (owner[c.edge_src] != owner[c.edge_dst]) & held[c.edge_src] & held[c.edge_dst]
+    return np.where(start_line, np.maximum(c.edge_km - p["manoeuvre.start_line_gap_km"], 0.0), 0.0)
+
+
 def edge_capacity(c, p) -> np.ndarray:
-    return np.array([p[f"manoeuvre.capacity_men_per_day.{ROUTE_CLASSES[k]}"] for k in c.edge_class], dtype=float)
+    """(E,) men a day who may start along each edge: the route class's capacity, times
+    `open_ground_capacity_factor` off the roads (tracks, cross-country) on open ground, where columns move abreast
+    instead of along one track (manoeuvre.yaml)."""
+    cap = np.array([p[f"manoeuvre.capacity_men_per_day.{ROUTE_CLASSES[k]}"] for k in c.edge_class], dtype=float)
+    open_ground = np.array([p.frontage_class.get(p.terrain_names[t], "mixed") == "open" for t in c.edge_terrain], bool)
+    return np.where(open_ground & (c.edge_class >= 3), cap * p["manoeuvre.open_ground_capacity_factor"], cap)
 
 
 @numba.njit(cache=True)
@@ -92,7 +111,8 @@ def _edge_between(a, b, nb_ptr, nb_place, nb_edge):
 
 @numba.njit(cache=True)
 def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode, loc, nxt, prog, stock, owner,
-          op_men, side_men, wx_mob, move_stock, unsupplied, edge_km, edge_march, edge_cap, edge_days, land_km, nb_ptr,
+          op_men, side_men, wx_mob, move_stock, unsupplied, edge_km, edge_march, edge_cap, front_skip, edge_days, land_km,
+          nb_ptr,
           nb_place, nb_edge, objective, fort, strong_men, strong_days, day, capture_day, taken_day, posture, held_days,
           combat_days, assault_km, cap_out):
     """One day's movement of every formation of every run (arrays (R, U) / (R, P) / (R, S, P)); captures of
@@ -166,6 +186,8 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
                     budget[e] -= men[r, u]
                     nxt[r, u] = best
                     prog[r, u] = 0.0
+                    if owner[r, best] != s and side_men[r, 1 - s, best] > 0:
+                        prog[r, u] = front_skip[e]   # the start line: the armies stand in contact
                     if mode[r, u] != 3:
                         mode[r, u] = 1
                 e = _edge_between(loc[r, u], nxt[r, u], nb_ptr, nb_place, nb_edge)
@@ -254,13 +276,15 @@ def step(ctx, st, d: int) -> None:
     side_men = present_men(ctx, st)
     objective = current_objectives(c, st)
     update_routes(ctx, st, side_men, objective)
-    active = (st.status == UnitStatus.active) & (st.eta == 0)
+    # a broken formation of an operation stays where it is until it rallies (ground._breakpoints)
+    active = (st.status == UnitStatus.active) & (st.eta == 0) & ~(st.broken & (st.unit_op >= 0))
     wx_mob = p.weather[st.weather, 0]
     cap_out = np.zeros((st.R * len(c.theatre.names) + 1, 4), np.int64)
     n = march(active, c.unit_side, c.mobility, st.men.astype(float), st.unit_op, st.op_state, st.route_days, st.goal,
               st.mode, st.loc, st.nxt, st.prog, st.stock, st.owner, men_by_op(st).astype(float), side_men, wx_mob,
               p["manoeuvre.move_stock_days"],
-              p["manoeuvre.unsupplied_march_factor"], c.edge_km, t.edge_march, t.edge_capacity, t.edge_days, c.land_km,
+              p["manoeuvre.unsupplied_march_factor"], c.edge_km, t.edge_march, t.edge_capacity, t.front_skip_km,
+              t.edge_days, c.land_km,
               c.nb_ptr, c.nb_place, c.nb_edge, objective, c.theatre.fortification, p["manoeuvre.strongpoint_men"],
               p["manoeuvre.strongpoint_days"], d, st.capture_day, st.taken_day, st.posture, st.held_days, st.combat_days,
               st.assault_km, cap_out)
