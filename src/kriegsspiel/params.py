@@ -67,6 +67,7 @@ class Params:
     posture_casualties: np.ndarray
     surprise_power: np.ndarray
     surprise_vuln: np.ndarray
+    surpriser_vuln: np.ndarray
     size_men: np.ndarray
     size_factor: np.ndarray
     opp_ratio: np.ndarray
@@ -212,6 +213,7 @@ def default_params() -> Params:
         posture_casualties=np.array([g["posture"][p]["casualties"] for p in POSTURES]),
         surprise_power=np.array([g["surprise"][s]["power"] for s in SURPRISE]),
         surprise_vuln=np.array([g["surprise"][s]["surprised_vulnerability"] for s in SURPRISE]),
+        surpriser_vuln=np.array([g["surprise"][s]["surpriser_vulnerability"] for s in SURPRISE]),
         size_men=np.array(g["attrition"]["size_factor"]["men"], dtype=float),
         size_factor=np.array(g["attrition"]["size_factor"]["factor"], dtype=float),
         opp_ratio=np.array(g["attrition"]["opposition_factor"]["ratio"], dtype=float),

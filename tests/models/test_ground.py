@@ -95,3 +95,15 @@ def test_a_summer_climatology_is_completed_by_its_twelve_month_region():
     jan = reg["zones"]["east"]["months"][1]
     far = raw["far_east"]["zones"]["east"]["months"][1]
     assert sorted(jan) == sorted(far) and reg["zones"]["east"]["season"][1] == "winter_temperate"
+
+
+def test_a_surprising_attacker_loses_at_the_surprisers_vulnerability():
+    # QJM surprise table (F01/F02): the surpriser's vulnerability 0.4 at complete surprise, 0.6 substantial,
+    # 0.9 minor; Dupuy's attrition verity 9. It declines with the surprise (linearly over three days).
+    args = (np.array(2.0), 20000, 10000, POSTURES.index("hasty_defence"), FLAT, DRY)
+    none, _ = ground.daily_rates(*args, 0, False, True, P)
+    for level, vuln in ((1, 0.9), (2, 0.6), (3, 0.4)):
+        full, _ = ground.daily_rates(*args, level, False, True, P)
+        assert full / none == pytest.approx(vuln)
+    half, _ = ground.daily_rates(*args, 3, False, True, P, surprise_decay=0.5)
+    assert half / none == pytest.approx(0.7)

@@ -103,7 +103,8 @@ def daily_rates(ratio, att_men, def_men, posture_idx, terrain_idx, weather_idx, 
     """Expected daily loss rates (share of men per day) of attacker and defender.
 
     QJM attrition (Lawrence 1996): rate = standard rate (2.8 % attacker, 1.5 % defender) x size factor x
-    mission/posture factor x opposition factor x terrain and weather casualty factors (TNDM columns, F02),
+    mission/posture factor x opposition factor x terrain and weather casualty factors (TNDM columns, F02) x the
+    surprise vulnerability factors (the surprised defender's up, the surprising attacker's down; F01/F02),
     x the TNDM x2.5 multiplier when a casualty-insensitive side fights (Lawrence 1997). The calibrated
     scales and exponents (ground.yaml `engagement`) and the loser multiplier (Dupuy's verity 3) are applied
     on top, and in a campaign the era's casualty factors (era_rates.yaml: the Second World War's CDB90 battles
@@ -115,6 +116,7 @@ def daily_rates(ratio, att_men, def_men, posture_idx, terrain_idx, weather_idx, 
     mission = np.where(main_effort, p["main_effort_attacker"], 1.0)
     # the era's factors (validation.era_rates; 1 in the CDB90 calibration, set per scenario by compile_scenario)
     r_att = (p["attacker_standard_rate"] * p["attacker_rate_scale"] * p["era_rates.applied.attacker"] * mission
+             * (1.0 + (p.surpriser_vuln[surprise_idx] - 1.0) * surprise_decay)
              * size_factor(att_men, p) ** k_s * opposition_factor(ratio, p) ** k_o
              * env * mult * np.where(att_won, 1.0, loser))
     r_def = (p["defender_standard_rate"] * p["defender_rate_scale"] * p["era_rates.applied.defender"]
