@@ -43,3 +43,10 @@ def test_bundled_choice_is_the_best_recorded_point_and_reaches_the_engine():
     for k, v in doc["chosen"].items():
         assert p[k] == v
     assert set(doc["chosen"]) == set(cf.GRID)
+
+
+def test_the_grid_does_not_depend_on_the_number_of_workers():
+    grid = {"manoeuvre.breakpoint_loss_share": (0.2, 0.4)}
+    one = cf.run_grid(grid, campaigns=["lake-khasan-1938"], runs=4, workers=1)
+    two = cf.run_grid(grid, campaigns=["lake-khasan-1938"], runs=4, workers=2)
+    assert one == two and len(one["scores"]) == 2 and len(one["scores"][0]) == 1

@@ -49,12 +49,25 @@ def grid_points(grid: dict = GRID) -> list[dict]:
     return [dict(zip(keys, vals)) for vals in itertools.product(*(grid[k] for k in keys))]
 
 
-def run_grid(grid: dict = GRID, campaigns=BUNDLED, runs: int = RUNS, seed: int = SEED) -> dict:
-    """Scores (G, C) of every grid point on every campaign, with their parts."""
+def _score_one(job) -> dict:
+    point, campaign, runs, seed = job
+    return score(backtest(campaign, runs, seed, overrides=point))
+
+
+def run_grid(grid: dict = GRID, campaigns=BUNDLED, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
+    """Scores (G, C) of every grid point on every campaign, with their parts; `workers` processes (each back-test
+    is seeded on its own, so the scores do not depend on the number of workers)."""
     points = grid_points(grid)
-    rows = []
-    for pt in points:
-        rows.append([score(backtest(c, runs, seed, overrides=pt)) for c in campaigns])
+    jobs = [(pt, c, runs, seed) for pt in points for c in campaigns]
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as ex:
+            flat = list(ex.map(_score_one, jobs))
+    else:
+        flat = [_score_one(j) for j in jobs]
+    C = len(campaigns)
+    rows = [flat[i * C:(i + 1) * C] for i in range(len(points))]
     return {"points": points, "campaigns": list(campaigns), "scores": rows}
 
 
@@ -75,10 +88,10 @@ def leave_one_out(res: dict) -> dict:
             "leave_one_out_mean": float(np.mean([v["score"] for v in loco.values()]))}
 
 
-def write(path=None, runs: int = RUNS, seed: int = SEED) -> dict:
+def write(path=None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
     from .writeout import write_parameters
 
-    res = run_grid(runs=runs, seed=seed)
+    res = run_grid(runs=runs, seed=seed, workers=workers)
     fit = leave_one_out(res)
     doc = {
         "provenance": {
@@ -110,6 +123,8 @@ if __name__ == "__main__":  # pragma: no cover - a maintenance command
     import sys
 
     if "--write" in sys.argv:
-        d = write()
+        import os
+
+        d = write(workers=min(2, os.cpu_count() or 1))
         print(json.dumps({k: d["provenance"][k] for k in ("in_sample_mean", "leave_one_out_mean", "leave_one_out")},
                          indent=1), d["chosen"])
