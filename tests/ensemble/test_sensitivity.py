@@ -122,3 +122,29 @@ def test_rail_capacities_are_targets(mini, tmp_path):
     more = api.compile("operation-otsu", settings={"trans_siberian_capacity_t_per_day": 20000})
     assert (more.rail_cap == 20000).sum() == (otsu.rail_cap == 14000).sum() > 10
     assert np.array_equal(np.sort(otsu.rail_cap[otsu.rail_cap != 14000]), np.sort(more.rail_cap[more.rail_cap != 20000]))
+
+
+def test_a_sides_initial_stocks_are_a_target(mini, tmp_path):
+    # sides[SIDE].initial_stock_days: the side's formations start with (and are refilled toward) that many days of
+    # combat supply; unset, the model's initial_stock_days is the base the assumption scales
+    import numpy as np
+
+    from kriegsspiel import api
+    from kriegsspiel.engine.loop import make_engine
+
+    text = mini.read_text()
+    head = text[: text.index("assumptions:")]
+    path = tmp_path / "stocks.yaml"
+    base_days = api.compile(str(mini)).params["initial_stock_days"]
+    path.write_text(head + "assumptions:\n  - {id: depots, value: 60, basis: assumption, range: [15, 120], "
+                    'applies_to: ["sides[ussr].initial_stock_days"]}\n')
+    c = api.compile(str(path), settings={"depots": 120})
+    ussr = np.array([c.side_keys[s] == "ussr" for s in c.unit_side])
+    assert np.allclose(c.stock0[ussr], base_days * 2) and np.allclose(c.stock0[~ussr], base_days)
+    st = make_engine(c, np.arange(2), 1).st
+    assert np.allclose(st.stock[:, ussr], base_days * 2)
+    with pytest.raises(ScenarioError, match="selects some sides"):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(head + "assumptions:\n  - {id: depots, value: 60, basis: assumption, range: [15, 120], "
+                       'applies_to: ["sides[martians].initial_stock_days"]}\n')
+        api.compile(str(bad), settings={"depots": 90})

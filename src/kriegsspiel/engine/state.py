@@ -167,7 +167,6 @@ def initial_joint_state(c: Compiled, plan: Plan, R: int) -> JointState:
 def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
     R, U, P, O, D = len(runs), len(c.unit_names), len(c.theatre.names), len(c.op_names), c.n_days
     S, E = len(c.side_keys), len(c.rail_cap)
-    p = c.params
     status = np.where(c.arrives > 0, UnitStatus.waiting, UnitStatus.active).astype(np.int8)
     # a place's defence starts in the strongest posture of the units there (hasty < prepared < fortified),
     # prepared where no unit says (forces in position for years); fortified where the place is a fortified region
@@ -187,7 +186,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         mode=np.zeros((R, U), np.int8), goal=np.full((R, U), -1, np.int64), broken=np.zeros((R, U), bool),
         battle_lost0=np.zeros((R, U), np.int64), idle_days=np.zeros((R, U), np.int64),
         eta=np.zeros((R, U), np.int64), dest=_tile(c.loc0, R), role=_tile(c.role, R),
-        stock=np.full((R, U), p["initial_stock_days"]),
+        stock=_tile(c.stock0, R).astype(float),
         cut=np.zeros((R, U), np.int64), joint_fed=np.zeros((R, U), bool),
         open_weak=np.zeros((R, S, P), bool), open_owner=np.full((R, S, P), -1, np.int8), open_reach=np.zeros((R, S, P), bool),
         fatigue=np.ones((R, U)), engaged=np.zeros((R, U), bool),

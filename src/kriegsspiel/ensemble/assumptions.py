@@ -14,6 +14,7 @@ exactly, and one assumption can scale many inputs at once. Targets::
     rail_lines[LINE].FIELD          FIELD capacity_t_per_day: the line's entry in network.rail.capacity_t_per_day
                                     (LINE `default`: default_capacity_t_per_day)
     edges[FROM>TO].FIELD            FIELD capacity_t_per_day of the network edge(s) between FROM and TO
+    sides[SIDE].FIELD               FIELD initial_stock_days (unset: the model's initial_stock_days)
 
 SEL is a unit name, ``side=KEY``, ``type=TYPE`` or ``*``. Integer fields are rounded.
 """
@@ -37,6 +38,7 @@ FIELDS = {
     "operations": {"start_day": int},
     "rail_lines": {"capacity_t_per_day": float},
     "edges": {"capacity_t_per_day": float},
+    "sides": {"initial_stock_days": float},
 }
 _TARGET = re.compile(r"^(?:parameters\.(?P<param>[A-Za-z0-9_.]+)|(?P<coll>[a-z_]+)\[(?P<sel>[^\]]+)\]\.(?P<field>[a-z_]+))$")
 
@@ -53,7 +55,7 @@ def parse_target(text: str) -> Target:
     if not m:
         raise ValueError(f"`{text}` is not a target (parameters.NAME or units[SEL].FIELD, unit_types[TYPE].FIELD, "
                          "doctrine[SIDE].FIELD, operations[NAME].FIELD, rail_lines[LINE].capacity_t_per_day, "
-                         "edges[FROM>TO].capacity_t_per_day)")
+                         "edges[FROM>TO].capacity_t_per_day, sides[SIDE].initial_stock_days)")
     if m["param"]:
         return Target("parameters", m["param"])
     coll, sel, fld = m["coll"], m["sel"].strip(), m["field"]
@@ -88,6 +90,8 @@ def _select(data: dict, t: Target) -> list[dict]:
         return [o for o in data["operations"] if o["name"] == t.selector]
     if t.kind == "unit_types":
         return [data["unit_types"][t.selector]] if t.selector in data["unit_types"] else []
+    if t.kind == "sides":
+        return [data["sides"][t.selector]] if t.selector in data["sides"] else []
     if t.kind == "doctrine":
         if t.selector not in data["sides"]:
             return []
@@ -226,7 +230,7 @@ def apply(loaded: LoadedScenario, settings: dict[str, float],
             for obj in _select(data, t):
                 base = obj.get(t.field)
                 if base is None:
-                    base = _default(t)
+                    base = base_params["initial_stock_days"] if t.kind == "sides" else _default(t)
                 new = float(base) * ratio
                 obj[t.field] = int(round(new)) if cast is int else new
         data["assumptions"] = [{**x, "value": float(value), "written_as": float(value)} if x["id"] == aid else x

@@ -58,6 +58,7 @@ class Compiled:
     behaviour: np.ndarray            # index into BEHAVIOURS
     insensitive: np.ndarray          # bool: the unit's side is casualty-insensitive
     supply_t: np.ndarray             # combat consumption t/day
+    stock0: np.ndarray               # (U,) days of combat supply held at the start and refilled toward (its side's)
     unit_op: np.ndarray              # first operation of each unit, or -1
     unit_ops: np.ndarray             # (U, K) the unit's operations in plan order, -1 padded
     # ground operations (O)
@@ -279,6 +280,8 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         behaviour=beh,
         insensitive=np.array([s.sides[u.side].casualty_insensitive for u in units]),
         supply_t=np.array([ut[u.type].supply_t_per_day for u in units]) * np.array([u.count for u in units]),
+        stock0=np.array([s.sides[u.side].initial_stock_days if s.sides[u.side].initial_stock_days is not None
+                         else params["initial_stock_days"] for u in units], dtype=float).reshape(len(units)),
         unit_op=unit_op,
         unit_ops=unit_ops,
         op_names=[op.name for op in ground_ops],

@@ -95,6 +95,9 @@ class Side(Strict):
     theatre_strength_source: str | None = None
     sea_supply: bool = Field(False, description="supplied by sea: the ports it holds (places with `port`) are supply "
                              "sources, captured ones included")
+    initial_stock_days: NonNeg | None = Field(
+        None, description="days of combat supply the side's formations hold at the start and are refilled toward "
+        "(default: supply.yaml initial_stock_days, 30)")
 
 
 class PlacesFile(Strict):

@@ -38,7 +38,7 @@ def _besiege(ctx, st, d, o, on):
     besieged = on & land_cut & blockade
     # the fortress's own depots do not refill: cancel the engine's refill of a source (docs/models/naval.md)
     use = np.where(st.engaged, 1.0, p["quiet_consumption_share"])
-    want = use + np.maximum(p["initial_stock_days"] - st.stock, 0.0) * p["siege.restock_share_per_day"]
+    want = use + np.maximum(c.stock0[None, :] - st.stock, 0.0) * p["siege.restock_share_per_day"]
     st.stock = np.where(dmask & besieged[:, None], np.maximum(st.stock - want, 0.0), st.stock)
     starving = dmask & besieged[:, None] & (st.stock <= 0)
     exp = np.where(starving, st.men * p["siege.starvation_rate_per_day"], 0.0)

@@ -138,7 +138,7 @@ def step(ctx, st, d: int) -> None:
     motor = (c.mobility == Mobility.mechanised) | (c.mobility == Mobility.armoured)
     use = np.where(st.engaged, 1.0, np.where(marching & motor[None, :], p["manoeuvre.march_consumption_motorised"],
                                              p["quiet_consumption_share"]))
-    want = use + np.maximum(p["initial_stock_days"] - st.stock, 0.0) * p["restock_share_per_day"]
+    want = use + np.maximum(c.stock0[None, :] - st.stock, 0.0) * p["restock_share_per_day"]
     demand_t = want * c.supply_t[None, :]
     in_supply = np.zeros_like(active)
     fill = np.zeros(st.stock.shape)
