@@ -65,9 +65,7 @@ def make_tables(c: Compiled, p: Params) -> Tables:
     nt, nw = len(p.terrain_names), len(p.weather_names)
     cat = np.stack(category_factors(np.repeat(np.arange(nt), nw), np.tile(np.arange(nw), nt), p)[:3], axis=1)
     skip = front_skip_km(c, p)
-    # on the start line the attackers are deployed along the front, not in a column on one road
-    cap = np.where(skip > 0, np.inf, edge_capacity(c, p))
-    return Tables(edge_march=em, edge_capacity=cap, category=cat,
+    return Tables(edge_march=em, edge_capacity=edge_capacity(c, p, skip), category=cat,
                   edge_days=c.edge_km / np.maximum(em[Mobility.infantry], 1e-9), front_skip_km=skip,
                   frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth, line_km=line_km)
 

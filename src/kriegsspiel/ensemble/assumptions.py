@@ -116,9 +116,13 @@ def _scale_rail_line(rail: dict, line: str, ratio: float) -> None:
         rail["capacity_t_per_day"][line] = float(rail["capacity_t_per_day"][line]) * ratio
 
 
-def _default(t: Target) -> float:
+def _default(t: Target, params: dict) -> float:
+    """The value a target has when the file leaves it unset: the schema's default, or for a side's stocks the
+    model's initial_stock_days (`params`: the model's scalars with the scenario's overrides)."""
     from ..scenario.schema import Doctrine, Operation, Unit, UnitType
 
+    if t.kind == "sides":
+        return params["initial_stock_days"]
     model = {"units": Unit, "unit_types": UnitType, "doctrine": Doctrine, "operations": Operation}[t.kind]
     return model.model_fields[t.field].default
 
@@ -230,7 +234,7 @@ def apply(loaded: LoadedScenario, settings: dict[str, float],
             for obj in _select(data, t):
                 base = obj.get(t.field)
                 if base is None:
-                    base = base_params["initial_stock_days"] if t.kind == "sides" else _default(t)
+                    base = _default(t, base_params)
                 new = float(base) * ratio
                 obj[t.field] = int(round(new)) if cast is int else new
         data["assumptions"] = [{**x, "value": float(value), "written_as": float(value)} if x["id"] == aid else x

@@ -326,7 +326,8 @@ class Assumption(Strict):
         description="inputs this assumption stands for, each scaled by value / declared value in a sensitivity "
         "analysis: parameters.NAME, units[NAME|side=KEY|type=TYPE|*].count|strength|quality|arrives_day, "
         "unit_types[TYPE].FIELD, doctrine[SIDE].FIELD, operations[NAME].start_day, "
-        "rail_lines[LINE|default].capacity_t_per_day, edges[FROM>TO].capacity_t_per_day (docs/ensembles.md)",
+        "rail_lines[LINE|default].capacity_t_per_day, edges[FROM>TO].capacity_t_per_day, "
+        "sides[SIDE].initial_stock_days (docs/ensembles.md)",
     )
 
     @model_validator(mode="after")

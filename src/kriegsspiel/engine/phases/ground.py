@@ -117,10 +117,10 @@ def _breakpoints(ctx, st) -> None:
     if newly.any():
         st.broken |= newly
         _fall_back(st, newly & (st.mode == UnitMode.contact))
-    start = np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced
-    rally = active & st.broken & (st.idle_days >= p["manoeuvre.recovery_days"]) & (st.cut == 0) \
-        & (st.men >= p["manoeuvre.rally_min_share"] * start)
-    if rally.any():
+    if st.broken.any():
+        start = np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced
+        rally = active & st.broken & (st.idle_days >= p["manoeuvre.recovery_days"]) & (st.cut == 0) \
+            & (st.men >= p["manoeuvre.rally_min_share"] * start)
         st.broken &= ~rally
 
 
@@ -351,7 +351,6 @@ def _posture(ctx, st) -> None:
     stand = np.take_along_axis(c.stand, def_side, 0)
     delay = (st.threat >= c.withdraw_ratio[def_side]) & ~stand & ~holds
     st.posture = np.where(delay, Posture.delay, st.posture)
-    R, P = st.owner.shape
     manned = np.take_along_axis(present_men(ctx, st, pockets=True), def_side[:, None, :], 1)[:, 0] > 0
     fort = c.theatre.fortification
     works = np.where(fort >= 0.5, Posture.fortified_defence,
