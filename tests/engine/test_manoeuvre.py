@@ -251,7 +251,11 @@ def test_a_broken_formation_rallies_out_of_combat_and_attacks_again(tmp_path):
         lost_at_rally = np.where(new_rally, (e.st.killed + e.st.wounded + e.st.missing)[:, r0], lost_at_rally)
         rallied = np.where(new_rally, d, rallied)
     ok = rallied >= 0
-    assert ok.mean() >= 0.5
+    # every run whose attacker broke, kept half its men and did not take the place (a defence past its own
+    # breakpoint gives way) rallied
+    held = e.st.owner[:, c.theatre.index["B"]] == c.side_keys.index("blue")
+    eligible = (first_break >= 0) & held & (e.st.men[:, r0] >= 0.5 * c.men0[r0])
+    assert eligible.sum() >= 5 and ok[eligible].all()
     assert (rallied[ok] - first_break[ok] >= 3).all()             # not before recovery_days out of combat
     lost = (e.st.killed + e.st.wounded + e.st.missing)[:, r0]
     assert (lost[ok] > lost_at_rally[ok]).any()                   # and it went in again
@@ -462,3 +466,30 @@ def test_armies_on_the_start_line_stand_in_contact(tmp_path):
     e = make_engine(far, np.arange(4), 1)                         # B empty at the start: no front, a 60 km march
     e.step(0)
     assert not e.st.engaged[:, r0].any() and (e.st.prog[:, r0] < 60).all()
+
+
+def test_a_defence_past_its_breakpoint_gives_way(tmp_path):
+    # three divisions against one in a fortified belt (10 km deep, below the breakthrough ratio): the place falls
+    # when the defenders have lost their breakpoint share in the battle and the attackers prevail, not only when
+    # the advance has gone through the whole depth
+    def run(breakpoint):
+        units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(3)]
+        units.append({"name": "B1", "type": "binf", "side": "blue", "location": "B", "posture": "fortified_defence"})
+        c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.15, "blue", False), ("C", 0.5, "blue", True)],
+                     [("A", "B", 10), ("B", "C", 30)], units,
+                     [{"name": "Attack", "side": "red", "forces": [u["name"] for u in units[:3]], "objective": "B",
+                       "conditions": {"halt_if_strength_below": 0.0}}],
+                     days=12, parameters={"manoeuvre.breakpoint_loss_share": breakpoint,
+                                          "manoeuvre.recovery_days": 1000})
+        e = api.simulate(c, runs=40, seed=3, record=True)
+        b1 = c.unit_names.index("B1")
+        day = e.st.taken_day[:, 0, c.theatre.index["B"]]
+        lost = (e.st.killed + e.st.wounded + e.st.missing)[:, b1]
+        return np.where(day >= 0, day, 99), lost / c.men0[b1]
+
+    day_bp, lost_bp = run(0.2)
+    day_never, _ = run(0.99)
+    assert (day_bp < 99).mean() >= 0.5
+    assert np.median(day_bp) < np.median(day_never)
+    early = day_bp < day_never                          # fell before the advance went through the depth ...
+    assert early.any() and (lost_bp[early] >= 0.2).all()   # ... only past the breakpoint

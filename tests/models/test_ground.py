@@ -107,3 +107,26 @@ def test_a_surprising_attacker_loses_at_the_surprisers_vulnerability():
         assert full / none == pytest.approx(vuln)
     half, _ = ground.daily_rates(*args, 3, False, True, P, surprise_decay=0.5)
     assert half / none == pytest.approx(0.7)
+
+
+def test_qjm_mobility_factor():
+    # M = sqrt of the attacker's (N + 20 J + W_i) / N over the defender's, pulled toward 1 by r_m h_m (NPW; F02)
+    t = {n: P.terrain_names.index(n) for n in ("flat_bare_hard", "flat_desert", "swamp_jungled")}
+    sun = P.weather_names.index("dry_sunshine_temperate")
+    same = ground.mobility_factor(10000.0, 560.0, 0.0, 10000.0, 560.0, 0.0, t["flat_desert"], sun, P)
+    assert same == pytest.approx(1.0)
+    # an armoured brigade (2,600 men, 546 vehicles, 115 tanks at the calibrated weight) against a foot division
+    w = 115 * P["tanks_weight"]
+    big_m = np.sqrt(((2600 + 20 * 546 + w) / 2600) / ((13000 + 20 * 728) / 13000))
+    m = ground.mobility_factor(2600.0, 546.0, w, 13000.0, 728.0, 0.0, t["flat_desert"], sun, P)
+    assert m == pytest.approx(big_m - (1 - 0.95) * (big_m - 1))
+    jungle = ground.mobility_factor(2600.0, 546.0, w, 13000.0, 728.0, 0.0, t["swamp_jungled"], sun, P)
+    assert 1.0 < jungle < m                                     # close country pulls it back toward 1
+    # a foot force attacking a motorised one is slowed (M < 1), and the factor multiplies the attacker's power
+    slow = ground.mobility_factor(13000.0, 728.0, 0.0, 2600.0, 546.0, w, t["flat_bare_hard"], sun, P)
+    assert slow < 1.0
+    kw = dict(att_quality=1.0, def_quality=1.0, posture_idx=POSTURES.index("hasty_defence"),
+              terrain_idx=t["flat_desert"], weather_idx=sun, season_attack=1.0, surprise_idx=0, att_supply=1.0,
+              def_supply=1.0, p=P)
+    base = ground.power_ratio(1000.0, 1000.0, **kw)
+    assert ground.power_ratio(1000.0, 1000.0, mobility=m, **kw) == pytest.approx(base * m)

@@ -8,7 +8,8 @@ Structure (docs/models/engagement.md):
    min(1, frontage x deployed density / men) (it holds its whole sector at its usual density; manoeuvre.yaml,
    CDB90 densities).
    The rest are reserves that rotate in: they share the losses, not the day's combat power.
-2. Combat-power ratio of the engaged forces, QJM P = S x V x CEV (models.ground.power_ratio), with the
+2. Combat-power ratio of the engaged forces, QJM P = S x V x CEV (models.ground.power_ratio; V includes the
+   attackers' mobility factor against the defenders', models.ground.mobility_factor), with the
    attacker's power divided by shore ** power_exponent across a beach or river (QJM vulnerability v_r).
 3. Outcome: the attacker prevails when ln ratio + outcome_sigma z > ln_threshold (ground.yaml, calibrated).
 3b. Holding (NPW pp. 208-210): where the defender has prevailed for `defender_prevails_days` and the ratio is
@@ -53,17 +54,19 @@ def engaged_share(men, frontage_km, density):
 
 def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, terrain, weather, z_outcome, z_att,
            z_def, frontage_km=np.inf, season=1.0, surprise=0, surprise_decay=1.0, air_superiority=0.0,
-           insensitive=False, main_effort=False, holding=False, decline=1.0, shore=1.0, att_power=1.0) -> Engagement:
+           insensitive=False, main_effort=False, holding=False, decline=1.0, shore=1.0, att_power=1.0,
+           mobility=1.0) -> Engagement:
     """One day's engagement. Strengths are QJM force strengths S (men-equivalents, models.ground.strength) of all
     the attackers and all the defenders; men their personnel. `shore`: QJM shoreline factor v_r (1 on land);
-    `att_power`: a further multiplier on the attacker's power (light airborne troops)."""
+    `att_power`: a further multiplier on the attacker's power (light airborne troops); `mobility`: the QJM
+    mobility factor of the attackers (models.ground.mobility_factor; 1 where unknown)."""
     share_a = engaged_share(att_men, frontage_km, p["manoeuvre.max_density_attacker_men_per_km"])
     share_d = engaged_share(def_men, frontage_km, p["manoeuvre.deployed_density_defender_men_per_km"])
     men_a, men_d = att_men * share_a, def_men * share_d
     A = att_strength * share_a * att_power / np.asarray(shore, float) ** p["amphibious.power_exponent"]
     D = np.maximum(def_strength * share_d, 1e-9)
     ratio = ground.power_ratio(A, D, 1.0, 1.0, posture, terrain, weather, season, surprise, 1.0, 1.0, p,
-                               surprise_decay=surprise_decay, air_superiority=air_superiority)
+                               surprise_decay=surprise_decay, air_superiority=air_superiority, mobility=mobility)
     ratio = np.maximum(ratio, 1e-9)
     # NPW's holding: after the defender has prevailed for some days the fight falls to holding -- but only where
     # the defender is expected to prevail (ratio below the outcome threshold), as in the deterministic QJM, where

@@ -48,12 +48,30 @@ def strength(men, guns, tanks, sorties, terrain_idx, weather_idx, p: Params):
     return strength_from_factors(men, guns, tanks, sorties, category_factors(terrain_idx, weather_idx, p), p)
 
 
+def mobility_factor(att_men, att_vehicles, att_armour, def_men, def_vehicles, def_armour, terrain_idx, weather_idx,
+                    p: Params):
+    """QJM mobility factor m of the attacker (NPW; F02 qjm/wargame.py; manoeuvre.yaml `mobility_factor`):
+
+    M = sqrt( [(N + w_J J + W_i) / N]_attacker / [(N + w_J J + W_i) / N]_defender ),
+    m = M - (1 - r_m h_m) (M - 1)
+
+    with N men, J motor vehicles, W_i armour (men-equivalents), w_J the vehicle weight, and the terrain and weather
+    mobility factors r_m, h_m pulling m back toward 1 in close country and bad weather."""
+    w = p["manoeuvre.mobility_factor.vehicle_weight"]
+    att = (att_men + w * att_vehicles + att_armour) / np.maximum(att_men, 1.0)
+    dfn = (def_men + w * def_vehicles + def_armour) / np.maximum(def_men, 1.0)
+    big_m = np.sqrt(att / dfn)
+    rh = p.terrain[terrain_idx][..., _T["mobility"]] * p.weather[weather_idx][..., _W["mobility"]]
+    return big_m - (1.0 - rh) * (big_m - 1.0)
+
+
 def power_ratio(att_strength, def_strength, att_quality, def_quality, posture_idx, terrain_idx, weather_idx,
                 season_attack, surprise_idx, att_supply, def_supply, p: Params, surprise_decay=1.0,
-                air_superiority=0.0):
+                air_superiority=0.0, mobility=1.0):
     """P_a / P_d: QJM combat power P = S x V x CEV (Dupuy, NPW; qjm_tndm.yaml `combat_power`).
 
-    Attacker V: weather attack factor h_u x season z_u x surprise; defender V: posture u_s x terrain
+    Attacker V: mobility factor m (`mobility`, 1 where unknown) x weather attack factor h_u x season z_u x
+    surprise; defender V: posture u_s x terrain
     defence-position r_u (defensive postures only). `*_supply` are the supply multipliers in (0, 1].
     Surprise's effect declines linearly to nothing over three days (day 1 full, day 2 two-thirds, day 3
     one-third; F02 wargame.py, unverified): `surprise_decay` in [0, 1] scales the excess of the factor over 1.
@@ -64,7 +82,7 @@ def power_ratio(att_strength, def_strength, att_quality, def_quality, posture_id
     posture_idx = np.asarray(posture_idx)
     defending = posture_idx > 0
     r_u = np.where(defending, p.terrain[terrain_idx][..., _T["defence_position"]], 1.0)
-    p_att = att_strength * att_quality * p.weather[weather_idx][..., _W["attack"]] * season_attack \
+    p_att = att_strength * att_quality * mobility * p.weather[weather_idx][..., _W["attack"]] * season_attack \
         * (1.0 + (p.surprise_power[surprise_idx] - 1.0) * surprise_decay) * att_supply
     if np.any(np.asarray(air_superiority) != 0):
         p_att = p_att * p["air_superiority_power"] ** np.asarray(air_superiority, dtype=float)

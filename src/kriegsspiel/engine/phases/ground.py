@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...codes import Circumstance, Mobility, OpState, Posture, UnitMode, UnitStatus
+from ...codes import MOBILITIES, Circumstance, Mobility, OpState, Posture, UnitMode, UnitStatus
 from ...models import ground
 from ...models.air import superiority_code
 from ...models.engagement import engage
@@ -103,8 +103,8 @@ def step(ctx, st, d: int) -> None:
 def _breakpoints(ctx, st) -> None:
     """Formation breakpoints, counted over a battle (manoeuvre.yaml `breakpoint_loss_share`): a formation that has
     lost that share of its strength since its present battle began is broken: it falls back out of contact and no
-    longer attacks or advances (it still defends where it stands). A battle ends after `battle_gap_days` without
-    being engaged; a broken formation that has been out of combat and in supply for `recovery_days`, and keeps at
+    longer attacks or advances (defending, it gives way when next beaten: _fight). A battle ends after
+    `battle_gap_days` without being engaged; a broken formation that has been out of combat and in supply for `recovery_days`, and keeps at
     least `rally_min_share` of its men, rallies and goes on with its operation."""
     c, p = ctx.c, ctx.p
     lost = st.killed + st.wounded + st.missing
@@ -145,8 +145,20 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     D = scatter_flat(n_rp, fl_loc, s_def, defending)
     D_men = scatter_flat(n_rp, fl_loc, st.men, defending)
     D_men0 = scatter_flat(n_rp, fl_loc, np.broadcast_to(c.men0[None, :], st.men.shape), defending)
+    # the defenders' losses in their present battle so far, and the men of those already broken (_breakpoints)
+    D_battle = scatter_flat(n_rp, fl_loc, st.killed + st.wounded + st.missing - st.battle_lost0, defending)
+    D_broken = scatter_flat(n_rp, fl_loc, st.men, defending & st.broken)
     keys = np.flatnonzero(key_used)
     kr, kp = keys // P, keys % P
+    mobility = 1.0
+    if p["manoeuvre.mobility_factor.enabled"]:
+        # the QJM mobility factor from motor vehicles (men x vehicles per man of the force type) and armour
+        vpm = np.array([p[f"manoeuvre.mobility_factor.vehicles_per_man.{m}"] for m in MOBILITIES])[c.mobility]
+        vehicles = st.men * vpm[None, :]
+        armour = st.tanks * p["tanks_weight"]
+        mob_inputs = [scatter_flat(n_rp, fl, x, m)[keys] for fl, m in ((fl_tgt, contact), (fl_loc, defending))
+                      for x in (st.men, vehicles, armour)]
+        mobility = ground.mobility_factor(*mob_inputs, c.terrain_idx[kp], st.weather.reshape(-1)[keys], p)
     # approach directions: distinct places the attackers of each place came from (concentric attack)
     pairs = np.unique(fl_tgt[contact] * P + st.loc[contact])
     approaches = np.bincount(pairs // P, minlength=n_rp)[keys]
@@ -190,7 +202,7 @@ def _fight(ctx, st, d, contact, tgt) -> None:
                z_outcome=normal(u[:, 0]), z_att=normal(u[:, 1]), z_def=normal(u[:, 2]), frontage_km=frontage,
                season=ctx.season_attack(d)[0, kp], surprise=surprise[keys], surprise_decay=decay[keys],
                air_superiority=air_k, insensitive=insens[keys], main_effort=main[keys], holding=holding,
-               decline=decline)
+               decline=decline, mobility=mobility)
     holding = e.holding
     won = e.won
     # set-piece: before a prepared or fortified place the attackers wait for their ammunition, unless they are
@@ -244,14 +256,22 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     assault = st.assault_km.reshape(-1)
     assault[keys] += km
     depth = t.depth_km(kp, posture)
-    falls = won & (breakthrough | (assault[keys] >= depth))
+    # a defence past its breakpoint gives way (Helmbold's and CDB90's breakpoints, manoeuvre.yaml
+    # `breakpoint_loss_share`): when the attacker prevails against defenders who have lost that share of their
+    # men in this battle, today's losses included, or most of whom are already broken, the place falls without the
+    # advance through its depth -- they withdraw (CDB90's "withdrew with heavy losses": the battle's losses are
+    # theirs already) or, trapped, are overrun
+    bp = p["manoeuvre.breakpoint_loss_share"]
+    gave_way = ((D_battle[keys] + L_def >= bp * (D_men[keys] + D_battle[keys]))
+                | (D_broken[keys] > 0.5 * D_men[keys])) & (D_men[keys] > 0)
+    falls = won & (breakthrough | (assault[keys] >= depth) | gave_way)
     # a counter-attack throws the attackers back (doctrine counterattack_ratio of the defending side)
     def_side = st.owner.reshape(-1)[keys].astype(np.int64)
     counter = fight & ~e.won & (1.0 / e.force_ratio > c.counter_ratio[def_side])
     # defenders with nowhere to go hold until broken -- past the formation breakpoint (manoeuvre.yaml), beaten at
     # the rout ratio, or broken through: then overrun
     trapped = ~_can_retreat(ctx, st).reshape(-1)[keys]
-    broken_def = (D_men[keys] - L_def < (1.0 - p["manoeuvre.breakpoint_loss_share"]) * D_men0[keys]) | breakthrough \
+    broken_def = (D_men[keys] - L_def < (1.0 - bp) * D_men0[keys]) | breakthrough | gave_way \
         | (e.force_ratio >= p["rout_ratio"])
     over = falls & trapped & broken_def
     hold_on = falls & trapped & ~broken_def
