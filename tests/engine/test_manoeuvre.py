@@ -493,3 +493,23 @@ def test_a_defence_past_its_breakpoint_gives_way(tmp_path):
     assert np.median(day_bp) < np.median(day_never)
     early = day_bp < day_never                          # fell before the advance went through the depth ...
     assert early.any() and (lost_bp[early] >= 0.2).all()   # ... only past the breakpoint
+
+
+def test_no_withdrawal_inside_a_closed_pocket(tmp_path):
+    # B and C (blue) are joined to blue's source E only through D. Red takes D: B has lost a neighbour and has one
+    # way out left (C), but C leads nowhere -- the ring has closed, so B's garrison stays where it is instead of
+    # shuffling into C (doctrine._withdrawals); with the link to E still open it would have fallen back
+    places = [("A", 0, "red", True), ("B", 0.5, "blue", False), ("C", 0.6, "blue", False), ("D", 0.9, "blue", False),
+              ("E", 1.5, "blue", True)]
+    edges = [("A", "B", 20), ("A", "D", 20), ("B", "C", 20), ("B", "D", 20), ("D", "E", 60)]
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(4)]
+    units += [{"name": "BG", "type": "binf", "side": "blue", "location": "B", "posture": "prepared_defence"}]
+    c = scenario(tmp_path, places, edges, units,
+                 [{"name": "Cut", "side": "red", "forces": [u["name"] for u in units[:4]], "objective": "D"}], days=8,
+                 doctrine={"blue": {"surrender_after_days_cut_off": 30}})
+    e = api.simulate(c, runs=10, seed=4)
+    idx = c.theatre.index
+    assert (e.st.taken_day[:, 0, idx["D"]] >= 0).all()
+    bg = c.unit_names.index("BG")
+    assert (e.st.cut[:, bg] > 0).all()                                 # cut off...
+    assert ((e.st.loc[:, bg] == idx["B"]) & (e.st.nxt[:, bg] < 0)).all()   # ...and still at B

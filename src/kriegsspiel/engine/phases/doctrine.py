@@ -4,8 +4,9 @@
   above its reserve-commit ratio), the nearest by rail first, while the line there is open.
 - With `lateral_reserves`, one more idle reserve a day marches by road to the most threatened place.
 - Withdrawal before encirclement: defenders whose place has lost a neighbour to the enemy and has at least
-  `encirclement_share` of its neighbours in enemy hands fall back while a friendly neighbour is left (McQuie:
-  64 % of break-offs caused by enemy manoeuvre), unless ordered to stand or holding a fortified place.
+  `encirclement_share` of its neighbours in enemy hands fall back while a friendly neighbour is left and the place
+  is still joined to the side's supply (McQuie: 64 % of break-offs caused by enemy manoeuvre), unless ordered to
+  stand or holding a fortified place.
 - Adaptive withdrawal (`trade_space`, Epstein 1985): defenders whose loss rate today passed
   `trade_space_loss_rate` fall back one place.
 Draws no dice.
@@ -130,8 +131,11 @@ def _withdrawals(ctx, st, d) -> None:
     deg = np.maximum(valid.sum(axis=2), 1)
     stand = np.take_along_axis(c.stand, owner, 0)
     holds = c.hold_fortified[owner] & (st.posture == Posture.fortified_defence)
+    # only while the place is still joined to the side's supply: once the ring has closed, falling back from one
+    # place of the pocket to another escapes nothing (the pocket holds, and is reduced or gives up: supply)
+    joined = np.take_along_axis(st.reach, owner[:, None, :], 1)[:, 0]
     threatened = (enemy_nb > enemy_nb0) & (enemy_nb >= p["manoeuvre.encirclement_share"] * deg) & friend_nb \
-        & (friend_n <= p["manoeuvre.encirclement_escape_routes"])
+        & (friend_n <= p["manoeuvre.encirclement_escape_routes"]) & joined
     trading = c.trade_space[owner] & (st.def_loss_rate >= p["manoeuvre.trade_space_loss_rate"]) & friend_nb
     places = (threatened | trading) & ~stand & ~holds
     if places.any():
