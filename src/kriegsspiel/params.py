@@ -173,7 +173,7 @@ def default_params() -> Params:
     scalars["attacker_standard_rate"] = g["attrition"]["standard_rate_per_day"]["attacker"]
     scalars["defender_standard_rate"] = g["attrition"]["standard_rate_per_day"]["defender"]
     scalars["rail_km_per_day"] = float(g["advance"]["rail_km_per_day"])
-    for k in ("rout_threshold", "rout_ratio", "destroyed_rate_per_day", "pocket_remnant_men"):
+    for k in ("rout_threshold", "rout_ratio", "destroyed_rate_per_day", "pocket_remnant_men", "army_loss_sigma"):
         scalars[k] = float(cas[k])
     for k, v in sup.items():
         scalars[k] = float(v)

@@ -35,7 +35,8 @@ def scenario(tmp_path, places, edges, units, operations, days=20, endings=(), do
         "doctrine": doctrine or {},
         "endings": list(endings),
         "victory": {"conditions": [], "default": {"label": "Draw"}},
-        "parameters": parameters or {},
+        # each mechanism alone: without the army loss factor (casualties.yaml; tested in tests/validation)
+        "parameters": {"army_loss_sigma": 0.0, **(parameters or {})},
     }
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))

@@ -154,3 +154,14 @@ def test_holding_only_where_the_defender_is_expected_to_prevail():
     lost = fight(4000, 10000, att_strength=0.5 * thr * 10000 * 1.5, posture="hasty_defence", z=-3.0)
     assert not lost.won[0]                                        # the same fight, lost on the dice, not holding:
     assert weak.att_loss[0] == pytest.approx(lost.att_loss[0] * P["holding_mission_factor"])   # x the holding factor
+
+
+def test_an_armys_loss_factor_scales_its_losses_only():
+    base = fight(20000, 10000, frontage_km=5.0)
+    scaled = fight(20000, 10000, frontage_km=5.0, att_loss_scale=1.5, def_loss_scale=0.5)
+    assert scaled.att_loss[0] == pytest.approx(1.5 * base.att_loss[0])
+    assert scaled.def_loss[0] == pytest.approx(0.5 * base.def_loss[0])
+    assert scaled.won[0] == base.won[0] and scaled.ratio[0] == base.ratio[0]      # the outcome is not touched
+    # the daily cap still holds
+    huge = fight(20000, 10000, frontage_km=5.0, att_loss_scale=1e6)
+    assert huge.att_loss[0] == pytest.approx(CAP * huge.att_engaged[0])

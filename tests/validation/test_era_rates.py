@@ -52,3 +52,24 @@ def test_the_factor_scales_the_daily_rates():
     q = p.with_overrides({"era_rates.applied.attacker": 0.5, "era_rates.applied.defender": 0.25})
     a2, d2 = ground.daily_rates(*args[:-1], q)
     assert a2 == pytest.approx(0.5 * a1) and d2 == pytest.approx(0.25 * d1)
+
+
+def test_army_loss_sigma_is_the_between_army_spread_it_records(battles):
+    # casualties.yaml army_loss_sigma: the between-army sd of CDB90's 1937-45 loss residuals (random-effects split)
+    out = era_rates.between_army_sigma(battles)
+    assert (out["groups"], out["sides"]) == (8, 343)
+    assert default_params()["army_loss_sigma"] == out["between_sd"]
+    assert out["within_sd"] > out["between_sd"] > 0.0
+
+
+def test_a_sides_loss_factor_is_drawn_once_per_run_and_is_reproducible():
+    from kriegsspiel.engine.context import army_loss_factors
+    from kriegsspiel.engine.rng import Dice
+
+    f = army_loss_factors(Dice(7, np.arange(20000)), 2, 0.52)
+    assert f.shape == (20000, 2)
+    assert abs(f.mean() - 1.0) < 0.02                                   # mean one
+    assert abs(np.log(f).std() - 0.52) < 0.01
+    # run k's factor does not depend on its batch
+    assert np.array_equal(army_loss_factors(Dice(7, np.arange(5, 9)), 2, 0.52), f[5:9])
+    assert np.all(army_loss_factors(Dice(7, np.arange(4)), 2, 0.0) == 1.0)

@@ -86,6 +86,7 @@ class Ctx:
     fighters: Fighters | None
     tables: Tables
     timeline: dict | None        # the daily record of a single run (phases.record), None in ensembles
+    army_loss: np.ndarray        # (R, S) each side's loss factor in each run (army_loss_factors)
 
     @property
     def R(self) -> int:
@@ -122,14 +123,25 @@ def _fighters(c: Compiled, plan: Plan, p: Params) -> Fighters | None:
                     p["air.air_superiority_ratio"])
 
 
+def army_loss_factors(dice: Dice, n_sides: int, sigma: float) -> np.ndarray:
+    """(R, S) how much more or less each side loses than the engagement model says, the same in all its battles of
+    one run: a mean-one lognormal exp(sigma z - sigma^2 / 2), z drawn once per run and side (stream `army`, day 0,
+    item the side). CDB90 shows the residual of an army's losses to be shared across its battles (casualties.yaml
+    `army_loss_sigma`, validation.era_rates.between_army_sigma); the engagement noise of each day does not carry it."""
+    from .phases.common import lognormal_noise
+
+    return lognormal_noise(dice.draw("army", 0, np.arange(n_sides))[:, :, 0], sigma)
+
+
 def make_context(c: Compiled, runs: np.ndarray, seed: int, record: bool) -> Ctx:
     p = c.params
+    dice = Dice(seed, runs)
     region = p.weather_climate["regions"][c.scenario.weather_region]
     zones = region["zones"]
     east, west = (zones["east"], zones["west"]) if "east" in zones else (zones["all"], zones["all"])
     months = sorted(east["months"])
     return Ctx(
-        c=c, p=p, plan=c.plan, dice=Dice(seed, runs), log=EventLog(enabled=record), seed=int(seed),
+        c=c, p=p, plan=c.plan, dice=dice, log=EventLog(enabled=record), seed=int(seed),
         record=record,
         climate={m: np.cumsum(np.array([east["months"][m], west["months"][m]]), axis=1) for m in months},
         wx_classes=np.array([p.weather_names.index(w) for w in region["classes"]]),
@@ -139,6 +151,7 @@ def make_context(c: Compiled, runs: np.ndarray, seed: int, record: bool) -> Ctx:
         fighters=_fighters(c, c.plan, p),
         tables=make_tables(c, p),
         timeline={"men": [], "killed": [], "wounded": [], "missing": [], "owner": [], "forces": []} if record else None,
+        army_loss=army_loss_factors(dice, len(c.side_keys), p["army_loss_sigma"]),
     )
 
 

@@ -41,6 +41,7 @@ STREAM_IDS = {
     "siege": 13,
     "overrun": 14,
     "pursuit": 15,
+    "army": 16,
 }
 
 MAX_SEED = 2**128 - 1

@@ -16,7 +16,8 @@ Structure (docs/models/engagement.md):
    below the outcome threshold, the fight falls to holding: no outcome, both sides at the holding rate.
 4. Losses: QJM/TNDM daily rates of the engaged men (models.ground.daily_rates: standard rate x size x posture
    x opposition x terrain x weather x surprise x ...), the attacker's times the shore factor, x the day's decline
-   and the holding factor, x a mean-one lognormal noise per side; the realised rate at most `max_daily_rate`.
+   and the holding factor, x a mean-one lognormal noise per side, x the army's loss factor of the campaign (drawn
+   once per run and side by the engine, 1 in CDB90); the realised rate at most `max_daily_rate`.
 5. Breakthrough: the attacker prevails and the power ratio of all the men present (reserves included: they rotate
    in and seal a penetration while they last) is at least `breakthrough_ratio`, or `breakthrough_ratio_thin`
    against a line thinner than the holding density (manoeuvre.yaml).
@@ -55,11 +56,12 @@ def engaged_share(men, frontage_km, density):
 def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, terrain, weather, z_outcome, z_att,
            z_def, frontage_km=np.inf, season=1.0, surprise=0, surprise_decay=1.0, air_superiority=0.0,
            insensitive=False, main_effort=False, holding=False, decline=1.0, shore=1.0, att_power=1.0,
-           mobility=1.0) -> Engagement:
+           mobility=1.0, att_loss_scale=1.0, def_loss_scale=1.0) -> Engagement:
     """One day's engagement. Strengths are QJM force strengths S (men-equivalents, models.ground.strength) of all
     the attackers and all the defenders; men their personnel. `shore`: QJM shoreline factor v_r (1 on land);
     `att_power`: a further multiplier on the attacker's power (light airborne troops); `mobility`: the QJM
-    mobility factor of the attackers (models.ground.mobility_factor; 1 where unknown)."""
+    mobility factor of the attackers (models.ground.mobility_factor; 1 where unknown); `att_loss_scale`,
+    `def_loss_scale`: each army's loss factor in this campaign (engine.context.army_loss_factors; 1 in CDB90)."""
     share_a = engaged_share(att_men, frontage_km, p["manoeuvre.max_density_attacker_men_per_km"])
     share_d = engaged_share(def_men, frontage_km, p["manoeuvre.deployed_density_defender_men_per_km"])
     men_a, men_d = att_men * share_a, def_men * share_d
@@ -77,8 +79,8 @@ def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, 
                                       main_effort=main_effort, surprise_decay=surprise_decay)
     day = decline * np.where(holding, p["holding_mission_factor"], 1.0)
     cap = p["max_daily_rate"]                 # no force loses more than this share of its men in a day
-    att_loss = np.minimum(r_att * shore * day * ground.loss_noise(z_att, p), cap) * men_a
-    def_loss = np.minimum(r_def * day * ground.loss_noise(z_def, p), cap) * men_d
+    att_loss = np.minimum(r_att * att_loss_scale * shore * day * ground.loss_noise(z_att, p), cap) * men_a
+    def_loss = np.minimum(r_def * def_loss_scale * day * ground.loss_noise(z_def, p), cap) * men_d
     density = def_men / np.maximum(np.asarray(frontage_km, float), 1e-9)
     # the defence breaks only when the attackers outweigh all its men, not only those in the front line: reserves
     # at the place rotate in and seal a penetration while they last

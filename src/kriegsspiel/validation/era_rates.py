@@ -47,6 +47,37 @@ def factors(e, p=None) -> dict:
     return out
 
 
+def between_army_sigma(e, p=None, years=(1937, 1945), min_sides: int = 3) -> dict:
+    """How far an army's losses run above or below the model in all its battles: the residuals ln(recorded / model
+    expected losses) of each side of the battles of `years`, grouped by the side's nation and era
+    (validation.effectiveness.groups; groups of at least `min_sides` sides), split by a one-way random-effects
+    analysis of variance (method of moments, unbalanced groups): between-army and within-army sd. The campaign
+    engine draws the between-army part once per run and side (casualties.yaml `army_loss_sigma`)."""
+    from .effectiveness import groups
+
+    p = p or default_params()
+    a = C.arrays(e, p)
+    loss = C.model_losses(a, C.model_ratio(a, p), a.won, p)
+    ok = np.isfinite(a.cas) & (a.cas > 0)
+    g, _ = groups(e)
+    m = (e.year >= years[0]) & (e.year <= years[1])
+    gid = np.concatenate([g[m & ok[:, k] & (g[:, k] >= 0), k] for k in (0, 1)])
+    res = np.concatenate([np.log(a.cas[m & ok[:, k] & (g[:, k] >= 0), k])
+                          - np.log(np.maximum(loss[m & ok[:, k] & (g[:, k] >= 0), k], 1e-9)) for k in (0, 1)])
+    keep = [q for q in np.unique(gid) if (gid == q).sum() >= min_sides]
+    xs = [res[gid == q] for q in keep]
+    n = np.array([len(x) for x in xs], float)
+    means = np.array([x.mean() for x in xs])
+    N, k = n.sum(), len(xs)
+    within = sum(((x - x.mean()) ** 2).sum() for x in xs) / (N - k)
+    grand = np.concatenate(xs).mean()
+    msb = float(np.sum(n * (means - grand) ** 2) / (k - 1))
+    n0 = (N - np.sum(n ** 2) / N) / (k - 1)
+    between = max(0.0, (msb - within) / n0)
+    return {"between_sd": round(float(np.sqrt(between)), 2), "within_sd": round(float(np.sqrt(within)), 2),
+            "groups": int(k), "sides": int(N)}
+
+
 def write(path=None) -> dict:
     from .cdb90 import load
     from .writeout import write_parameters

@@ -242,7 +242,8 @@ def _hold(ctx, st, d, z, pmask, hold):
     e = engage(A, D * p["airborne.light_factor"], A_men, D_men, p, posture=np.full(n, Posture.hasty_defence),
                terrain=np.full(n, c.terrain_idx[dz]), weather=st.weather[hr, dz], z_outcome=normal(u[:, 0]),
                z_att=normal(u[:, 1]), z_def=normal(u[:, 2]), frontage_km=ctx.tables.frontage_km[dz],
-               season=season(ctx, d, dz), insensitive=(c.insensitive[None, :] & (near | pmask)).any(axis=1))
+               season=season(ctx, d, dz), insensitive=(c.insensitive[None, :] & (near | pmask)).any(axis=1),
+               att_loss_scale=ctx.army_loss[hr, enemy], def_loss_scale=ctx.army_loss[hr, o.side])
     act = A_men > 0
     won = e.won & act
     exp = np.zeros(st.men.shape)

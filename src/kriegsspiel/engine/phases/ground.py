@@ -198,11 +198,13 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     holding = (fail >= p["defender_prevails_days"]) & ~renewed
     combat_days = st.combat_days.reshape(-1)[keys]
     decline = (1.0 - p["daily_decline"]) ** combat_days
+    def_side = st.owner.reshape(-1)[keys].astype(np.int64)
     e = engage(A[keys], D[keys], A_men[keys], D_men[keys], p, posture=posture, terrain=terrain, weather=weather,
                z_outcome=normal(u[:, 0]), z_att=normal(u[:, 1]), z_def=normal(u[:, 2]), frontage_km=frontage,
                season=ctx.season_attack(d)[0, kp], surprise=surprise[keys], surprise_decay=decay[keys],
                air_superiority=air_k, insensitive=insens[keys], main_effort=main[keys], holding=holding,
-               decline=decline, mobility=mobility)
+               decline=decline, mobility=mobility, att_loss_scale=ctx.army_loss[kr, 1 - def_side],
+               def_loss_scale=ctx.army_loss[kr, def_side])
     holding = e.holding
     won = e.won
     # set-piece: before a prepared or fortified place the attackers wait for their ammunition, unless they are
@@ -266,7 +268,6 @@ def _fight(ctx, st, d, contact, tgt) -> None:
                 | (D_broken[keys] > 0.5 * D_men[keys])) & (D_men[keys] > 0)
     falls = won & (breakthrough | (assault[keys] >= depth) | gave_way)
     # a counter-attack throws the attackers back (doctrine counterattack_ratio of the defending side)
-    def_side = st.owner.reshape(-1)[keys].astype(np.int64)
     counter = fight & ~e.won & (1.0 / e.force_ratio > c.counter_ratio[def_side])
     # defenders with nowhere to go hold until broken -- past the formation breakpoint (manoeuvre.yaml), beaten at
     # the rout ratio, or broken through: then overrun

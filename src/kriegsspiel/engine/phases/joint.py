@@ -144,7 +144,8 @@ def assault(ctx, st, d, o: JOp, att_mask, frac, v, stream: str, call: int, sub: 
                weather=st.weather[rr, pl], z_outcome=normal(u[:, 0]), z_att=normal(u[:, 1]), z_def=normal(u[:, 2]),
                frontage_km=ctx.tables.frontage_km[pl], season=season(ctx, d, pl),
                surprise=np.full(n, o.surprise if d == o.start else 0),
-               insensitive=(c.insensitive[None, :] & (att_mask | dmask)).any(axis=1), shore=v, att_power=power_mult)
+               insensitive=(c.insensitive[None, :] & (att_mask | dmask)).any(axis=1), shore=v, att_power=power_mult,
+               att_loss_scale=ctx.army_loss[rr, o.side], def_loss_scale=ctx.army_loss[rr, 1 - o.side])
     # only the runs where this assault is fought (attackers engaged); never touch the others
     active = A_men > 0
     opposed = active & (D_men > 0)
