@@ -298,7 +298,8 @@ def test_open_ground_takes_columns_abreast():
     from kriegsspiel.engine.phases.movement import edge_capacity
 
     t_open, t_close = P.terrain_names.index("flat_desert"), P.terrain_names.index("rugged_heavily_wooded")
-    c = SimpleNamespace(edge_class=np.array([3, 3, 0]), edge_terrain=np.array([t_open, t_close, t_open]))
+    c = SimpleNamespace(edge_class=np.array([3, 3, 0]), edge_terrain=np.array([t_open, t_close, t_open]),
+                        edge_routes=np.ones(3))
     cap = edge_capacity(c, P)
     track, road = P["manoeuvre.capacity_men_per_day.track"], P["manoeuvre.capacity_men_per_day.road_good"]
     assert cap.tolist() == [track * P["manoeuvre.open_ground_capacity_factor"], track, road]
@@ -514,3 +515,25 @@ def test_no_withdrawal_inside_a_closed_pocket(tmp_path):
     bg = c.unit_names.index("BG")
     assert (e.st.cut[:, bg] > 0).all()                                 # cut off...
     assert ((e.st.loc[:, bg] == idx["B"]) & (e.st.nxt[:, bg] < 0)).all()   # ...and still at B
+
+
+def test_parallel_roads_carry_more_columns(tmp_path):
+    # an edge's `routes` and a second road between the same places add capacity (Compiled.edge_routes); a railway
+    # beside a road adds none (troops march on the road); the march time is the best road's
+    from kriegsspiel.engine.phases.movement import edge_capacity
+
+    units = [{"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "attack"},
+             {"name": "B0", "type": "binf", "side": "blue", "location": "D", "posture": "hasty_defence"}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.5, "red", False), ("C", 1.0, "red", False),
+                            ("D", 1.5, "blue", True)], [("A", "B", 40), ("B", "C", 40), ("C", "D", 40)], units, [])
+    base = edge_capacity(c, P)
+    doc = yaml.safe_load((tmp_path / "s.yaml").read_text())
+    doc["network"]["edges"][0]["routes"] = 3
+    doc["network"]["edges"].append({"from": "B", "to": "C", "kind": "road", "quality": "poor", "km": 45})
+    doc["network"]["edges"].append({"from": "C", "to": "D", "kind": "rail", "km": 40})
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    c2 = api.compile(str(tmp_path / "s.yaml"))
+    cap = edge_capacity(c2, P)
+    good, poor = P["manoeuvre.capacity_men_per_day.road_good"], P["manoeuvre.capacity_men_per_day.road_poor"]
+    assert cap.tolist() == [3 * base[0], good + poor, base[2]]
+    assert c2.edge_km.tolist() == c.edge_km.tolist() and c2.edge_class.tolist() == c.edge_class.tolist()

@@ -91,6 +91,7 @@ class Compiled:
     edge_km: np.ndarray              # (E,) km
     edge_class: np.ndarray           # (E,) route class: 0 road good, 1 road mediocre, 2 road poor, 3 track (or rail)
     edge_terrain: np.ndarray         # (E,) QJM terrain index along the edge
+    edge_routes: np.ndarray          # (E,) parallel routes, in columns of the edge's class (movement capacity)
     nb_ptr: np.ndarray               # (P + 1,) CSR: the land neighbours of place i are nb_place[nb_ptr[i]:nb_ptr[i+1]]
     nb_place: np.ndarray             # (2E,)
     nb_edge: np.ndarray              # (2E,) the edge to each of them
@@ -134,11 +135,15 @@ TRACK = 3
 
 def _land_edges(theatre: Theatre, terrain_idx: np.ndarray, params: Params) -> dict:
     """The land network for movement: one edge per pair of places (the fastest of parallel ones: the best road
-    class, then the shorter), its route class and terrain (given, else the end with the lower QJM mobility), and
-    the neighbour lists (CSR)."""
+    class, then the shorter), its route class and terrain (given, else the end with the lower QJM mobility), its
+    routes (`edge_routes`: the parallel roads and tracks between the pair, each counted by its `routes` and its
+    class's capacity relative to the best class's, manoeuvre.yaml `capacity_men_per_day`: two roads carry two
+    columns; a railway counts only where it is the pair's one link), and the neighbour lists (CSR)."""
     idx = theatre.index
     mobility = params.terrain[:, 0]
     best: dict[tuple[int, int], tuple] = {}
+    cap_of = [params[f"manoeuvre.capacity_men_per_day.{k}"] for k in ("road_good", "road_mediocre", "road_poor", "track")]
+    capacity: dict[tuple[int, int], float] = {}
     for e in theatre.edges:
         if e.kind not in ("road", "track", "rail"):
             continue
@@ -153,6 +158,8 @@ def _land_edges(theatre: Theatre, terrain_idx: np.ndarray, params: Params) -> di
         key = (cls, e.km)
         if (a, b) not in best or key < best[(a, b)][:2]:
             best[(a, b)] = (cls, e.km, terr)
+        if e.kind != "rail":        # a railway is a marching route only where no road or track joins the pair
+            capacity[(a, b)] = capacity.get((a, b), 0.0) + getattr(e, "routes", 1) * cap_of[cls]
     pairs = sorted(best)
     E = len(pairs)
     src = np.array([a for a, _ in pairs], dtype=np.int64)
@@ -169,6 +176,8 @@ def _land_edges(theatre: Theatre, terrain_idx: np.ndarray, params: Params) -> di
         edge_km=np.array([best[p][1] for p in pairs], dtype=float).reshape(E),
         edge_class=np.array([best[p][0] for p in pairs], dtype=np.int64).reshape(E),
         edge_terrain=np.array([best[p][2] for p in pairs], dtype=np.int64).reshape(E),
+        edge_routes=np.array([capacity.get(p, cap_of[best[p][0]]) / cap_of[best[p][0]] for p in pairs],
+                             dtype=float).reshape(E),
         nb_ptr=ptr,
         nb_place=np.array([b for x in lists for b, _ in x], dtype=np.int64),
         nb_edge=np.array([e for x in lists for _, e in x], dtype=np.int64),

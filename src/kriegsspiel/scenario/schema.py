@@ -154,6 +154,9 @@ class Edge(Strict):
     terrain: Name | None = Field(None, description="terrain along the edge (default: the rougher of its two ends)")
     capacity_t_per_day: NonNeg | None = None
     quality: Literal["good", "mediocre", "poor"] = "mediocre"
+    routes: Annotated[int, Field(ge=1, le=50)] = Field(
+        1, description="parallel roads or tracks of this class the edge stands for (a broad front, a bridgehead's "
+        "exits): the men who may start along it each day are that many times its class's capacity")
     season: tuple[dt.date, dt.date] | None = Field(None, description="navigable/usable between these dates")
     source: str | None = None
 

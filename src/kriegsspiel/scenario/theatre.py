@@ -52,7 +52,7 @@ def build_theatre(loaded) -> tuple[Theatre, list[Problem]]:
                                         f"network.edges[{i}].terrain", short(e.terrain),
                                         "a terrain class of data/parameters/terrain_map.yaml or ground.yaml"))
         edges.append(EdgeSpec(e.from_, e.to, e.kind.value, km, cap, season=e.season, quality=e.quality,
-                              terrain=terrain))
+                              terrain=terrain, routes=e.routes))
     terrain = []
     for i, p in enumerate(places):
         cls = terrain_class_of(p.terrain)

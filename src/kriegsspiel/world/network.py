@@ -43,6 +43,7 @@ class EdgeSpec:
     season: tuple | None = None
     quality: str = "mediocre"       # good / mediocre / poor (roads)
     terrain: str | None = None      # QJM terrain class along the edge (None: from its ends)
+    routes: int = 1                 # parallel roads or tracks the edge stands for (movement capacity)
 
 
 def _station_key(station: str) -> str:
