@@ -537,3 +537,27 @@ def test_parallel_roads_carry_more_columns(tmp_path):
     good, poor = P["manoeuvre.capacity_men_per_day.road_good"], P["manoeuvre.capacity_men_per_day.road_poor"]
     assert cap.tolist() == [3 * base[0], good + poor, base[2]]
     assert c2.edge_km.tolist() == c.edge_km.tolist() and c2.edge_class.tolist() == c.edge_class.tolist()
+
+
+def _fortress_on_the_way(tmp_path, **conditions):
+    # a tank operation ordered to take B (a strong fortified garrison) and then C; C can be reached round B
+    places = [("A", 0, "red", True), ("B", 0.5, "blue", False), ("C", 1.0, "blue", False), ("E", 1.5, "blue", True)]
+    edges = [("A", "B", 30), ("B", "C", 30), ("A", "C", 70), ("C", "E", 100)]
+    units = [{"name": "T0", "type": "tank", "side": "red", "location": "A", "posture": "attack"}]
+    units += [{"name": f"G{i}", "type": "binf", "side": "blue", "location": "B", "posture": "fortified_defence"}
+              for i in range(6)]
+    c = scenario(tmp_path, places, edges, units,
+                 [{"name": "Deep", "side": "red", "forces": ["T0"], "objectives": ["B"], "objective": "C",
+                   "conditions": {"halt_if_strength_below": 0.0, **conditions}}], days=12,
+                 doctrine={"blue": {"stand_places": ["B"]}})
+    return c, api.simulate(c, runs=10, seed=3)
+
+
+def test_a_mobile_operation_bypasses_a_strongpoint_it_cannot_take(tmp_path):
+    # held before an intermediate objective for bypass_objective_days (manoeuvre.yaml), it goes on to the next
+    c, e = _fortress_on_the_way(tmp_path)
+    idx = c.theatre.index
+    assert (e.st.owner[:, idx["B"]] == 1).all()                   # the fortress still holds...
+    assert (e.st.taken_day[:, 0, idx["C"]] >= 0).all()            # ...but the operation went round it to C
+    c, e = _fortress_on_the_way(tmp_path, bypass_after_days=0)    # ordered never to bypass: it stays before B
+    assert (e.st.taken_day[:, 0, idx["C"]] < 0).all()

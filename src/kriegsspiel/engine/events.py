@@ -20,6 +20,7 @@ class EventKind(str, Enum):
     withdrawal = "withdrawal"                    # value: men falling back
     encircled = "encircled"                      # value: men cut off
     objective_reached = "objective_reached"
+    objective_bypassed = "objective_bypassed"
     offensive_halted = "offensive_halted"        # value: men left
     reinforcement = "reinforcement"              # value: men arriving
     reserve_moves = "reserve_moves"              # value: men entrained
@@ -52,6 +53,7 @@ SENTENCES: dict[str, list[tuple[str | None, str]]] = {
                    ("pursued", ", pursued: {lost:,} men lost on the way"), (None, ".")],
     "encircled": [(None, "{n} {who} troops are cut off at {place}.")],
     "objective_reached": [(None, "{op} reaches its objective, {place}.")],
+    "objective_bypassed": [(None, "{op} passes {place} by, leaving its garrison to the forces behind.")],
     "offensive_halted": [(None, "{op} halts at {place} with {n} men left.")],
     "reinforcement": [(None, "{unit} ({n} men) arrives at {place}.")],
     "reserve_moves": [(None, "{unit} ({n} men) entrains for {place}.")],

@@ -100,6 +100,7 @@ class State:
     op_obj: np.ndarray               # (R, O) int64 index of the current objective in Compiled.op_objectives
     op_men0: np.ndarray              # (R, O) float men at the start of the operation
     op_day0: np.ndarray              # (R, O) int64 day the operation started
+    op_held_days: np.ndarray         # (R, O) int64 days the operation has stood before its objective without taking it
     route_days: np.ndarray           # (R, O, P) float32 days from each place to the current objective
     route_owner: np.ndarray          # (R, P) int8 ownership when route_days was last computed
     route_goal: np.ndarray           # (R, O) int64 the objective route_days leads to
@@ -198,7 +199,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         assault_km=np.zeros((R, P)), def_loss_rate=np.zeros((R, P)),
         unit_op=_tile(c.unit_op, R),
         op_state=np.zeros((R, O), np.int8), op_obj=np.zeros((R, O), np.int64),
-        op_men0=np.zeros((R, O)), op_day0=np.zeros((R, O), np.int64),
+        op_men0=np.zeros((R, O)), op_day0=np.zeros((R, O), np.int64), op_held_days=np.zeros((R, O), np.int64),
         route_days=np.full((R, O, P), np.inf, np.float32), route_owner=np.full((R, P), -1, np.int8),
         route_goal=np.full((R, O), -1, np.int64),
         freight=np.zeros((R, D)),

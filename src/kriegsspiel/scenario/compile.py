@@ -72,6 +72,7 @@ class Compiled:
     op_surprise: np.ndarray
     op_halt_strength: np.ndarray
     op_halt_ratio: np.ndarray
+    op_bypass_days: np.ndarray       # (O,) conditions.bypass_after_days (-1: the default, manoeuvre.yaml)
     op_after: list[np.ndarray]       # places that must be held before the start
     # doctrine per side
     reserve_ratio: np.ndarray
@@ -303,6 +304,8 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         op_surprise=np.array([SURPRISE.index(op.surprise) for op in ground_ops], dtype=np.int64),
         op_halt_strength=np.array([op.conditions.halt_if_strength_below for op in ground_ops]),
         op_halt_ratio=np.array([op.conditions.halt_if_ratio_below for op in ground_ops]),
+        op_bypass_days=np.array([-1 if op.conditions.bypass_after_days is None else op.conditions.bypass_after_days
+                                 for op in ground_ops], dtype=np.int64),
         op_after=after,
         reserve_ratio=np.array([d.reserve_commit_ratio for d in doctrine]),
         counter_ratio=np.array([d.counterattack_ratio for d in doctrine]),

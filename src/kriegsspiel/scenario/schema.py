@@ -208,6 +208,10 @@ class Conditions(Strict):
     halt_if_ratio_below: NonNeg = Field(0.0, description="halt when the combat-power ratio at the front falls below this")
     start_after_captured: list[Name] = Field(default_factory=list, description="start only once these places are held")
     switch_to: Name | None = Field(None, description="objective to take next once the objective falls")
+    bypass_after_days: NonNegInt | None = Field(
+        None, description="pass an objective before the last by, leaving its garrison to follow-on forces, once the "
+        "operation has stood before it this many days without taking it (0: never; default: manoeuvre.yaml "
+        "`bypass_objective_days` for an operation of mobile formations only, never for one with foot infantry)")
 
 
 class Operation(Strict):

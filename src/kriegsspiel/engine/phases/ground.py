@@ -331,6 +331,7 @@ def _operations(ctx, st, d) -> None:
         if not taken.any():
             break
         st.op_obj = np.where(taken, st.op_obj + 1, st.op_obj)
+    _bypass(ctx, st, d, running)
     done = running & (st.op_obj >= c.op_n_objectives[None, :])
     men_op = men_by_op(st)
     halt = running & ~done & (men_op < c.op_halt_strength[None, :] * st.op_men0)
@@ -349,6 +350,36 @@ def _operations(ctx, st, d) -> None:
         follow = (st.unit_op >= 0) & np.take_along_axis(done, o_u, 1) & (st.status == UnitStatus.active) \
             & (st.goal < 0) & ((st.mode == UnitMode.idle) | (st.mode == UnitMode.march)) & (st.loc != final[o_u])
         st.goal = np.where(follow, final[o_u], st.goal)
+
+
+def _bypass(ctx, st, d, running) -> None:
+    """An operation that has stood before an objective other than its last for its bypass days without taking it
+    passes it by: it makes for the next objective (routes go round the strongpoint, movement.py) and the garrison
+    is left as a pocket to the forces behind (theatre-models.md section 8.4: tank armies went round the
+    fortresses and closed encirclements, rifle armies reduced them). Its formations in contact there break off."""
+    c, p = ctx.c, ctx.p
+    R, O = running.shape
+    obj = c.op_objectives[np.arange(O)[None, :], np.minimum(st.op_obj, c.op_n_objectives[None, :] - 1)]   # (R, O)
+    o_u = np.maximum(st.unit_op, 0)
+    before = (st.unit_op >= 0) & (st.mode == UnitMode.contact) & (st.status == UnitStatus.active) \
+        & (st.nxt == np.take_along_axis(obj, o_u, 1))
+    held = np.zeros((R, O), bool)
+    held[np.nonzero(before)[0], st.unit_op[before]] = True
+    held &= running
+    st.op_held_days = np.where(held, st.op_held_days + 1, 0)
+    mobile = (ctx.op_mobility == Mobility.mechanised) | (ctx.op_mobility == Mobility.armoured) \
+        | (ctx.op_mobility == Mobility.horse_cavalry)
+    days = np.where(c.op_bypass_days >= 0, c.op_bypass_days,
+                    np.where(mobile, p["manoeuvre.bypass_objective_days"], 0))                  # (O,)
+    go = held & (days[None, :] > 0) & (st.op_held_days >= days[None, :]) \
+        & (st.op_obj < c.op_n_objectives[None, :] - 1)
+    if not go.any():
+        return
+    for r, o in zip(*np.nonzero(go)) if ctx.record else ():
+        ctx.log.add(r, d, K.objective_bypassed, c.op_side[o], obj[r, o], op=o)
+    _fall_back(st, before & np.take_along_axis(go, o_u, 1))
+    st.op_obj = np.where(go, st.op_obj + 1, st.op_obj)
+    st.op_held_days = np.where(go, 0, st.op_held_days)
 
 
 def _can_retreat(ctx, st) -> np.ndarray:
