@@ -561,3 +561,24 @@ def test_a_mobile_operation_bypasses_a_strongpoint_it_cannot_take(tmp_path):
     assert (e.st.taken_day[:, 0, idx["C"]] >= 0).all()            # ...but the operation went round it to C
     c, e = _fortress_on_the_way(tmp_path, bypass_after_days=0)    # ordered never to bypass: it stays before B
     assert (e.st.taken_day[:, 0, idx["C"]] < 0).all()
+
+
+def test_a_side_that_capitulates_does_not_win(tmp_path):
+    # blue capitulates on a date (a political decision) while it still holds C: its "holds C" condition would hold,
+    # but a side whose capitulation ended the run wins under none of its conditions (engine/outcome.py)
+    from kriegsspiel.engine import outcome
+
+    units = [{"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "hasty_defence"},
+             {"name": "B0", "type": "binf", "side": "blue", "location": "C", "posture": "hasty_defence"}]
+    places = [("A", 0, "red", True), ("C", 1.0, "blue", True)]
+    for endings, want in (([{"type": "capitulation", "side": "blue", "date": "1944-06-05"}], "Draw"),
+                          ([], "Blue holds C")):
+        c = scenario(tmp_path, places, [("A", "C", 100)], units, [], days=10, endings=endings)
+        doc = yaml.safe_load((tmp_path / "s.yaml").read_text())
+        doc["victory"] = {"conditions": [{"label": "Blue holds C", "winner": "blue", "all_of": ["C"]}],
+                          "default": {"label": "Draw"}}
+        (tmp_path / "s.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+        c = api.compile(str(tmp_path / "s.yaml"))
+        e = api.simulate(c, runs=4, seed=1)
+        assert (e.st.owner[:, c.theatre.index["C"]] == c.side_keys.index("blue")).all()
+        assert [outcome.labels(c)[i] for i in outcome.evaluate(c, e.st)] == [want] * 4

@@ -17,19 +17,28 @@ def labels(c: Compiled) -> list[str]:
     return out
 
 
+def capitulated(c: Compiled, st: State) -> np.ndarray:
+    """(R,) the side whose capitulation ended each run (-1: none; a contingent's capitulation does not end it)."""
+    side = np.array([e.side if e.type == "capitulation" and not len(e.units) else -1 for e in c.endings] + [-1],
+                    dtype=np.int64)
+    return side[np.where(st.ending >= 0, st.ending, len(c.endings))]
+
+
 def evaluate(c: Compiled, st: State) -> np.ndarray:
-    """(R,) index into `labels(c)`: the first condition that holds, else the default."""
+    """(R,) index into `labels(c)`: the first condition that holds, else the default. A side whose capitulation
+    ended the run wins under none of its conditions, whatever places it still holds."""
     v = c.scenario.victory
     idx = c.theatre.index
     names = labels(c)
     result = np.full(st.R, names.index(v.default.label), dtype=np.int64)
     decided = np.zeros(st.R, dtype=bool)
     lost = st.killed + st.wounded + st.missing
+    gave_up = capitulated(c, st)
     for cond in v.conditions:
         if cond.winner is None:
             continue
         w = c.side_keys.index(cond.winner)
-        ok = np.ones(st.R, dtype=bool)
+        ok = gave_up != w
         if cond.all_of:
             ok &= (st.owner[:, [idx[n] for n in cond.all_of]] == w).all(axis=1)
         if cond.any_of:
@@ -85,4 +94,7 @@ def reason(c: Compiled, st: State, row: int, label: str) -> str:
         if cond.loss_ratio_above is not None:
             parts.append(f"the enemy lost over {cond.loss_ratio_above:g} times as many men")
         return "; ".join(parts) or f"{who} meets its victory condition"
+    gave_up = int(capitulated(c, st)[row])
+    if gave_up >= 0:
+        return f"{c.scenario.sides[c.side_keys[gave_up]].name} capitulated; no other side met its victory conditions"
     return "no side met its victory conditions"
