@@ -582,3 +582,28 @@ def test_a_side_that_capitulates_does_not_win(tmp_path):
         e = api.simulate(c, runs=4, seed=1)
         assert (e.st.owner[:, c.theatre.index["C"]] == c.side_keys.index("blue")).all()
         assert [outcome.labels(c)[i] for i in outcome.evaluate(c, e.st)] == [want] * 4
+
+
+def test_a_withdrawal_does_not_retake_a_place_the_enemy_took(tmp_path):
+    # a blue column sets out from B for C (100 km) on the first day; red passes through the empty C from A (10 km)
+    # on the third, on its way to D: the column turns back to B instead of walking into C and retaking it behind
+    # the red front (movement.march)
+    from kriegsspiel.codes import UnitMode
+    from kriegsspiel.engine.loop import make_engine
+
+    units = [{"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "attack"},
+             {"name": "B0", "type": "binf", "side": "blue", "location": "B", "posture": "hasty_defence"}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("C", 0.1, "blue", False), ("B", 1.0, "blue", True),
+                            ("D", 0.2, "blue", False)],
+                 [("A", "C", 10), ("C", "B", 100), ("C", "D", 10)], units,
+                 [{"name": "Through C", "side": "red", "forces": ["R0"], "objectives": ["C"], "objective": "D",
+                   "start_day": 2}], days=10)
+    e = make_engine(c, np.arange(4), 1)
+    idx = c.theatre.index
+    b0 = c.unit_names.index("B0")
+    e.st.goal[:, b0] = idx["C"]
+    e.st.mode[:, b0] = UnitMode.withdraw
+    for d in range(c.n_days):
+        e.step(d)
+    assert (e.st.owner[:, idx["C"]] == c.side_keys.index("red")).all()
+    assert (e.st.loc[:, b0] == idx["B"]).all() and (e.st.nxt[:, b0] < 0).all()

@@ -82,6 +82,16 @@ def step(ctx, st, d: int) -> None:
     own_t = st.owner[rows, tgt] == side
     enemy_there = side_men[rows, 1 - side, tgt] > 0
     take = contact & ~own_t & ~enemy_there
+    # ... except a withdrawal or a reserve's move (no running operation): it does not retake ground the enemy has
+    # passed through, but turns back to the place it set out from while that is still its side's (movement.march)
+    op = np.maximum(st.unit_op, 0)
+    in_op = (st.unit_op >= 0) & (np.take_along_axis(st.op_state, op, 1) == OpState.running)
+    turn = take & ~in_op & (np.take_along_axis(st.owner, st.loc, 1) == side)
+    if turn.any():
+        _fall_back(st, turn)
+        st.goal = np.where(turn, -1, st.goal)
+        take &= ~turn
+        contact &= ~turn
     if take.any():
         cap_mask = np.zeros((R, P), bool)
         cap_side = np.zeros((R, P), np.int64)

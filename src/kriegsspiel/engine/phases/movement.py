@@ -16,7 +16,8 @@ weather; operations choose their route each day; contact happens only where oppo
    places both held at the start) an attacker starts `start_line_gap_km` short of the enemy's place
    (`front_skip_km`). Road capacity is a daily budget of men who may start along each edge (x
    `open_ground_capacity_factor` off the roads on open ground): a column longer than that waits its turn at the
-   place (the first formation of the day always goes). Arriving at an enemy place without enemy troops takes it;
+   place (the first formation of the day always goes). Arriving at an enemy place without enemy troops takes it
+   (a withdrawal or a reserve's move whose destination the enemy took meanwhile turns back instead);
    arriving at one with enemy troops stops at the end of the edge, in contact: the ground phase fights there.
 Draws no dice.
 """
@@ -211,6 +212,14 @@ def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode
                         # enemy troops hold it: stop at the end of the edge, in contact
                         prog[r, u] = edge_km[e]
                         mode[r, u] = 2
+                        break
+                    if not in_op and owner[r, loc[r, u]] == s:
+                        # a withdrawal or a reserve's move does not retake ground: the enemy has taken the place
+                        # it was making for, so it turns back and stays where it set out from
+                        nxt[r, u] = -1
+                        prog[r, u] = 0.0
+                        mode[r, u] = 0
+                        goal[r, u] = -1
                         break
                     # an enemy place without troops: taken
                     owner[r, b] = s
