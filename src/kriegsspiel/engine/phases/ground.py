@@ -84,8 +84,9 @@ def step(ctx, st, d: int) -> None:
     take = contact & ~own_t & ~enemy_there
     # ... except a withdrawal or a reserve's move (no running operation): it does not retake ground the enemy has
     # passed through, but turns back to the place it set out from while that is still its side's (movement.march)
-    op = np.maximum(st.unit_op, 0)
-    in_op = (st.unit_op >= 0) & (np.take_along_axis(st.op_state, op, 1) == OpState.running)
+    in_op = np.zeros_like(take)
+    if st.op_state.shape[1]:
+        in_op = (st.unit_op >= 0) & (np.take_along_axis(st.op_state, np.maximum(st.unit_op, 0), 1) == OpState.running)
     turn = take & ~in_op & (np.take_along_axis(st.owner, st.loc, 1) == side)
     if turn.any():
         _fall_back(st, turn)
