@@ -245,9 +245,9 @@ def write_docs(path=None, runs: int = 200, seed: int = SEED) -> None:
     mean = {h: np.mean([score(c)["score"] for c in res["campaigns"] if c["held_out"] == h] or [np.nan])
             for h in (False, True)}
     held_names = ", ".join(c["name"] for c in res["campaigns"] if c["held_out"])
-    held_text = (f"Held out ({held_names}): written after the shared parameters below were chosen, from its sources "
-                 "alone, and never used to choose anything; its figures are out of sample. Mean score (the fit's "
-                 f"measure, below): {mean[False]:.2f} on the {len(BUNDLED)} campaigns the parameters were chosen on, "
+    held_text = (f"Held out ({held_names}): written after the shared parameters below were chosen, each from its own "
+                 "sources alone, and never used to choose anything; their figures are out of sample. Mean score (the "
+                 f"fit's measure, below): {mean[False]:.2f} on the {len(BUNDLED)} campaigns the parameters were chosen on, "
                  f"{mean[True]:.2f} held out.")
     held = ef["provenance"]["held_out"]
     tau = str(ef["provenance"]["tau"])
