@@ -548,7 +548,7 @@ def _fortress_on_the_way(tmp_path, **conditions):
               for i in range(6)]
     c = scenario(tmp_path, places, edges, units,
                  [{"name": "Deep", "side": "red", "forces": ["T0"], "objectives": ["B"], "objective": "C",
-                   "conditions": {"halt_if_strength_below": 0.0, **conditions}}], days=12,
+                   "conditions": {"halt_if_strength_below": 0.0, **conditions}}], days=25,
                  doctrine={"blue": {"stand_places": ["B"]}})
     return c, api.simulate(c, runs=10, seed=3)
 
