@@ -160,7 +160,7 @@ def _land_edges(theatre: Theatre, terrain_idx: np.ndarray, params: Params) -> di
         if (a, b) not in best or key < best[(a, b)][:2]:
             best[(a, b)] = (cls, e.km, terr)
         if e.kind != "rail":        # a railway is a marching route only where no road or track joins the pair
-            capacity[(a, b)] = capacity.get((a, b), 0.0) + getattr(e, "routes", 1) * cap_of[cls]
+            capacity[(a, b)] = capacity.get((a, b), 0.0) + e.routes * cap_of[cls]
     pairs = sorted(best)
     E = len(pairs)
     src = np.array([a for a, _ in pairs], dtype=np.int64)

@@ -26,20 +26,27 @@ ERAS = {"ww1": (1914, 1918), "ww2": (1937, 1945), "post45": (1946, 1999)}
 SIDES = ("attacker", "defender")
 
 
+def residuals(e, p) -> np.ndarray:
+    """(n, 2) ln(recorded / model expected losses) of attacker and defender of each battle, the engagement model at
+    `p`; nan where a side's losses are not recorded (or are 0)."""
+    a = C.arrays(e, p)
+    loss = C.model_losses(a, C.model_ratio(a, p), a.won, p)
+    ok = np.isfinite(a.cas) & (a.cas > 0)
+    return np.where(ok, np.log(np.where(ok, a.cas, 1.0)) - np.log(np.maximum(loss, 1e-9)), np.nan)
+
+
 def factors(e, p=None) -> dict:
     """{era: {side: {factor, low, high, n}}} on the engagements `e` (validation.cdb90.load)."""
     p = p or default_params()
-    a = C.arrays(e, p)
-    loss = C.model_losses(a, C.model_ratio(a, p), a.won, p)
+    res = residuals(e, p)
     s = p["casualty_sigma"]
-    ok = np.isfinite(a.cas) & (a.cas > 0)
     out = {}
     for era, (y0, y1) in ERAS.items():
         m = (e.year >= y0) & (e.year <= y1)
         out[era] = {}
         for k, side in enumerate(SIDES):
-            sel = m & ok[:, k]
-            d = np.log(a.cas[sel, k]) - np.log(np.maximum(loss[sel, k], 1e-9))
+            sel = m & np.isfinite(res[:, k])
+            d = res[sel, k]
             mle = float(d.mean() + 0.5 * s * s)
             se = float(d.std(ddof=1) / np.sqrt(len(d)))
             out[era][side] = {"factor": round(float(np.exp(mle)), 3), "low": round(float(np.exp(mle - 1.96 * se)), 3),
@@ -55,15 +62,12 @@ def between_army_sigma(e, p=None, years=(1937, 1945), min_sides: int = 3) -> dic
     engine draws the between-army part once per run and side (casualties.yaml `army_loss_sigma`)."""
     from .effectiveness import groups
 
-    p = p or default_params()
-    a = C.arrays(e, p)
-    loss = C.model_losses(a, C.model_ratio(a, p), a.won, p)
-    ok = np.isfinite(a.cas) & (a.cas > 0)
+    r = residuals(e, p or default_params())
     g, _ = groups(e)
     m = (e.year >= years[0]) & (e.year <= years[1])
-    gid = np.concatenate([g[m & ok[:, k] & (g[:, k] >= 0), k] for k in (0, 1)])
-    res = np.concatenate([np.log(a.cas[m & ok[:, k] & (g[:, k] >= 0), k])
-                          - np.log(np.maximum(loss[m & ok[:, k] & (g[:, k] >= 0), k], 1e-9)) for k in (0, 1)])
+    sel = [m & np.isfinite(r[:, k]) & (g[:, k] >= 0) for k in (0, 1)]
+    gid = np.concatenate([g[sel[k], k] for k in (0, 1)])
+    res = np.concatenate([r[sel[k], k] for k in (0, 1)])
     keep = [q for q in np.unique(gid) if (gid == q).sum() >= min_sides]
     xs = [res[gid == q] for q in keep]
     n = np.array([len(x) for x in xs], float)

@@ -68,9 +68,8 @@ def front_skip_km(c, p) -> np.ndarray:
 def edge_capacity(c, p, front_skip=None) -> np.ndarray:
     """(E,) men a day who may start along each edge: the route class's capacity times the edge's parallel routes
     (`Compiled.edge_routes`), times `open_ground_capacity_factor` off the roads (tracks, cross-country) on open
-    ground, where columns move abreast
-    instead of along one track (manoeuvre.yaml); unlimited on the start line (`front_skip` > 0), where the
-    attackers are deployed along the front, not in a column on one road."""
+    ground, where columns move abreast instead of along one track (manoeuvre.yaml); unlimited on the start line
+    (`front_skip` > 0), where the attackers are deployed along the front, not in a column on one road."""
     cap = np.array([p[f"manoeuvre.capacity_men_per_day.{ROUTE_CLASSES[k]}"] for k in c.edge_class], dtype=float) \
         * c.edge_routes
     open_ground = np.array([p.frontage_class.get(p.terrain_names[t], "mixed") == "open" for t in c.edge_terrain], bool)
