@@ -6,12 +6,13 @@ section 9.7). Tonnage is the widest (bottleneck) path over rail edges from the s
 trains can bring, limited by the weakest section (Davis's reinforcement race and interdiction lever,
 theatre-models.md sections 9.5 and 9.8). docs/models/supply.md.
 
-Graphs are given as padded neighbour tables ``nb`` (P, K) (-1 for no neighbour), so every step is a dense
-gather over (R, P, K) — no Python loop over runs.
+Graphs are given as padded neighbour tables ``nb`` (P, K) (-1 for no neighbour); the searches are compiled
+(numba) and go run by run, so run k's result depends on its own row only.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 
@@ -30,65 +31,89 @@ def neighbour_table(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarra
     return nb, eid
 
 
-def reachable(sources, friendly, nb, max_iter: int = 64):
-    """Boolean (R, P): places joined to a source through friendly places.
+def reachable(sources, friendly, nb):
+    """Boolean (R, P): places joined to a source through friendly places (graph search from the sources over the
+    friendly subgraph, run by run: `_reach_kernel`)."""
+    out = np.zeros(friendly.shape, dtype=np.bool_)
+    _reach_kernel(np.ascontiguousarray(sources, dtype=np.bool_), np.ascontiguousarray(friendly, dtype=np.bool_),
+                  np.ascontiguousarray(nb, dtype=np.int64), out)
+    return out
 
-    Connected components of the friendly subgraph by minimum-label propagation with pointer jumping
-    (Shiloach & Vishkin 1982, J. Algorithms 3:57), which needs O(log P) rounds on these graphs; then a
-    place is reached when its component holds a source.
-    """
+
+@numba.njit(cache=True)
+def _reach_kernel(sources, friendly, nb, out):
+    """Breadth-first search from every friendly source through friendly places, one run at a time; O(P K) a run."""
     R, P = friendly.shape
-    rows = np.arange(R)[:, None]
-    valid = nb >= 0
-    nbc = np.where(valid, nb, 0)
-    lab = np.where(friendly, np.arange(P)[None, :], P)           # P = "no label" for enemy places
-    for _ in range(max_iter):
-        cand = np.where(valid[None] & friendly[:, nbc], lab[:, nbc], P).min(axis=2)
-        new = np.where(friendly, np.minimum(lab, cand), P)
-        # hook each component's root to the smallest label seen, then jump pointers
-        root_min = np.full((R, P + 1), P)
-        np.minimum.at(root_min, (np.broadcast_to(rows, new.shape), lab), new)
-        hooked = np.minimum(new, root_min[rows, lab])
-        ext = np.concatenate([hooked, np.full((R, 1), P)], axis=1)
-        jumped = np.where(friendly, ext[rows, np.minimum(hooked, P)], P)
-        jumped = np.where(friendly, ext[rows, np.minimum(jumped, P)], P)
-        if np.array_equal(jumped, lab):
-            break
-        lab = jumped
-    has_source = np.zeros((R, P + 1), dtype=bool)
-    has_source[np.broadcast_to(rows, lab.shape)[sources & friendly], lab[sources & friendly]] = True
-    return has_source[rows, lab] & friendly
+    K = nb.shape[1]
+    queue = np.empty(P, np.int64)
+    for r in range(R):
+        head = tail = 0
+        for i in range(P):
+            if sources[r, i] and friendly[r, i]:
+                out[r, i] = True
+                queue[tail] = i
+                tail += 1
+        while head < tail:
+            u = queue[head]
+            head += 1
+            for k in range(K):
+                v = nb[u, k]
+                if v >= 0 and friendly[r, v] and not out[r, v]:
+                    out[r, v] = True
+                    queue[tail] = v
+                    tail += 1
 
 
-def widest_path(sources, friendly, nb, eid, cap, source_cap: float, max_iter: int | None = None):
+def widest_path(sources, friendly, nb, eid, cap, source_cap: float):
     """(R, P) float: bottleneck rail capacity (t/day) from any source to each place, through friendly places.
 
-    nb, eid: (P, K) rail neighbour table; cap: (R, E) capacity of each rail edge after damage. Bellman-Ford
-    on max-min: c[v] = max(c[v], max_k min(c[nb[v, k]], cap[eid[v, k]])), iterating only the runs that
-    changed in the last round (max and min are exact, so the order does not change the result).
-    """
+    nb, eid: (P, K) rail neighbour table; cap: (R, E) capacity of each rail edge after damage. The max-min
+    fixed point c[v] = max(c[v], max_k min(c[nb[v, k]], cap[eid[v, k]])) over friendly places, reached by label
+    correction from the sources run by run (`_widest_kernel`); max and min are exact, so the order of the
+    corrections does not change the result."""
     R, P = friendly.shape
-    best = np.where(sources & friendly, source_cap, 0.0)
+    best = np.where(sources & friendly, float(source_cap), 0.0)
     if cap.shape[1] == 0:          # a theatre without railways
         return best
-    valid = nb >= 0
-    nbc, eidc = np.where(valid, nb, 0), np.where(valid, eid, 0)
-    open_k = valid[None] & friendly[:, nbc] & friendly[:, :, None]
-    cap_k = np.where(open_k, cap[:, eidc], 0.0).transpose(2, 0, 1).copy()     # (K, R, P)
-    nbT = nbc.T                                                                # (K, P)
-    live = np.arange(R)
-    for _ in range(max_iter or P):
-        b = best[live]
-        ck = cap_k[:, live] if len(live) < R else cap_k
-        new = b
-        for k in range(len(nbT)):                # max over the K neighbours, one slice at a time
-            new = np.maximum(new, np.minimum(b[:, nbT[k]], ck[k]))
-        moved = (new != b).any(axis=1)
-        if not moved.any():
-            break
-        live, new = live[moved], new[moved]
-        best[live] = new
+    _widest_kernel(np.ascontiguousarray(friendly, dtype=np.bool_), np.ascontiguousarray(nb, dtype=np.int64),
+                   np.ascontiguousarray(eid, dtype=np.int64), np.ascontiguousarray(cap, dtype=np.float64), best)
     return best
+
+
+@numba.njit(cache=True)
+def _widest_kernel(friendly, nb, eid, cap, best):
+    """Label-correcting max-min search in place on `best` (R, P), one run at a time: a place whose value rose is
+    queued, and its friendly neighbours are relaxed from it."""
+    R, P = friendly.shape
+    K = nb.shape[1]
+    queue = np.empty(P, np.int64)
+    queued = np.zeros(P, np.bool_)
+    for r in range(R):
+        head = 0
+        n = 0
+        for i in range(P):
+            queued[i] = False
+            if best[r, i] > 0.0:
+                queue[n % P] = i
+                queued[i] = True
+                n += 1
+        while n > 0:
+            u = queue[head]
+            head = (head + 1) % P
+            n -= 1
+            queued[u] = False
+            bu = best[r, u]
+            for k in range(K):
+                v = nb[u, k]
+                if v < 0 or not friendly[r, v]:
+                    continue
+                c = min(bu, cap[r, eid[u, k]])
+                if c > best[r, v]:
+                    best[r, v] = c
+                    if not queued[v]:
+                        queue[(head + n) % P] = v
+                        queued[v] = True
+                        n += 1
 
 
 def supply_multiplier(stock_days, floor: float, full_days: float):
