@@ -23,13 +23,43 @@ def _take(ctx, st, rr, uu, lost, circ, u2) -> None:
     killed, wounded and missing by circumstance `circ` (scalar or (n,)) with uniforms `u2` (n, 2)."""
     shares = ctx.p.split[ctx.c.behaviour[uu], circ]                      # (n, 3)
     k, w, m = cas.split(lost, shares, u2)
-    st.killed[rr, uu] += k
-    st.wounded[rr, uu] += w
-    st.missing[rr, uu] += m
-    st.men[rr, uu] -= lost
-    status = st.status[rr, uu]
-    gone = (st.men[rr, uu] <= 0) & ((status == UnitStatus.active) | (status == UnitStatus.pocket))
-    st.status[rr[gone], uu[gone]] = UnitStatus.destroyed
+    _book(st.killed, st.wounded, st.missing, st.men, st.status, rr, uu, k, w, m, lost, UnitStatus.active,
+          UnitStatus.pocket, UnitStatus.destroyed)
+
+
+@numba.njit(cache=True)
+def _book(killed, wounded, missing, men, status, rr, uu, k, w, m, lost, active, pocket, destroyed):
+    """The pairs' losses into the unit arrays, in place; a formation with no men left (active or in a pocket) is
+    destroyed. Integer arithmetic, one pair at a time (each pair appears once)."""
+    for i in range(rr.shape[0]):
+        r, u = rr[i], uu[i]
+        killed[r, u] += k[i]
+        wounded[r, u] += w[i]
+        missing[r, u] += m[i]
+        men[r, u] -= lost[i]
+        if men[r, u] <= 0 and (status[r, u] == active or status[r, u] == pocket):
+            status[r, u] = destroyed
+
+
+@numba.njit(cache=True)
+def _positive(x):
+    """(rows, cols) of the entries of x (R, U) above 0, in row-major order (np.nonzero(x > 0), one pass)."""
+    R, U = x.shape
+    n = 0
+    for r in range(R):
+        for u in range(U):
+            if x[r, u] > 0:
+                n += 1
+    rr = np.empty(n, np.int64)
+    uu = np.empty(n, np.int64)
+    i = 0
+    for r in range(R):
+        for u in range(U):
+            if x[r, u] > 0:
+                rr[i] = r
+                uu[i] = u
+                i += 1
+    return rr, uu
 
 
 def _pairs_circ(circ, rr, uu):
@@ -51,7 +81,7 @@ def lose(ctx, st, d, exp, circ, stream: str, salt: int = 0) -> np.ndarray:
     an expected loss draws 3 uniforms from `stream` (item: the unit): the unbiased rounding, then the split.
     Returns the integer losses (R, U)."""
     losses = np.zeros(exp.shape, np.int64)
-    rr, uu = np.nonzero(exp > 0)
+    rr, uu = _positive(np.ascontiguousarray(exp, dtype=np.float64))
     if not len(rr):
         return losses
     u = ctx.dice.draw_pairs(stream, d, rr, uu, k=3, salt=salt)

@@ -16,7 +16,7 @@ from ...models import naval as nav
 from ..events import EventKind as K
 from ..transitions import capture_place, lose
 from .common import lognormal_noise, place_at
-from .joint import assault, crew_lost, fleet_ships, op_dice, salt, start, troops, whole_ships
+from .joint import assault, crew_lost, fleet_ships, op_dice, salt, start, troop_men, troops, whole_ships
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ def sea_passage(ctx, st, d, o, u, on):
     enemy_units = (c.unit_side != o.side)[None, :] & (st.status == UnitStatus.active)
     near = (plan.dist_km[st.loc, pl] <= p["naval.sea_control_km"]) & enemy_units
     S = plan.ship_units                  # only these units hold ships; the others' rows are zeros
-    subs = (J.ships[:, S] * near[:, S, None] * plan.ship["submarine"]).sum(axis=(1, 2))
+    sub_k = np.flatnonzero(plan.ship["submarine"])
+    subs = (J.ships[:, S][:, :, sub_k] * near[:, S, None]).sum(axis=(1, 2))
     _, ships = sea_lift(ctx, st, o)
     escorts = (ships * (plan.ship["escort"] | plan.ship["warship"])).sum(axis=1)
     radius = np.array([m["radius_km"] if m and m.get("role") == "bomber" else 0.0 for m in plan.air_model])
@@ -105,7 +106,7 @@ def crossings(ctx, st, d: int, x: Crossing) -> None:
         fog_belt = bool(amph.in_fog_belt(c.theatre.lat[pl], c.theatre.lon[pl], p.section("amphibious")))
         go = amph.can_land(u[:, 0], fog_belt, st.weather[:, pl] == heavy, p["amphibious.fog_chance"])
         lift, ships = x.lift(ctx, st, o)
-        men_total = np.maximum((st.men * tmask).sum(axis=1), 1)
+        men_total = np.maximum(troop_men(st, o, tmask), 1)
         land_now = arrived & go
         ashore = (state == OpState.ashore) | land_now
         J.days[:, o.j] = np.where(at_sea & ~land_now, J.days[:, o.j] + 1, np.where(land_now, 0, J.days[:, o.j]))
@@ -127,7 +128,7 @@ def _fight(ctx, st, d, x, o, u, tmask, ashore, land_now):
     pl = o.objective
     frac = J.landed_frac[:, o.j]
     fight = ashore & (st.owner[:, pl] != o.side)
-    men_before = (st.men * tmask).sum(axis=1)
+    men_before = troop_men(st, o, tmask)
     n = nav.neutralisation(J.shell_t[:, pl], p["naval.neutral_t"])
     v = x.shore_factor(n, p.section(f"{x.params}.{x.shore}"))
     won, L_att, L_def, _ = assault(ctx, st, d, o, tmask & fight[:, None], np.where(fight, frac, 0.0), v,
@@ -150,7 +151,7 @@ def _fight(ctx, st, d, x, o, u, tmask, ashore, land_now):
     need = 1 + int(round(p["amphibious.days_per_fortification"] * c.theatre.fortification[pl]))
     take = won & (frac >= 0.999) & (J.wins[:, o.j] >= need)
     J.days[:, o.j] = np.where(ashore & ~land_now, J.days[:, o.j] + 1, J.days[:, o.j])
-    men_now = (st.men * tmask).sum(axis=1)
+    men_now = troop_men(st, o, tmask)
     J.peak_men[:, o.j] = np.maximum(J.peak_men[:, o.j], men_before * frac)
     pa = p.section(x.params)
     fail = fight & ~take & ((J.days[:, o.j] >= pa["max_assault_days"])
@@ -167,7 +168,7 @@ def _fight(ctx, st, d, x, o, u, tmask, ashore, land_now):
         J.op_state[fail, o.j] = OpState.failed
         place_at(st, fail, o.troops, o.origin)
         if ctx.record:
-            _report_end(ctx, st, d, x, o, fail, (st.men * tmask).sum(axis=1), "thrown back", "landing_thrown_back")
+            _report_end(ctx, st, d, x, o, fail, troop_men(st, o, tmask), "thrown back", "landing_thrown_back")
 
 
 def _report_end(ctx, st, d, x, o, runs, men, outcome, form):
@@ -196,11 +197,13 @@ def _supply(ctx, st, o, tmask, ships):
     lcc = (ships[sr] * ctx.plan.ship["daihatsu"]).sum(axis=1) / p["amphibious.daihatsu_per_carrier"]
     port = (state[sr] == OpState.won) & bool(c.theatre.port[pl])
     tonnes = amph.beach_supply_t(lcc, port, p["amphibious.beach_t_per_day"], p["amphibious.port_t_per_day"])
-    m = tmask[sr]
-    use = np.where(st.engaged[sr], 1.0, p["quiet_consumption_share"])
-    demand = (use * c.supply_t[None, :] * m).sum(axis=1)
+    T = o.troops                               # only the operation's own columns (tmask is False elsewhere)
+    cell = np.ix_(sr, T)
+    m = tmask[cell]
+    use = np.where(st.engaged[cell], 1.0, p["quiet_consumption_share"])
+    demand = (use * c.supply_t[None, T] * m).sum(axis=1)
     fill = np.minimum(1.0, tonnes / np.maximum(demand, 1e-9))
-    st.stock[sr] = np.where(m, st.stock[sr] + fill[:, None] * use, st.stock[sr])
+    st.stock[cell] = np.where(m, st.stock[cell] + fill[:, None] * use, st.stock[cell])
     # a force supplied over the beach is not cut off (the supply phase reads this and clears it)
-    st.joint_fed[sr] |= m & (tonnes > 0)[:, None]
-    st.cut[sr] = np.where(m, 0, st.cut[sr])
+    st.joint_fed[cell] |= m & (tonnes > 0)[:, None]
+    st.cut[cell] = np.where(m, 0, st.cut[cell])

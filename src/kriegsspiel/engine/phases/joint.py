@@ -66,6 +66,11 @@ def troops(ctx, st, o: JOp) -> np.ndarray:
     return mask[None, :] & (st.status == UnitStatus.active)
 
 
+def troop_men(st, o: JOp, tmask) -> np.ndarray:
+    """(R,) men of operation o's troops in `tmask` (R, U), summed over its own columns only (the rest are zeros)."""
+    return (st.men[:, o.troops] * tmask[:, o.troops]).sum(axis=1)
+
+
 def fleet_ships(ctx, st, o: JOp) -> np.ndarray:
     """(R, K) the ships of operation o's fleet, by class."""
     if len(o.fleet):
