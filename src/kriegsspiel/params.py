@@ -99,6 +99,18 @@ class Params:
                 return float(self.scalars.get(f"effectiveness.{era}.{nation}", 1.0))
         return 1.0
 
+    def army_loss(self, nation: str | None, year: int) -> tuple[float, float]:
+        """(mean, sd of its log) of the loss factor of `nation`'s army in `year`: CDB90's estimate of that army's
+        own loss level where it has one (era_rates.yaml `armies`, validation.era_rates.army_effects), else 1 with
+        the between-army spread `army_loss_sigma` (casualties.yaml)."""
+        if nation and self.scalars.get("era_rates.armies_enabled", 0):
+            nation = self.nation_aliases.get(nation, nation)
+            for era, (a, b) in self.eras.items():
+                key = f"era_rates.army.{era}.{nation}"
+                if a <= year <= b and f"{key}.loss_factor" in self.scalars:
+                    return float(self.scalars[f"{key}.loss_factor"]), float(self.scalars[f"{key}.sd"])
+        return 1.0, float(self.scalars["army_loss_sigma"])
+
     def era_casualty_factors(self, year: int) -> dict[str, float]:
         """{attacker, defender}: the era casualty factors of `year` (era_rates.yaml; 1 outside its eras or with
         era_rates.enabled 0), as overrides of era_rates.applied.*."""
@@ -195,6 +207,10 @@ def default_params() -> Params:
                     for name, t in era["factors"].items() for side, v in t.items()})
     scalars["era_rates.applied.attacker"] = 1.0
     scalars["era_rates.applied.defender"] = 1.0
+    scalars["era_rates.armies_enabled"] = float(era.get("armies_enabled", 0))
+    for army, v in (era.get("armies") or {}).items():
+        scalars[f"era_rates.army.{army}.loss_factor"] = float(v["loss_factor"])
+        scalars[f"era_rates.army.{army}.sd"] = float(v["sd"])
     era_years = {name: tuple(v) for name, v in era["eras"].items()}
     eff = _read("effectiveness.yaml")
     scalars["effectiveness.enabled"] = float(eff.get("enabled", 0))

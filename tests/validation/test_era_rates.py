@@ -66,10 +66,49 @@ def test_a_sides_loss_factor_is_drawn_once_per_run_and_is_reproducible():
     from kriegsspiel.engine.context import army_loss_factors
     from kriegsspiel.engine.rng import Dice
 
-    f = army_loss_factors(Dice(7, np.arange(20000)), 2, 0.52)
+    f = army_loss_factors(Dice(7, np.arange(20000)), [1.0, 1.0], [0.52, 0.52])
     assert f.shape == (20000, 2)
     assert abs(f.mean() - 1.0) < 0.02                                   # mean one
     assert abs(np.log(f).std() - 0.52) < 0.01
     # run k's factor does not depend on its batch
-    assert np.array_equal(army_loss_factors(Dice(7, np.arange(5, 9)), 2, 0.52), f[5:9])
-    assert np.all(army_loss_factors(Dice(7, np.arange(4)), 2, 0.0) == 1.0)
+    assert np.array_equal(army_loss_factors(Dice(7, np.arange(5, 9)), [1.0, 1.0], [0.52, 0.52]), f[5:9])
+    assert np.all(army_loss_factors(Dice(7, np.arange(4)), [1.0, 1.0], [0.0, 0.0]) == 1.0)
+    # a known army: its mean and its own spread
+    g = army_loss_factors(Dice(7, np.arange(20000)), [1.6, 1.0], [0.2, 0.52])
+    assert abs(g[:, 0].mean() / 1.6 - 1.0) < 0.01 and abs(np.log(g[:, 0]).std() - 0.2) < 0.005
+
+
+def test_bundled_army_effects_are_the_fit_they_record(battles):
+    bundled = yaml.safe_load((Path(kriegsspiel.__file__).parent / "data" / "parameters" / "era_rates.yaml").read_text())
+    assert bundled["armies"] == era_rates.army_effects(battles)
+
+
+def test_army_effects_are_shrunk_group_means_and_need_two_theatres(battles):
+    out = era_rates.army_effects(battles)
+    names, xs, wars = era_rates._army_residuals(battles, None, (1937, 1945), 3)
+    b, w, grand = era_rates._one_way(xs)
+    for name, x, nw in zip(names, xs, wars):
+        if nw < 2:
+            assert name not in out                          # e.g. 1943-45 Japan: all Okinawa and Iwo Jima
+            continue
+        k = b / (b + w / len(x))
+        assert 0.0 < k < 1.0
+        # the predictor lies between the grand mean and the group's own mean
+        assert out[name]["loss_factor"] == pytest.approx(np.exp(k * (x.mean() - grand)), abs=1e-3)
+        assert out[name]["sd"] < np.sqrt(b)
+    assert "ww2_late.japan" in names and "ww2_late.japan" not in out
+    # CDB90: the Red Army of 1943-45 lost more than the average army of the war, the German army less
+    assert out["ww2_late.ussr"]["loss_factor"] > 1.2 and out["ww2_late.germany"]["loss_factor"] < 0.9
+
+
+def test_a_side_with_a_known_army_uses_its_factor():
+    from kriegsspiel.engine.context import side_army_loss
+
+    p = default_params()
+    assert p.army_loss("ussr", 1944) == (p["era_rates.army.ww2_late.ussr.loss_factor"], p["era_rates.army.ww2_late.ussr.sd"])
+    assert p.army_loss("mongolia", 1939) == p.army_loss("ussr", 1939)            # an alias reads as its army
+    assert p.army_loss("china", 1944) == (1.0, p["army_loss_sigma"])             # not in CDB90: the spread
+    assert p.with_overrides({"era_rates.armies_enabled": 0}).army_loss("ussr", 1944) == (1.0, p["army_loss_sigma"])
+    c = api.compile("bagration-1944")
+    mean, sigma = side_army_loss(c, c.params)
+    assert list(mean) == [p.army_loss(c.scenario.sides[k].nation, 1944)[0] for k in c.side_keys]

@@ -123,14 +123,24 @@ def _fighters(c: Compiled, plan: Plan, p: Params) -> Fighters | None:
                     p["air.air_superiority_ratio"])
 
 
-def army_loss_factors(dice: Dice, n_sides: int, sigma: float) -> np.ndarray:
+def army_loss_factors(dice: Dice, mean, sigma) -> np.ndarray:
     """(R, S) how much more or less each side loses than the engagement model says, the same in all its battles of
-    one run: a mean-one lognormal exp(sigma z - sigma^2 / 2), z drawn once per run and side (stream `army`, day 0,
-    item the side). CDB90 shows the residual of an army's losses to be shared across its battles (casualties.yaml
-    `army_loss_sigma`, validation.era_rates.between_army_sigma); the engagement noise of each day does not carry it."""
+    one run: a lognormal of mean `mean` (S,) and log-sd `sigma` (S,), mean x exp(sigma z - sigma^2 / 2), z drawn
+    once per run and side (stream `army`, day 0, item the side). CDB90 shows the residual of an army's losses to be
+    shared across its battles; where it shows an army's own level, the side's mean is that level and sigma its
+    uncertainty, else the mean is 1 and sigma the spread between armies (Params.army_loss, casualties.yaml
+    `army_loss_sigma`, validation.era_rates); the engagement noise of each day does not carry it."""
     from .phases.common import lognormal_noise
 
-    return lognormal_noise(dice.draw("army", 0, np.arange(n_sides))[:, :, 0], sigma)
+    mean, sigma = np.asarray(mean, float), np.asarray(sigma, float)
+    return mean[None, :] * lognormal_noise(dice.draw("army", 0, np.arange(len(mean)))[:, :, 0], sigma[None, :])
+
+
+def side_army_loss(c: Compiled, p) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, sigma) (S,) of each side's army loss factor: its nation's in the scenario's start year."""
+    year = c.dates[0].year
+    ms = [p.army_loss(c.scenario.sides[k].nation, year) for k in c.side_keys]
+    return np.array([m for m, _ in ms]), np.array([s for _, s in ms])
 
 
 def make_context(c: Compiled, runs: np.ndarray, seed: int, record: bool) -> Ctx:
@@ -151,7 +161,7 @@ def make_context(c: Compiled, runs: np.ndarray, seed: int, record: bool) -> Ctx:
         fighters=_fighters(c, c.plan, p),
         tables=make_tables(c, p),
         timeline={"men": [], "killed": [], "wounded": [], "missing": [], "owner": [], "forces": []} if record else None,
-        army_loss=army_loss_factors(dice, len(c.side_keys), p["army_loss_sigma"]),
+        army_loss=army_loss_factors(dice, *side_army_loss(c, p)),
     )
 
 

@@ -54,32 +54,68 @@ def factors(e, p=None) -> dict:
     return out
 
 
+def _army_residuals(e, p, years, min_sides):
+    """The residuals of the sides of the battles of `years` grouped by army (nation and era): ([group names],
+    [residuals of each group], [number of CDB90 war labels of each group]), groups of at least `min_sides`."""
+    from .effectiveness import groups
+
+    r = residuals(e, p or default_params())
+    g, names = groups(e)
+    m = (e.year >= years[0]) & (e.year <= years[1])
+    sel = [m & np.isfinite(r[:, k]) & (g[:, k] >= 0) for k in (0, 1)]
+    gid = np.concatenate([g[sel[k], k] for k in (0, 1)])
+    res = np.concatenate([r[sel[k], k] for k in (0, 1)])
+    war = np.concatenate([np.asarray(e.war)[sel[k]] for k in (0, 1)])
+    keep = [q for q in np.unique(gid) if (gid == q).sum() >= min_sides]
+    return [names[q] for q in keep], [res[gid == q] for q in keep], [len(set(war[gid == q])) for q in keep]
+
+
+def _one_way(xs) -> tuple[float, float, float]:
+    """One-way random-effects split (method of moments, unbalanced groups) of the residual groups `xs`: (between
+    variance, within variance, grand mean)."""
+    n = np.array([len(x) for x in xs], float)
+    means = np.array([x.mean() for x in xs])
+    N, k = n.sum(), len(xs)
+    within = sum(((x - x.mean()) ** 2).sum() for x in xs) / (N - k)
+    grand = float(np.concatenate(xs).mean())
+    msb = float(np.sum(n * (means - grand) ** 2) / (k - 1))
+    n0 = (N - np.sum(n ** 2) / N) / (k - 1)
+    return max(0.0, (msb - within) / n0), float(within), grand
+
+
 def between_army_sigma(e, p=None, years=(1937, 1945), min_sides: int = 3) -> dict:
     """How far an army's losses run above or below the model in all its battles: the residuals ln(recorded / model
     expected losses) of each side of the battles of `years`, grouped by the side's nation and era
     (validation.effectiveness.groups; groups of at least `min_sides` sides), split by a one-way random-effects
     analysis of variance (method of moments, unbalanced groups): between-army and within-army sd. The campaign
     engine draws the between-army part once per run and side (casualties.yaml `army_loss_sigma`)."""
-    from .effectiveness import groups
-
-    r = residuals(e, p or default_params())
-    g, _ = groups(e)
-    m = (e.year >= years[0]) & (e.year <= years[1])
-    sel = [m & np.isfinite(r[:, k]) & (g[:, k] >= 0) for k in (0, 1)]
-    gid = np.concatenate([g[sel[k], k] for k in (0, 1)])
-    res = np.concatenate([r[sel[k], k] for k in (0, 1)])
-    keep = [q for q in np.unique(gid) if (gid == q).sum() >= min_sides]
-    xs = [res[gid == q] for q in keep]
-    n = np.array([len(x) for x in xs], float)
-    means = np.array([x.mean() for x in xs])
-    N, k = n.sum(), len(xs)
-    within = sum(((x - x.mean()) ** 2).sum() for x in xs) / (N - k)
-    grand = np.concatenate(xs).mean()
-    msb = float(np.sum(n * (means - grand) ** 2) / (k - 1))
-    n0 = (N - np.sum(n ** 2) / N) / (k - 1)
-    between = max(0.0, (msb - within) / n0)
+    _, xs, _ = _army_residuals(e, p, years, min_sides)
+    between, within, _ = _one_way(xs)
     return {"between_sd": round(float(np.sqrt(between)), 2), "within_sd": round(float(np.sqrt(within)), 2),
-            "groups": int(k), "sides": int(N)}
+            "groups": len(xs), "sides": int(sum(len(x) for x in xs))}
+
+
+def army_effects(e, p=None, years=(1937, 1945), min_sides: int = 3, min_wars: int = 2) -> dict:
+    """{'era.nation': {loss_factor, sd, sides, wars}}: the armies whose own loss level CDB90 shows, as the best
+    linear unbiased predictor of the one-way random-effects model (Henderson; e.g. Searle, Casella & McCulloch,
+    Variance Components, 1992, ch. 3): the group's mean residual less the grand mean, shrunk by
+    b^2 / (b^2 + w^2 / n) (b, w: between- and within-army variance, n: its sides); `sd` is the predictor's own
+    posterior sd, b w / sqrt(n b^2 + w^2). `loss_factor` = exp(predictor): the army's losses relative to the average
+    army of the years. A group needs `min_wars` of CDB90's war labels: an army seen in one theatre only (CDB90's
+    1943-45 Japanese sides are all Okinawa and Iwo Jima, island last stands) would carry that kind of battle, not
+    the army, into every campaign."""
+    names, xs, wars = _army_residuals(e, p, years, min_sides)
+    between, within, grand = _one_way(xs)
+    out = {}
+    for name, x, nw in zip(names, xs, wars):
+        if nw < min_wars or between <= 0:
+            continue
+        n = len(x)
+        shrink = between / (between + within / n)
+        out[name] = {"loss_factor": round(float(np.exp(shrink * (x.mean() - grand))), 3),
+                     "sd": round(float(np.sqrt(between * within / (n * between + within))), 3),
+                     "sides": n, "wars": nw}
+    return out
 
 
 def write(path=None) -> dict:
@@ -102,6 +138,9 @@ def write(path=None) -> dict:
         "enabled": 1,
         "eras": {k: list(v) for k, v in ERAS.items()},
         "factors": factors(e),
+        # each army's own loss level (army_effects): the campaign engine centres its army loss factor there
+        "armies_enabled": 1,
+        "armies": army_effects(e),
     }
     write_parameters("era_rates.yaml", """Era casualty factors: recorded CDB90 losses against the pooled calibrated model, per era and
 side. Written by `python -m kriegsspiel.validation.era_rates --write`; do not edit by hand.""", doc, path)
