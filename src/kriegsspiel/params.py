@@ -88,27 +88,36 @@ class Params:
     nation_aliases: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
     era_years: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # era_rates.yaml
 
-    def effectiveness(self, nation: str | None, year: int) -> float:
-        """Relative combat effectiveness of `nation`'s army in `year` (effectiveness.yaml; 1 when not fitted,
-        or with effectiveness.enabled 0)."""
-        if not nation or not self.scalars.get("effectiveness.enabled", 0):
-            return 1.0
+    def army_key(self, nation: str | None, year: int) -> str | None:
+        """'ERA.NATION': the army of `nation` (read through the aliases: australia is uk) in `year`, by the
+        effectiveness eras (effectiveness.yaml); None without a nation or outside the eras."""
+        if not nation:
+            return None
         nation = self.nation_aliases.get(nation, nation)
         for era, (a, b) in self.eras.items():
             if a <= year <= b:
-                return float(self.scalars.get(f"effectiveness.{era}.{nation}", 1.0))
-        return 1.0
+                return f"{era}.{nation}"
+        return None
+
+    def effectiveness(self, nation: str | None, year: int) -> float:
+        """Relative combat effectiveness of `nation`'s army in `year`: CDB90's fitted value (effectiveness.yaml,
+        with effectiveness.enabled 1; else 1) times the army's value fitted on the campaign back-tests
+        (campaign_fit.yaml `army_cev`, scalars army_cev.ERA.NATION, with army_cev.enabled 1; else 1)."""
+        key = self.army_key(nation, year)
+        out = 1.0
+        if key and self.scalars.get("effectiveness.enabled", 0):
+            out *= float(self.scalars.get(f"effectiveness.{key}", 1.0))
+        if key and self.scalars.get("army_cev.enabled", 0):
+            out *= float(self.scalars.get(f"army_cev.{key}", 1.0))
+        return out
 
     def army_loss(self, nation: str | None, year: int) -> tuple[float, float]:
         """(mean, sd of its log) of the loss factor of `nation`'s army in `year`: CDB90's estimate of that army's
         own loss level where it has one (era_rates.yaml `armies`, validation.era_rates.army_effects), else 1 with
         the between-army spread `army_loss_sigma` (casualties.yaml)."""
-        if nation and self.scalars.get("era_rates.armies_enabled", 0):
-            nation = self.nation_aliases.get(nation, nation)
-            for era, (a, b) in self.eras.items():
-                key = f"era_rates.army.{era}.{nation}"
-                if a <= year <= b and f"{key}.loss_factor" in self.scalars:
-                    return float(self.scalars[f"{key}.loss_factor"]), float(self.scalars[f"{key}.sd"])
+        key = self.army_key(nation, year)
+        if key and self.scalars.get("era_rates.armies_enabled", 0) and f"era_rates.army.{key}.loss_factor" in self.scalars:
+            return float(self.scalars[f"era_rates.army.{key}.loss_factor"]), float(self.scalars[f"era_rates.army.{key}.sd"])
         return 1.0, float(self.scalars["army_loss_sigma"])
 
     def era_casualty_factors(self, year: int) -> dict[str, float]:
@@ -140,6 +149,8 @@ class Params:
             return "a number"
         if not np.isfinite(v) or abs(v) >= 1e9:
             return "a finite number of magnitude below 1e9"
+        if key.startswith("army_cev.") and key != "army_cev.enabled" and v <= 0:
+            return "a relative combat effectiveness > 0"
         if v < 0 <= self.scalars.get(key, 0.0) and key not in SIGNED and not key.startswith("ln_"):
             return f"a number >= 0 (the default is {self.scalars[key]:g})"
         return None
@@ -148,15 +159,21 @@ class Params:
         """Raise ValueError naming every override a user may not give (override_problem); KeyError for unknown
         names. The scenario's `parameters` are checked by scenario.checks, the API's overrides here; the
         calibration's own trial values (a fit may cross zero on its way) go through `with_overrides` alone."""
-        unknown = set(overrides) - set(self.scalars)
+        unknown = [k for k in overrides if not self.knows(k)]
         if unknown:
             raise KeyError(f"unknown parameter(s): {sorted(unknown)}")
         bad = {k: p for k, v in overrides.items() if (p := self.override_problem(k, v)) is not None}
         if bad:
             raise ValueError("; ".join(f"parameter {k}: expected {p}" for k, p in bad.items()))
 
+    def knows(self, key: str) -> bool:
+        """Whether `key` names a parameter: one of the scalars, or army_cev.ERA.NATION for any army (an army
+        without a fitted value has 1)."""
+        parts = key.split(".")
+        return key in self.scalars or (len(parts) == 3 and parts[0] == "army_cev" and parts[1] in self.eras)
+
     def with_overrides(self, overrides: dict) -> "Params":
-        unknown = set(overrides) - set(self.scalars)
+        unknown = [k for k in overrides if not self.knows(k)]
         if unknown:
             raise KeyError(f"unknown parameter(s): {sorted(unknown)}")
         return dataclasses.replace(self, scalars=MappingProxyType({**self.scalars, **overrides}))
@@ -196,10 +213,13 @@ def default_params() -> Params:
     scalars.update({k: float(v) for k, v in fitted_overrides().items() if k in scalars})
     # shared parameters chosen on the campaign back-tests (validation.campaign_fit) override manoeuvre.yaml
     try:
-        scalars.update({k: float(v) for k, v in (_read("campaign_fit.yaml").get("chosen") or {}).items()
-                        if k in scalars})
+        fit = _read("campaign_fit.yaml")
     except FileNotFoundError:
-        pass
+        fit = {}
+    scalars.update({k: float(v) for k, v in (fit.get("chosen") or {}).items() if k in scalars})
+    # each army's relative combat effectiveness fitted on the campaign back-tests (validation.campaign_fit)
+    scalars["army_cev.enabled"] = float(fit.get("army_cev_enabled", 0))
+    scalars.update({f"army_cev.{k}": float(v) for k, v in (fit.get("army_cev") or {}).items()})
     # era casualty factors (validation.era_rates): applied_* are set by compile_scenario for the scenario's year
     era = _read("era_rates.yaml")
     scalars["era_rates.enabled"] = float(era.get("enabled", 0))

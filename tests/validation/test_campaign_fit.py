@@ -50,3 +50,46 @@ def test_the_grid_does_not_depend_on_the_number_of_workers():
     one = cf.run_grid(grid, campaigns=["lake-khasan-1938"], runs=4, workers=1)
     two = cf.run_grid(grid, campaigns=["lake-khasan-1938"], runs=4, workers=2)
     assert one == two and len(one["scores"]) == 2 and len(one["scores"][0]) == 1
+
+
+def _table(peaks):
+    """A score table whose campaign c peaks at the CEV ratio peaks[c][1] of its armies peaks[c][0]."""
+    grid = np.log(cf.CEV_GRID)
+    return {c: {"armies": armies, "scores": list(np.maximum(0.0, 0.9 - 0.3 * np.abs(grid - np.log(r))))}
+            for c, (armies, r) in peaks.items()}
+
+
+def test_army_cev_fit_reads_each_campaign_at_its_armies_ratio():
+    t = _table({"A": (("e.x", "e.y"), 2.0), "B": (("e.y", "e.z"), 1.0)})
+    th = cf.fit_cev(t, penalty=0.0)
+    assert th["e.x"] - th["e.y"] == pytest.approx(np.log(2.0), abs=0.11)        # the steps are about 10 % apart
+    assert th["e.y"] - th["e.z"] == pytest.approx(0.0, abs=0.11)
+    # a strong ridge keeps every army at 1
+    assert all(v == 0.0 for v in cf.fit_cev(t, penalty=10.0).values())
+    # the score between grid ratios is interpolated in the log ratio
+    mid = cf._read_score(t["B"], {"e.y": np.log(1.4) / 2})
+    assert mid == pytest.approx((t["B"]["scores"][4] + t["B"]["scores"][5]) / 2)
+
+
+def test_army_cev_leave_one_out_gives_an_army_seen_once_no_value():
+    t = _table({"A": (("e.x", "e.y"), 2.0), "B": (("e.y", "e.z"), 1.4), "C": (("e.z", "e.y"), 1 / 1.4)})
+    loco = cf.cev_leave_one_out(t, penalty=0.0)
+    th_a, score_a = loco["A"]
+    assert th_a.get("e.x", 0.0) == 0.0                       # e.x fights only in A: without A it stays at 1
+    assert score_a == pytest.approx(cf._read_score(t["A"], th_a))
+    assert loco["B"][0]["e.y"] - loco["B"][0]["e.z"] == pytest.approx(np.log(1.4), abs=0.11)   # C tells B's ratio
+    ch = cf.choose_cev(t)
+    assert ch["penalty"] in cf.CEV_PENALTIES and set(ch["loco"]) == {"A", "B", "C"}
+
+
+def test_army_cev_reaches_a_units_quality():
+    import kriegsspiel as ks
+
+    p = default_params()
+    assert p.knows("army_cev.ww2_early.italy") and not p.knows("army_cev.ww9.italy")
+    assert p.override_problem("army_cev.ww2_early.italy", 0.0) is not None
+    base = ks.compile("compass-1940", {"army_cev.enabled": 0})
+    half = ks.compile("compass-1940", {"army_cev.enabled": 1, "army_cev.ww2_early.italy": 0.5})
+    italian = base.unit_side == base.side_keys.index("italian")
+    assert np.allclose(half.quality[italian], 0.5 * base.quality[italian])
+    assert np.array_equal(half.quality[~italian], base.quality[~italian])

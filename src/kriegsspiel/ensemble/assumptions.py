@@ -147,7 +147,7 @@ def check(loaded: LoadedScenario, only=None) -> None:
                 problems.append(Problem(str(loaded.path), line, where, repr(text), str(exc)))
                 continue
             if t.kind == "parameters":
-                if t.selector not in default_params().scalars:
+                if not default_params().knows(t.selector):
                     problems.append(Problem(str(loaded.path), line, where, repr(text),
                                             "a model parameter (kriegsspiel.params.default_params().scalars)"))
             elif not _select(data, t):

@@ -67,7 +67,7 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
 
     params = default_params()
     for key, value in s.parameters.items():
-        if key not in params.scalars:
+        if not params.knows(key):
             bad(("parameters", key), key, f"a model parameter name, one of {sorted(params.scalars)[:8]}... "
                 "(kriegsspiel.params.default_params().scalars)")
         elif (problem := params.override_problem(key, value)) is not None:

@@ -12,8 +12,23 @@ Score of one campaign (the three goals of the back-test, equally weighted):
     + share of the sides whose recorded losses lie inside the runs' p10-p90
     + share of the recorded captures made in a median within +-3 days of the record ) / 3
 
-`python -m kriegsspiel.validation.campaign_fit --write` reruns the grid and writes
-data/parameters/campaign_fit.yaml, whose `chosen` values override manoeuvre.yaml (params.default_params).
+Second, each army's relative combat effectiveness (Dupuy's CEV: the multiplier of a force's combat power that
+explains outcomes its numbers and weapons do not; Dupuy, Numbers, Predictions and War, 1979, ch. 5), one value per
+army (nation and era, Params.army_key) shared by every campaign that army fights in: the parameter the CDB90 fit
+(effectiveness.yaml) could not carry over to the campaigns. A campaign's result depends on its two armies' values
+only through their ratio, so each campaign is run once per ratio of CEV_GRID (its first side's army multiplied,
+the other's at 1); the armies' log values then maximise the mean score (each campaign's score read at its ratio,
+interpolated linearly in the log ratio) less a ridge penalty CEV_PENALTY x sum(ln CEV^2) that keeps an army
+without evidence at 1, by coordinate search over CEV_STEPS. The penalty weight is chosen among CEV_PENALTIES by
+the leave-one-campaign-out mean (each campaign left out in turn, its armies fitted on the others, its score read
+at the ratio they give), an infinite weight (no army's value fitted at all) among them, and the LOCO figures are
+then rerun at those values. On the ten campaigns the infinite weight wins: an army's value fitted on its other
+campaigns makes the left-out one worse (docs/validation-campaigns.md), so every army stays at 1 until the
+back-tests hold enough campaigns per army for the values to carry over.
+
+`python -m kriegsspiel.validation.campaign_fit --write` reruns both and writes data/parameters/campaign_fit.yaml,
+whose `chosen` values override manoeuvre.yaml and whose `army_cev` values are each army's effectiveness
+(params.default_params, Params.effectiveness).
 """
 
 from __future__ import annotations
@@ -32,6 +47,12 @@ GRID = {
     "manoeuvre.breakpoint_loss_share": (0.2, 0.3, 0.4),              # Helmbold 20-40 %
 }
 RUNS = 40
+# Ratios of the two armies' CEV each campaign is run at, and the search for each army's log CEV: ASSUMPTION, a CEV
+# between 1/2 and 2 (Dupuy's published German-Allied values are about 1.1-1.5 (Numbers, Predictions and War ch. 5;
+# A Genius for War, 1977, app. E), his German-Soviet ones up to about 2-3 early in the war [recalled]).
+CEV_GRID = (0.25, 1 / 2.8, 0.5, 1 / 1.4, 1.0, 1.4, 2.0, 2.8, 4.0)
+CEV_STEPS = np.log(np.array([0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0]))
+CEV_PENALTIES = (0.0, 0.01, 0.03, 0.1, float("inf"))      # inf: no army's value fitted (all at 1)
 
 
 def score(summary: dict) -> dict:
@@ -51,7 +72,7 @@ def grid_points(grid: dict = GRID) -> list[dict]:
 
 def _score_one(job) -> dict:
     point, campaign, runs, seed = job
-    return score(backtest(campaign, runs, seed, overrides=point))
+    return score(backtest(campaign, runs, seed, overrides={**point, "army_cev.enabled": 0.0}))   # armies at 1
 
 
 def run_grid(grid: dict = GRID, campaigns=BUNDLED, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
@@ -88,11 +109,110 @@ def leave_one_out(res: dict) -> dict:
             "leave_one_out_mean": float(np.mean([v["score"] for v in loco.values()]))}
 
 
+def armies_of(campaign: str, p=None) -> tuple[str | None, str | None]:
+    """The armies ('era.nation') of the campaign's two sides, in the order of its `sides`."""
+    from ..api import load_scenario
+    from ..params import default_params
+
+    p = p or default_params()
+    sc = load_scenario(campaign).scenario
+    keys = [p.army_key(side.nation, sc.start.year) for side in sc.sides.values()]
+    return keys[0], keys[1]
+
+
+def _score_ratio(job) -> dict:
+    from ..params import default_params
+
+    campaign, army, ratio, base, runs, seed = job
+    ones = {k: 1.0 for k in default_params().scalars if k.startswith("army_cev.") and k != "army_cev.enabled"}
+    ov = {**base, **ones, "army_cev.enabled": 1.0}           # every army at 1 but this campaign's first
+    if army:
+        ov[f"army_cev.{army}"] = float(ratio)
+    return score(backtest(campaign, runs, seed, overrides=ov))
+
+
+def cev_table(campaigns=BUNDLED, base: dict | None = None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
+    """{campaign: {armies: (a, b), scores: [score at each CEV_GRID ratio of a's CEV to b's]}}, the shared
+    thresholds at `base`."""
+    armies = {c: armies_of(c) for c in campaigns}
+    jobs = [(c, armies[c][0], r, base or {}, runs, seed) for c in campaigns for r in CEV_GRID]
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as ex:
+            flat = list(ex.map(_score_ratio, jobs))
+    else:
+        flat = [_score_ratio(j) for j in jobs]
+    G = len(CEV_GRID)
+    return {c: {"armies": armies[c], "scores": [f["score"] for f in flat[i * G:(i + 1) * G]]}
+            for i, c in enumerate(campaigns)}
+
+
+def _read_score(entry: dict, theta: dict) -> float:
+    """A campaign's score at the armies' log CEVs `theta`, interpolated in the log ratio on CEV_GRID."""
+    a, b = entry["armies"]
+    x = theta.get(a, 0.0) - theta.get(b, 0.0)
+    return float(np.interp(x, np.log(CEV_GRID), entry["scores"]))
+
+
+def fit_cev(table: dict, penalty: float, sweeps: int = 6) -> dict:
+    """{army: ln CEV} maximising mean score - penalty * sum(ln CEV^2) over the campaigns of `table`, by
+    coordinate search over CEV_STEPS from all ones (armies in a fixed order, so the result is reproducible)."""
+    armies = sorted({a for e in table.values() for a in e["armies"] if a})
+    theta = {a: 0.0 for a in armies}
+    if not np.isfinite(penalty):
+        return theta
+
+    def objective(th):
+        return np.mean([_read_score(e, th) for e in table.values()]) - penalty * sum(v * v for v in th.values())
+
+    best = objective(theta)
+    for _ in range(sweeps):
+        moved = False
+        for a in armies:
+            for v in CEV_STEPS:
+                trial = {**theta, a: float(v)}
+                f = objective(trial)
+                if f > best + 1e-12:
+                    best, theta, moved = f, trial, True
+        if not moved:
+            break
+    return theta
+
+
+def cev_leave_one_out(table: dict, penalty: float) -> dict:
+    """{campaign: (its armies' ln CEVs fitted on the other campaigns, its interpolated score there)}."""
+    out = {}
+    for c in table:
+        th = fit_cev({k: v for k, v in table.items() if k != c}, penalty)
+        out[c] = (th, _read_score(table[c], th))
+    return out
+
+
+def choose_cev(table: dict) -> dict:
+    """The penalty with the best leave-one-campaign-out mean, and the armies' CEVs fitted on all campaigns."""
+    loco = {w: cev_leave_one_out(table, w) for w in CEV_PENALTIES}
+    means = {w: float(np.mean([s for _, s in v.values()])) for w, v in loco.items()}
+    w = max(CEV_PENALTIES, key=lambda k: (round(means[k], 6), k))      # ties to the stronger penalty
+    theta = fit_cev(table, w)
+    return {"penalty": w, "loco_means": means, "theta": theta, "loco": loco[w]}
+
+
 def write(path=None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
     from .writeout import write_parameters
 
     res = run_grid(runs=runs, seed=seed, workers=workers)
     fit = leave_one_out(res)
+    table = cev_table(base=fit["chosen"], runs=runs, seed=seed, workers=workers)
+    cev = choose_cev(table)
+    army_cev = {a: round(float(np.exp(v)), 3) for a, v in sorted(cev["theta"].items()) if v != 0.0}
+    cev_loco = {}
+    for c, (th, _) in cev["loco"].items():            # rerun each campaign at the values fitted without it
+        ov = {**fit["chosen"], "army_cev.enabled": 1.0, **{f"army_cev.{a}": float(np.exp(v)) for a, v in th.items()}}
+        cev_loco[c] = {"army_cev": {a: round(float(np.exp(th.get(a, 0.0))), 3) for a in table[c]["armies"] if a},
+                       **{m: round(v, 3) for m, v in score(backtest(c, runs, seed, overrides=ov)).items()}}
+    ov = {**fit["chosen"], "army_cev.enabled": 1.0, **{f"army_cev.{a}": v for a, v in army_cev.items()}}
+    cev_in = {c: {m: round(v, 3) for m, v in score(backtest(c, runs, seed, overrides=ov)).items()} for c in table}
     doc = {
         "provenance": {
             "method": "grid over the shared parameters, each campaign scored by (winner share + share of sides with "
@@ -109,12 +229,26 @@ def write(path=None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> di
                                                                                       "captures_3d", "score")}}
                               for k, v in fit["leave_one_out"].items()},
             "leave_one_out_mean": round(fit["leave_one_out_mean"], 3),
+            "army_cev": {
+                "grid": [round(r, 4) for r in CEV_GRID],
+                "table": {c: {"armies": list(e["armies"]), "scores": [round(x, 3) for x in e["scores"]]}
+                          for c, e in table.items()},
+                "penalty": cev["penalty"],
+                "loco_means_by_penalty": {str(k): round(v, 3) for k, v in cev["loco_means"].items()},
+                "in_sample": cev_in,
+                "in_sample_mean": round(float(np.mean([v["score"] for v in cev_in.values()])), 3),
+                "leave_one_out": cev_loco,
+                "leave_one_out_mean": round(float(np.mean([v["score"] for v in cev_loco.values()])), 3),
+            },
         },
         "chosen": fit["chosen"],
+        "army_cev_enabled": 1,
+        "army_cev": army_cev,
     }
     write_parameters("campaign_fit.yaml", """Shared parameters chosen on the campaign back-tests (not on any one campaign), with the
 leave-one-campaign-out figures. Written by `python -m kriegsspiel.validation.campaign_fit --write`;
-do not edit by hand. `chosen` overrides manoeuvre.yaml (params.default_params).""", doc, path)
+do not edit by hand. `chosen` overrides manoeuvre.yaml; `army_cev` is each army's relative combat
+effectiveness (params.default_params, Params.effectiveness).""", doc, path)
     return doc
 
 
