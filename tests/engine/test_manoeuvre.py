@@ -607,3 +607,26 @@ def test_a_withdrawal_does_not_retake_a_place_the_enemy_took(tmp_path):
         e.step(d)
     assert (e.st.owner[:, idx["C"]] == c.side_keys.index("red")).all()
     assert (e.st.loc[:, b0] == idx["B"]).all() and (e.st.nxt[:, b0] < 0).all()
+
+
+def test_a_cut_off_formation_keeps_only_what_it_carries(tmp_path):
+    # supply.yaml carried_stock_days: cut off, red's corps at B has its own 5 days of supply, not the army's 30 in
+    # the depots behind the ring; quiet, it uses 0.3 of a day's combat supply a day, so it is out after about 17
+    # days and gives up to the four divisions next to it. With the depots' stock it would hold for months.
+    def run(carried):
+        units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "B"} for i in range(3)]
+        units += [{"name": f"Block{i}", "type": "binf", "side": "blue", "location": "M"} for i in range(2)]
+        units += [{"name": f"N{i}", "type": "binf", "side": "blue", "location": "N"} for i in range(4)]
+        places = [("A", 0, "red", True), ("M", 1, "blue", False), ("B", 2, "red", False), ("N", 3, "blue", False),
+                  ("Z", 6, "blue", True)]
+        edges = [("A", "M", 50), ("M", "B", 50), ("B", "N", 20), ("N", "Z", 300), ("M", "N", 60)]
+        c = scenario(tmp_path, places, edges, units, [], days=28, doctrine={"red": {"surrender_after_days_cut_off": 3}},
+                     parameters={"carried_stock_days": carried})
+        e = api.simulate(c, runs=3, seed=7)
+        return c, e.st
+
+    c, st = run(5.0)
+    red = c.unit_side == 0
+    assert (st.status[:, red] == UnitStatus.surrendered).all()
+    c, st = run(30.0)
+    assert (st.status[:, red] == UnitStatus.active).all() and (st.stock[:, red] > 20).all()

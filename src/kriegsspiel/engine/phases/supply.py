@@ -159,6 +159,9 @@ def step(ctx, st, d: int) -> None:
     # supplied today by a landing (at sea, over a beach or a taken port) or by air (their own stock accounting)
     in_supply |= active & st.joint_fed
     st.joint_fed[:] = False
+    # cut off, a formation has only what it carries: the army's depots behind it are out of reach (supply.yaml
+    # carried_stock_days)
+    st.stock = np.where(active & ~in_supply, np.minimum(st.stock, p["carried_stock_days"]), st.stock)
     st.cut = np.where(active & ~in_supply, st.cut + 1, np.where(active, 0, st.cut))
     # a pocket whose place its side's supply reaches again is relieved: it is a formation again, not yet
     # rested (still broken if it was)
