@@ -630,3 +630,20 @@ def test_a_cut_off_formation_keeps_only_what_it_carries(tmp_path):
     assert (st.status[:, red] == UnitStatus.surrendered).all()
     c, st = run(30.0)
     assert (st.status[:, red] == UnitStatus.active).all() and (st.stock[:, red] > 20).all()
+
+
+def test_the_fastest_columns_take_a_full_road_first(tmp_path):
+    # movement.march_order: three infantry divisions listed first and a tank division last share a good road that
+    # lets 30,000 men a day start along it (manoeuvre.yaml capacity_men_per_day); the tanks go the first day and one
+    # infantry division waits, instead of the tanks waiting behind all three
+    units = [{"name": f"I{i}", "type": "inf", "side": "red", "location": "A"} for i in range(3)]
+    units += [{"name": "T", "type": "tank", "side": "red", "location": "A"}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 2.8, "blue", False)], [("A", "B", 200)], units,
+                 [{"name": "Go", "side": "red", "forces": ["I0", "I1", "I2", "T"], "objective": "B"}])
+    from kriegsspiel.engine.loop import make_engine
+
+    e = make_engine(c, np.arange(4), 3)
+    e.step(0)
+    on_road = e.st.nxt >= 0
+    assert on_road[:, c.unit_names.index("T")].all()
+    assert (on_road.sum(axis=1) == 3).all() and (~on_road[:, c.unit_names.index("I2")]).all()

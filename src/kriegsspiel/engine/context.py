@@ -43,6 +43,7 @@ class Tables:
     line_km: np.ndarray          # (S, P) land km from each place to the side's named line (inf: no line)
     category: np.ndarray         # (terrain x weather classes, 3) QJM infantry, artillery, tank factors
                                  # (models.ground.category_factors), row terrain * n_weather + weather
+    march_order: np.ndarray      # (U,) the order in which formations take the road each day (movement.march_order)
 
     def depth_km(self, places, posture):
         """Depth of the defended positions at `places` in `posture` (arrays of one shape)."""
@@ -51,7 +52,7 @@ class Tables:
 
 
 def make_tables(c: Compiled, p: Params) -> Tables:
-    from .phases.movement import edge_capacity, edge_march_km, front_skip_km, march_table
+    from .phases.movement import edge_capacity, edge_march_km, front_skip_km, march_order, march_table
 
     em = edge_march_km(c, p, march_table(p))
     fclass = [p.frontage_class.get(name, "mixed") for name in p.terrain_names]
@@ -67,7 +68,8 @@ def make_tables(c: Compiled, p: Params) -> Tables:
     skip = front_skip_km(c, p)
     return Tables(edge_march=em, edge_capacity=edge_capacity(c, p, skip), category=cat,
                   edge_days=c.edge_km / np.maximum(em[Mobility.infantry], 1e-9), front_skip_km=skip,
-                  frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth, line_km=line_km)
+                  frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth, line_km=line_km,
+                  march_order=march_order(c, p))
 
 
 @dataclass(frozen=True)
