@@ -74,7 +74,6 @@ class Params:
     opp_factor: np.ndarray
     advance_pp: np.ndarray         # (9,)
     advance: np.ndarray            # (3 postures hasty/prepared/fortified, 4 mobilities, 9)
-    unopposed_km: np.ndarray       # (len(MOBILITIES),)
     split: np.ndarray              # (behaviour, circumstance, 3)
     surrenders: np.ndarray         # (behaviour,) bool
     weather_climate: dict
@@ -256,7 +255,6 @@ def default_params() -> Params:
         opp_factor=np.array(g["attrition"]["opposition_factor"]["factor"], dtype=float),
         advance_pp=np.array(adv["pp_lower"], dtype=float),
         advance=np.array([[adv[p][m] for m in MOBILITIES[:4]] for p in ("hasty", "prepared", "fortified")], dtype=float),
-        unopposed_km=np.array([adv["unopposed"][m] for m in MOBILITIES], dtype=float),
         split=np.array([[cas["split"][b][c] for c in CIRCUMSTANCES] for b in BEHAVIOURS], dtype=float),
         surrenders=np.array([cas["surrenders"][b] for b in BEHAVIOURS]),
         weather_climate=MappingProxyType(wx),

@@ -179,9 +179,3 @@ def advance_km(ratio, posture_idx, mobility_idx, terrain_idx, weather_idx, p: Pa
     t = p.terrain[terrain_idx]
     tf = np.where(np.isin(mob, (2, 3)), t[..., _T["advance_armour"]], t[..., _T["advance_infantry"]])
     return base * tf * p.weather[weather_idx][..., _W["mobility"]]
-
-
-def march_km(mobility_idx, terrain_idx, weather_idx, p: Params):
-    """Unopposed march, km/day: the QJM top band (negligible resistance) x terrain mobility x weather mobility."""
-    return p.unopposed_km[mobility_idx] * p.terrain[terrain_idx][..., _T["mobility"]] \
-        * p.weather[weather_idx][..., _W["mobility"]]
