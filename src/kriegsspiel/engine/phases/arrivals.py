@@ -7,7 +7,7 @@ import numpy as np
 
 from ...codes import OpState, UnitStatus
 from ..events import EventKind as K
-from .common import men_by_op
+from .common import along, men_by_op
 
 
 def step(ctx, st, d: int) -> None:
@@ -49,7 +49,7 @@ def _join(ctx, st, ready) -> None:
     st.op_state[ready] = OpState.running
     running = st.op_state == OpState.running
     cur = st.unit_op
-    busy = (cur >= 0) & (np.take_along_axis(st.op_state, np.maximum(cur, 0), 1) == OpState.running)
+    busy = (cur >= 0) & (along(st.op_state, np.maximum(cur, 0)) == OpState.running)
     free = ~busy & (st.status == UnitStatus.active) & ~st.broken & (st.eta == 0)
     if not free.any():
         return

@@ -53,6 +53,13 @@ def at(x, flat):
     return np.ravel(x).take(flat)
 
 
+def along(x, idx):
+    """x (R, N) gathered along its second axis at idx (R, M): np.take_along_axis(x, idx, 1), by one flat take
+    (about twice as fast at the engine's sizes)."""
+    R, N = x.shape
+    return np.ravel(x).take(np.arange(R)[:, None] * N + idx)
+
+
 def men_by_op(st) -> np.ndarray:
     """(R, O) men present in each ground operation's active units."""
     R, O = st.op_state.shape

@@ -22,6 +22,7 @@ from ...codes import Posture, Role, UnitMode, UnitStatus
 from ...scenario.compile import NO_OP
 from ..events import EventKind as K
 from ..transitions import retreat_choice
+from .common import along
 
 
 def _idle_reserves(c, st, s) -> np.ndarray:
@@ -56,7 +57,7 @@ def withdraw(ctx, st, d, places) -> None:
     rows = np.arange(R)[:, None]
     back, can = retreat_choice(ctx, st, places, np.full((R, P), -1))
     go = can[rows, st.loc] & (st.status == UnitStatus.active) & (st.eta == 0) & (st.nxt < 0) \
-        & (c.unit_side[None, :] == np.take_along_axis(st.owner, st.loc, 1)) & (st.unit_op == NO_OP)
+        & (c.unit_side[None, :] == along(st.owner, st.loc)) & (st.unit_op == NO_OP)
     if not go.any():
         return
     dest = back[rows, st.loc]
@@ -93,7 +94,7 @@ def step(ctx, st, d: int) -> None:
             idle = _idle_reserves(c, st, s)
             km = c.rail_km[st.loc, target[:, None]]                          # (R, U)
             ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
-            ok &= np.take_along_axis(st.reach[:, s], st.loc, 1)
+            ok &= along(st.reach[:, s], st.loc)
             # trains run only while the line from the side's railheads to the target is open (cut or bombed: wait)
             ok &= (st.cap[rows, s, target] > 0)[:, None]
             if ok.any():

@@ -16,8 +16,8 @@ from ...models.engagement import engage
 from ...models.supply import supply_multiplier
 from ..events import EventKind as K
 from ..transitions import capture, lose, overrun
+from .common import along, men_by_op, normal, scatter_flat
 from .common import at as _at
-from .common import men_by_op, normal, scatter_flat
 from .movement import present_men
 
 
@@ -86,8 +86,8 @@ def step(ctx, st, d: int) -> None:
     # passed through, but turns back to the place it set out from while that is still its side's (movement.march)
     in_op = np.zeros_like(take)
     if st.op_state.shape[1]:
-        in_op = (st.unit_op >= 0) & (np.take_along_axis(st.op_state, np.maximum(st.unit_op, 0), 1) == OpState.running)
-    turn = take & ~in_op & (np.take_along_axis(st.owner, st.loc, 1) == side)
+        in_op = (st.unit_op >= 0) & (along(st.op_state, np.maximum(st.unit_op, 0)) == OpState.running)
+    turn = take & ~in_op & (along(st.owner, st.loc) == side)
     if turn.any():
         _fall_back(st, turn)
         st.goal = np.where(turn, -1, st.goal)
@@ -178,7 +178,7 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     # the attacking operations' surprise in their first three days (linear decay, F02) and main effort
     op = np.maximum(st.unit_op, 0)
     in_op = contact & (st.unit_op >= 0)
-    age = d - np.take_along_axis(st.op_day0, op, 1)
+    age = d - along(st.op_day0, op)
     sur_u = np.where(in_op & (age < 3), c.op_surprise[op], 0)
     dec_u = np.where(in_op, np.clip(1.0 - age / 3.0, 0.0, 1.0), 0.0)
     surprise = np.zeros(n_rp, np.int64)
@@ -334,7 +334,7 @@ def _operations(ctx, st, d) -> None:
     there = (st.unit_op >= 0) & (st.status == UnitStatus.active) & (st.nxt < 0)
     for _ in range(c.op_objectives.shape[1]):
         obj = c.op_objectives[np.arange(O)[None, :], np.minimum(st.op_obj, c.op_n_objectives[None, :] - 1)]
-        at_obj = there & (st.loc == np.take_along_axis(obj, np.maximum(st.unit_op, 0), 1))
+        at_obj = there & (st.loc == along(obj, np.maximum(st.unit_op, 0)))
         present = np.zeros((R, O), bool)
         present[np.nonzero(at_obj)[0], st.unit_op[at_obj]] = True
         taken = running & (st.owner[rows, obj] == c.op_side[None, :]) & present \
@@ -358,7 +358,7 @@ def _operations(ctx, st, d) -> None:
         # as a move outside an operation): the first to arrive ends the operation, not the march of the rest
         final = c.op_objectives[np.arange(O), c.op_n_objectives - 1]                  # (O,)
         o_u = np.maximum(st.unit_op, 0)
-        follow = (st.unit_op >= 0) & np.take_along_axis(done, o_u, 1) & (st.status == UnitStatus.active) \
+        follow = (st.unit_op >= 0) & along(done, o_u) & (st.status == UnitStatus.active) \
             & (st.goal < 0) & ((st.mode == UnitMode.idle) | (st.mode == UnitMode.march)) & (st.loc != final[o_u])
         st.goal = np.where(follow, final[o_u], st.goal)
 
@@ -373,7 +373,7 @@ def _bypass(ctx, st, d, running) -> None:
     obj = c.op_objectives[np.arange(O)[None, :], np.minimum(st.op_obj, c.op_n_objectives[None, :] - 1)]   # (R, O)
     o_u = np.maximum(st.unit_op, 0)
     before = (st.unit_op >= 0) & (st.mode == UnitMode.contact) & (st.status == UnitStatus.active) \
-        & (st.nxt == np.take_along_axis(obj, o_u, 1))
+        & (st.nxt == along(obj, o_u))
     held = np.zeros((R, O), bool)
     held[np.nonzero(before)[0], st.unit_op[before]] = True
     held &= running
@@ -388,7 +388,7 @@ def _bypass(ctx, st, d, running) -> None:
         return
     for r, o in zip(*np.nonzero(go)) if ctx.record else ():
         ctx.log.add(r, d, K.objective_bypassed, c.op_side[o], obj[r, o], op=o)
-    _fall_back(st, before & np.take_along_axis(go, o_u, 1))
+    _fall_back(st, before & along(go, o_u))
     st.op_obj = np.where(go, st.op_obj + 1, st.op_obj)
     st.op_held_days = np.where(go, 0, st.op_held_days)
 

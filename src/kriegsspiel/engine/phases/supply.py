@@ -19,7 +19,7 @@ from ...models.supply import reachable, widest_path
 from ...world.paths import dijkstra
 from ..events import EventKind as K
 from ..transitions import lose, surrender
-from .common import at, scatter_flat
+from .common import along, at, scatter_flat
 
 
 def sources(ctx, st, rows) -> np.ndarray:
@@ -106,7 +106,7 @@ def _through_weak_blocks(ctx, st, side_men, around) -> np.ndarray:
             continue
         near = weak | (weak[:, np.maximum(nb, 0)] & (nb >= 0)[None]).any(axis=2)
         mine = out_u & (c.unit_side == s)[None, :]
-        rows = np.flatnonzero((mine & np.take_along_axis(near, st.loc, 1)).any(axis=1))
+        rows = np.flatnonzero((mine & along(near, st.loc)).any(axis=1))
         if not len(rows):
             continue
         # recomputed only where the blocks or the map changed since the last time (row by row, so run k's result
