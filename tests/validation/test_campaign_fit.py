@@ -89,7 +89,21 @@ def test_army_cev_reaches_a_units_quality():
     assert p.knows("army_cev.ww2_early.italy") and not p.knows("army_cev.ww9.italy")
     assert p.override_problem("army_cev.ww2_early.italy", 0.0) is not None
     base = ks.compile("compass-1940", {"army_cev.enabled": 0})
+    on = ks.compile("compass-1940", {"army_cev.enabled": 1})          # the bundled values, if any
     half = ks.compile("compass-1940", {"army_cev.enabled": 1, "army_cev.ww2_early.italy": 0.5})
     italian = base.unit_side == base.side_keys.index("italian")
     assert np.allclose(half.quality[italian], 0.5 * base.quality[italian])
-    assert np.array_equal(half.quality[~italian], base.quality[~italian])
+    assert np.array_equal(half.quality[~italian], on.quality[~italian])
+
+
+def test_army_cev_penalty_by_the_one_standard_error_rule():
+    # armies seen in one campaign each: nothing carries over, every penalty scores the same out of sample, and the
+    # rule keeps the simplest model (no army fitted)
+    lone = _table({"A": (("e.a", "e.b"), 2.0), "B": (("e.c", "e.d"), 0.5), "C": (("e.e", "e.f"), 1.4)})
+    ch = cf.choose_cev(lone)
+    assert ch["penalty"] == float("inf") and all(v == 0.0 for v in ch["theta"].values())
+    # the same two armies in four campaigns that all put their ratio at 2: fitting them pays out of sample
+    shared = _table({k: (("e.x", "e.y"), 2.0) for k in "ABCD"})
+    ch = cf.choose_cev(shared)
+    assert np.isfinite(ch["penalty"]) and ch["theta"]["e.x"] - ch["theta"]["e.y"] > np.log(1.5)
+    assert ch["loco_means"][ch["penalty"]] > ch["loco_means"][float("inf")] + ch["loco_se"]

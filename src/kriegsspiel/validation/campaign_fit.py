@@ -19,12 +19,13 @@ army (nation and era, Params.army_key) shared by every campaign that army fights
 only through their ratio, so each campaign is run once per ratio of CEV_GRID (its first side's army multiplied,
 the other's at 1); the armies' log values then maximise the mean score (each campaign's score read at its ratio,
 interpolated linearly in the log ratio) less a ridge penalty CEV_PENALTY x sum(ln CEV^2) that keeps an army
-without evidence at 1, by coordinate search over CEV_STEPS. The penalty weight is chosen among CEV_PENALTIES by
-the leave-one-campaign-out mean (each campaign left out in turn, its armies fitted on the others, its score read
-at the ratio they give), an infinite weight (no army's value fitted at all) among them, and the LOCO figures are
-then rerun at those values. On the ten campaigns the infinite weight wins: an army's value fitted on its other
-campaigns makes the left-out one worse (docs/validation-campaigns.md), so every army stays at 1 until the
-back-tests hold enough campaigns per army for the values to carry over.
+without evidence at 1, by coordinate search over CEV_STEPS. The penalty weight is chosen among CEV_PENALTIES
+(an infinite weight, no army's value fitted at all, among them) by the one-standard-error rule on the
+leave-one-campaign-out scores (each campaign left out in turn, its armies fitted on the others, its score read at
+the ratio they give), and the LOCO figures are then rerun at those values. On the ten campaigns the infinite
+weight is chosen: an army's value fitted on its other campaigns gains nothing beyond noise on the one left out,
+or loses (docs/validation-campaigns.md), so every army stays at 1 until the back-tests hold enough campaigns per
+army for the values to carry over.
 
 `python -m kriegsspiel.validation.campaign_fit --write` reruns both and writes data/parameters/campaign_fit.yaml,
 whose `chosen` values override manoeuvre.yaml and whose `army_cev` values are each army's effectiveness
@@ -190,12 +191,17 @@ def cev_leave_one_out(table: dict, penalty: float) -> dict:
 
 
 def choose_cev(table: dict) -> dict:
-    """The penalty with the best leave-one-campaign-out mean, and the armies' CEVs fitted on all campaigns."""
+    """The penalty by the one-standard-error rule on the leave-one-campaign-out scores (the strongest penalty, an
+    infinite one included, whose LOCO mean is within one standard error of the best; Hastie, Tibshirani &
+    Friedman, The Elements of Statistical Learning, 2009, 7.10), and the armies' CEVs fitted on all campaigns."""
     loco = {w: cev_leave_one_out(table, w) for w in CEV_PENALTIES}
-    means = {w: float(np.mean([s for _, s in v.values()])) for w, v in loco.items()}
-    w = max(CEV_PENALTIES, key=lambda k: (round(means[k], 6), k))      # ties to the stronger penalty
+    per = {w: np.array([s for _, s in v.values()]) for w, v in loco.items()}
+    means = {w: float(x.mean()) for w, x in per.items()}
+    best = max(CEV_PENALTIES, key=lambda k: (round(means[k], 6), k))
+    se = float(per[best].std(ddof=1) / np.sqrt(len(per[best]))) if len(per[best]) > 1 else 0.0
+    w = max(k for k in CEV_PENALTIES if means[k] >= means[best] - se)
     theta = fit_cev(table, w)
-    return {"penalty": w, "loco_means": means, "theta": theta, "loco": loco[w]}
+    return {"penalty": w, "loco_means": means, "loco_se": se, "theta": theta, "loco": loco[w]}
 
 
 def write(path=None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
@@ -235,6 +241,7 @@ def write(path=None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> di
                           for c, e in table.items()},
                 "penalty": cev["penalty"],
                 "loco_means_by_penalty": {str(k): round(v, 3) for k, v in cev["loco_means"].items()},
+                "loco_standard_error": round(cev["loco_se"], 3),
                 "in_sample": cev_in,
                 "in_sample_mean": round(float(np.mean([v["score"] for v in cev_in.values()])), 3),
                 "leave_one_out": cev_loco,
