@@ -251,6 +251,30 @@ def write_docs(path=None, runs: int = 200, seed: int = SEED) -> None:
                  f"{mean[True]:.2f} held out.")
     held = ef["provenance"]["held_out"]
     tau = str(ef["provenance"]["tau"])
+    ac = fit.get("army_cev")
+    army_text = "No army effectiveness fit recorded (campaign_fit.yaml has none)."
+    if ac:
+        g = ", ".join(f"{r:g}" for r in ac["grid"])
+        table = "\n".join(f"| {c} | {' / '.join(a or '-' for a in e['armies'])} | "
+                          + " | ".join(f"{x:.2f}" for x in e["scores"]) + " |" for c, e in ac["table"].items())
+        by_w = ", ".join(f"{k}: {v:.3f}" for k, v in ac["loco_means_by_penalty"].items())
+        fitted = _read("campaign_fit.yaml").get("army_cev") or {}
+        army_text = f"""Each army's relative combat effectiveness (`army_cev.ERA.NATION`, Dupuy's CEV) is a candidate shared
+parameter too: one value per army, used in every campaign that army fights. A campaign's outcome depends on its
+two armies' values only through their ratio, so each campaign was run at the ratios {g} (its first side's army to
+the other's; {fit['runs']} runs each, the thresholds above), and the armies' values were fitted to the mean score
+with a ridge penalty on ln CEV, the penalty chosen by the one-standard-error rule on the leave-one-campaign-out
+scores (`campaign_fit.choose_cev`).
+
+| campaign | armies | {' | '.join(g.split(', '))} |
+|---|---|{'---|' * len(ac['grid'])}
+{table}
+
+Leave-one-campaign-out mean by penalty: {by_w} (standard error {ac.get('loco_standard_error', float('nan')):.3f});
+chosen: {ac['penalty']}. Fitted values: {fitted or 'none, every army at 1'}. In sample {ac['in_sample_mean']:.3f},
+left out {ac['leave_one_out_mean']:.3f}. Most armies fight in one or two of the campaigns, and where an army
+fights in several they pull its value apart (the German army of 1943–45 would be worth more at Kursk and less in
+Bagration): a value fitted on an army's other campaigns does not help the one left out."""
     ww2 = {era: ", ".join(f"{n} {v['cev']:.2f} ({v['battles']})" for n, v in ef["cev"].get(era, {}).items())
            for era in ("ww2_early", "ww2_late")}
     text = f"""# Campaign back-tests
@@ -294,7 +318,11 @@ Leave one campaign out (mean {fit['leave_one_out_mean']:.2f}): each campaign at 
 |---|---|---|---|---|---|
 {loco}
 
-## Nation effectiveness
+## Army effectiveness fitted on the campaigns
+
+{army_text}
+
+## Nation effectiveness (CDB90)
 
 `kriegsspiel.validation.effectiveness` fits a relative combat effectiveness per nation and era on CDB90 (normal
 prior on log CEV, scale tau = {tau} chosen on five held-out folds). On the held-out CDB90 folds: winner accuracy
