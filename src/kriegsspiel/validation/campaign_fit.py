@@ -121,15 +121,19 @@ def armies_of(campaign: str, p=None) -> tuple[str | None, str | None]:
     return keys[0], keys[1]
 
 
-def _score_ratio(job) -> dict:
+def cev_overrides(base: dict, cev: dict) -> dict:
+    """Overrides for a run at the armies' CEVs `cev` ({army: value}) and every other army at 1, whatever values the
+    bundled campaign_fit.yaml holds; `base`: the shared thresholds."""
     from ..params import default_params
 
-    campaign, army, ratio, base, runs, seed = job
     ones = {k: 1.0 for k in default_params().scalars if k.startswith("army_cev.") and k != "army_cev.enabled"}
-    ov = {**base, **ones, "army_cev.enabled": 1.0}           # every army at 1 but this campaign's first
-    if army:
-        ov[f"army_cev.{army}"] = float(ratio)
-    return score(backtest(campaign, runs, seed, overrides=ov))
+    return {**base, **ones, "army_cev.enabled": 1.0, **{f"army_cev.{a}": float(v) for a, v in cev.items()}}
+
+
+def _score_ratio(job) -> dict:
+    campaign, army, ratio, base, runs, seed = job
+    # every army at 1 but this campaign's first
+    return score(backtest(campaign, runs, seed, overrides=cev_overrides(base, {army: ratio} if army else {})))
 
 
 def cev_table(campaigns=BUNDLED, base: dict | None = None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
@@ -204,23 +208,45 @@ def choose_cev(table: dict) -> dict:
     return {"penalty": w, "loco_means": means, "loco_se": se, "theta": theta, "loco": loco[w]}
 
 
-def write(path=None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
+def write(path=None, runs: int = RUNS, seed: int = SEED, workers: int = 1, army_cev_only: bool = False) -> dict:
+    """Rerun the threshold grid and the army effectiveness fit and write campaign_fit.yaml; `army_cev_only`: keep
+    the bundled threshold fit (its provenance copied) and rerun the army fit alone."""
+    from ..params import _read
     from .writeout import write_parameters
 
-    res = run_grid(runs=runs, seed=seed, workers=workers)
-    fit = leave_one_out(res)
+    if army_cev_only:
+        old = _read("campaign_fit.yaml")
+        runs, seed = old["provenance"]["runs"], old["provenance"]["seed"]
+        fit = {"chosen": old["chosen"]}
+    else:
+        res = run_grid(runs=runs, seed=seed, workers=workers)
+        fit = leave_one_out(res)
     table = cev_table(base=fit["chosen"], runs=runs, seed=seed, workers=workers)
     cev = choose_cev(table)
     army_cev = {a: round(float(np.exp(v)), 3) for a, v in sorted(cev["theta"].items()) if v != 0.0}
     cev_loco = {}
     for c, (th, _) in cev["loco"].items():            # rerun each campaign at the values fitted without it
-        ov = {**fit["chosen"], "army_cev.enabled": 1.0, **{f"army_cev.{a}": float(np.exp(v)) for a, v in th.items()}}
+        ov = cev_overrides(fit["chosen"], {a: np.exp(v) for a, v in th.items()})
         cev_loco[c] = {"army_cev": {a: round(float(np.exp(th.get(a, 0.0))), 3) for a in table[c]["armies"] if a},
                        **{m: round(v, 3) for m, v in score(backtest(c, runs, seed, overrides=ov)).items()}}
-    ov = {**fit["chosen"], "army_cev.enabled": 1.0, **{f"army_cev.{a}": v for a, v in army_cev.items()}}
+    ov = cev_overrides(fit["chosen"], army_cev)
     cev_in = {c: {m: round(v, 3) for m, v in score(backtest(c, runs, seed, overrides=ov)).items()} for c in table}
-    doc = {
-        "provenance": {
+    army = {
+        "grid": [round(r, 4) for r in CEV_GRID],
+        "table": {c: {"armies": list(e["armies"]), "scores": [round(x, 3) for x in e["scores"]]}
+                  for c, e in table.items()},
+        "penalty": cev["penalty"],
+        "loco_means_by_penalty": {str(k): round(v, 3) for k, v in cev["loco_means"].items()},
+        "loco_standard_error": round(cev["loco_se"], 3),
+        "in_sample": cev_in,
+        "in_sample_mean": round(float(np.mean([v["score"] for v in cev_in.values()])), 3),
+        "leave_one_out": cev_loco,
+        "leave_one_out_mean": round(float(np.mean([v["score"] for v in cev_loco.values()])), 3),
+    }
+    if army_cev_only:
+        prov = {**{k: v for k, v in old["provenance"].items() if k != "army_cev"}, "army_cev": army}
+    else:
+        prov = {
             "method": "grid over the shared parameters, each campaign scored by (winner share + share of sides with "
                       "recorded losses inside p10-p90 + share of captures within 3 days) / 3; the point with the "
                       "best mean score kept; leave-one-campaign-out: each campaign scored at the point best on the "
@@ -235,19 +261,10 @@ def write(path=None, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> di
                                                                                       "captures_3d", "score")}}
                               for k, v in fit["leave_one_out"].items()},
             "leave_one_out_mean": round(fit["leave_one_out_mean"], 3),
-            "army_cev": {
-                "grid": [round(r, 4) for r in CEV_GRID],
-                "table": {c: {"armies": list(e["armies"]), "scores": [round(x, 3) for x in e["scores"]]}
-                          for c, e in table.items()},
-                "penalty": cev["penalty"],
-                "loco_means_by_penalty": {str(k): round(v, 3) for k, v in cev["loco_means"].items()},
-                "loco_standard_error": round(cev["loco_se"], 3),
-                "in_sample": cev_in,
-                "in_sample_mean": round(float(np.mean([v["score"] for v in cev_in.values()])), 3),
-                "leave_one_out": cev_loco,
-                "leave_one_out_mean": round(float(np.mean([v["score"] for v in cev_loco.values()])), 3),
-            },
-        },
+            "army_cev": army,
+        }
+    doc = {
+        "provenance": prov,
         "chosen": fit["chosen"],
         "army_cev_enabled": 1,
         "army_cev": army_cev,
@@ -266,6 +283,6 @@ if __name__ == "__main__":  # pragma: no cover - a maintenance command
     if "--write" in sys.argv:
         import os
 
-        d = write(workers=min(2, os.cpu_count() or 1))
+        d = write(workers=min(2, os.cpu_count() or 1), army_cev_only="--army-cev-only" in sys.argv)
         print(json.dumps({k: d["provenance"][k] for k in ("in_sample_mean", "leave_one_out_mean", "leave_one_out")},
                          indent=1), d["chosen"])
