@@ -78,18 +78,22 @@ def _score_one(job) -> dict:
     return score(backtest(campaign, runs, seed, overrides={**point, "army_cev.enabled": 0.0}))   # armies at 1
 
 
+def _map(fn, jobs, workers: int) -> list:
+    """fn over jobs, in `workers` processes when more than one (each back-test is seeded on its own, so the results
+    do not depend on the number of workers)."""
+    if workers <= 1:
+        return [fn(j) for j in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as ex:
+        return list(ex.map(fn, jobs))
+
+
 def run_grid(grid: dict = GRID, campaigns=BUNDLED, runs: int = RUNS, seed: int = SEED, workers: int = 1) -> dict:
     """Scores (G, C) of every grid point on every campaign, with their parts; `workers` processes (each back-test
     is seeded on its own, so the scores do not depend on the number of workers)."""
     points = grid_points(grid)
-    jobs = [(pt, c, runs, seed) for pt in points for c in campaigns]
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(workers) as ex:
-            flat = list(ex.map(_score_one, jobs))
-    else:
-        flat = [_score_one(j) for j in jobs]
+    flat = _map(_score_one, [(pt, c, runs, seed) for pt in points for c in campaigns], workers)
     C = len(campaigns)
     rows = [flat[i * C:(i + 1) * C] for i in range(len(points))]
     return {"points": points, "campaigns": list(campaigns), "scores": rows}
@@ -142,14 +146,8 @@ def cev_table(campaigns=BUNDLED, base: dict | None = None, runs: int = RUNS, see
     """{campaign: {armies: (a, b), scores: [score at each CEV_GRID ratio of a's CEV to b's]}}, the shared
     thresholds at `base`."""
     armies = {c: armies_of(c) for c in campaigns}
-    jobs = [(c, armies[c][0], r, base or {}, runs, seed) for c in campaigns for r in CEV_GRID]
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(workers) as ex:
-            flat = list(ex.map(_score_ratio, jobs))
-    else:
-        flat = [_score_ratio(j) for j in jobs]
+    flat = _map(_score_ratio, [(c, armies[c][0], r, base or {}, runs, seed) for c in campaigns for r in CEV_GRID],
+                workers)
     G = len(CEV_GRID)
     return {c: {"armies": armies[c], "scores": [f["score"] for f in flat[i * G:(i + 1) * G]]}
             for i, c in enumerate(campaigns)}
