@@ -114,9 +114,9 @@ class Params:
         """(mean, sd of its log) of the loss factor of `nation`'s army in `year`: CDB90's estimate of that army's
         own loss level where it has one (era_rates.yaml `armies`, validation.era_rates.army_effects), else 1 with
         the between-army spread `army_loss_sigma` (casualties.yaml)."""
-        key = self.army_key(nation, year)
-        if key and self.scalars.get("era_rates.armies_enabled", 0) and f"era_rates.army.{key}.loss_factor" in self.scalars:
-            return float(self.scalars[f"era_rates.army.{key}.loss_factor"]), float(self.scalars[f"era_rates.army.{key}.sd"])
+        name = f"era_rates.army.{self.army_key(nation, year)}"
+        if self.scalars.get("era_rates.armies_enabled", 0) and f"{name}.loss_factor" in self.scalars:
+            return float(self.scalars[f"{name}.loss_factor"]), float(self.scalars[f"{name}.sd"])
         return 1.0, float(self.scalars["army_loss_sigma"])
 
     def era_casualty_factors(self, year: int) -> dict[str, float]:

@@ -55,7 +55,9 @@ RUNS = 200          # as many runs as the back-test report (campaigns.validate_c
 # 2-3 early in the war: Numbers, Predictions and War, 1979; A Genius for War, 1977 [recalled, pages not checked]).
 CEV_GRID = (0.25, 1 / 2.8, 0.5, 1 / 1.4, 1.0, 1.4, 2.0, 2.8, 4.0)
 CEV_STEPS = np.log(np.array([0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0]))
-CEV_PENALTIES = (0.0, 0.01, 0.03, 0.1, float("inf"))      # inf: no army's value fitted (all at 1)
+# Ridge weights tried (ASSUMPTION: from none to one where ln 2 costs about 0.05 of mean score, i.e. half a
+# campaign's whole score spread over ten; a gap of about x3 between steps), and inf: no army's value fitted.
+CEV_PENALTIES = (0.0, 0.01, 0.03, 0.1, float("inf"))
 
 
 def score(summary: dict) -> dict:
