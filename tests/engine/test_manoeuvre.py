@@ -305,6 +305,24 @@ def test_open_ground_takes_columns_abreast():
     assert cap.tolist() == [track * P["manoeuvre.open_ground_capacity_factor"], track, road]
 
 
+def test_a_route_sets_the_pace_along_it():
+    # along a road or a track the route class sets the rate; the terrain's r_m only slows movement off the routes
+    # (manoeuvre.yaml march_km_per_day)
+    from types import SimpleNamespace
+
+    from kriegsspiel.codes import Mobility
+    from kriegsspiel.engine.phases.movement import edge_march_km, march_table
+
+    close = P.terrain_names.index("rugged_heavily_wooded")
+    r_m = P.terrain[close, 0]
+    assert r_m < 1
+    c = SimpleNamespace(edge_class=np.array([0, 3, 4]), edge_terrain=np.full(3, close))
+    km = edge_march_km(c, P, march_table(P))
+    for m in ("infantry", "armoured"):
+        rate = [P[f"manoeuvre.march_km_per_day.{m}.{k}"] for k in ("road_good", "track", "cross_country")]
+        assert km[Mobility[m]].tolist() == pytest.approx([rate[0], rate[1], rate[2] * r_m])
+
+
 def test_capitulation_ends_the_run(tmp_path):
     units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(6)]
     units += [{"name": "B1", "type": "binf", "side": "blue", "location": "B", "strength": 0.2},

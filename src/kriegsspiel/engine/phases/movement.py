@@ -56,11 +56,16 @@ def march_order(c, p) -> np.ndarray:
 
 
 def edge_march_km(c, p, table) -> np.ndarray:
-    """(5 mobilities, E) km/day on each edge in good weather: the class rate, x the terrain's mobility r_m off
-    the roads (tracks)."""
+    """(5 mobilities, E) km/day on each edge in good weather: the route class's rate, x the terrain's mobility r_m
+    only off any route (cross-country): a road or track sets the pace along it (manoeuvre.yaml)."""
     terrain_mob = p.terrain[c.edge_terrain, 0]
-    off_road = c.edge_class >= 3
-    return table[:, c.edge_class] * np.where(off_road, terrain_mob, 1.0)[None, :]
+    cross = c.edge_class == ROUTE_CLASSES.index("cross_country")
+    return table[:, c.edge_class] * np.where(cross, terrain_mob, 1.0)[None, :]
+
+
+def _open_ground(c, p) -> np.ndarray:
+    """(E,) the edge's terrain is open ground (manoeuvre.yaml `terrain_frontage_class` open)."""
+    return np.array([p.frontage_class.get(p.terrain_names[t], "mixed") == "open" for t in c.edge_terrain], bool)
 
 
 def front_skip_km(c, p) -> np.ndarray:
@@ -82,7 +87,7 @@ def edge_capacity(c, p, front_skip=None) -> np.ndarray:
     (`front_skip` > 0), where the attackers are deployed along the front, not in a column on one road."""
     cap = np.array([p[f"manoeuvre.capacity_men_per_day.{ROUTE_CLASSES[k]}"] for k in c.edge_class], dtype=float) \
         * c.edge_routes
-    open_ground = np.array([p.frontage_class.get(p.terrain_names[t], "mixed") == "open" for t in c.edge_terrain], bool)
+    open_ground = _open_ground(c, p)
     cap = np.where(open_ground & (c.edge_class >= 3), cap * p["manoeuvre.open_ground_capacity_factor"], cap)
     return cap if front_skip is None else np.where(front_skip > 0, np.inf, cap)
 
