@@ -10,7 +10,10 @@ import sys
 import numpy as np
 import pytest
 
-TRUE_STRENGTH = 0.8
+# A value the toy's figures identify: at 0.65 the Soviet side breaks in about half the runs (Axis victory, 20,000
+# missing at the median). Between 0.8 and 1.4 its figures change little and not monotonically (the Soviet missing
+# are fewest near 0.8), so no search can pin a value there; 0.8 was used until the march change moved that trough.
+TRUE_STRENGTH = 0.65
 RANGE = (0.5, 1.5)
 
 

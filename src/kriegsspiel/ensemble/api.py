@@ -50,7 +50,15 @@ class EnsembleResult:
         return self.store.table(columns)
 
     def table(self, columns: list[str] | None = None):
-        return self.arrow(columns).to_pandas()
+        """All rows as a pandas DataFrame. Integer columns stay integer (pandas' nullable dtypes, <NA> where a value
+        is missing, e.g. the day a place fell in a run where it held), so a column's dtype does not depend on which
+        runs are read."""
+        import pandas as pd
+        import pyarrow as pa
+
+        ints = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+                pa.int64(): pd.Int64Dtype()}
+        return self.arrow(columns).to_pandas(types_mapper=ints.get)
 
     def sql(self, query: str):
         con = self.store.connect()
