@@ -24,8 +24,8 @@ def compile(scenario=None, overrides: dict | None = None, settings: dict | None 
     assumptions new values ({id: value}: their `applies_to` targets scaled, inside their ranges)."""
     if isinstance(scenario, Compiled) and not settings:
         return scenario
-    from .ensemble.assumptions import resolve
     from .params import default_params
+    from .scenario.assumptions import resolve
 
     if overrides:
         default_params().check_overrides(overrides)

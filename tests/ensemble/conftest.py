@@ -1,13 +1,4 @@
-from pathlib import Path
-
 import pytest
-
-MINI = Path(__file__).resolve().parents[1] / "scenarios" / "mini.yaml"
-
-
-@pytest.fixture(scope="session")
-def mini() -> Path:
-    return MINI
 
 
 @pytest.fixture(scope="session")

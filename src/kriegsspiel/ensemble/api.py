@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..results.store import Manifest, ResultStore, StoreMismatch, engine_fingerprint
+from ..results.stored import EnsembleResult, open_results
 
 # The largest ensemble one command may ask for: its run indices are held in memory (8 bytes each) and its rows
 # in Parquet (about 1 KB each); ten million runs is some 10 GB of results and hours of work on one machine.
@@ -17,69 +18,6 @@ MAX_RUNS = 10_000_000
 __all__ = ["run_ensemble", "open_results", "EnsembleResult", "StoreMismatch"]
 
 Progress = Callable[[int, int], None]
-
-
-class EnsembleResult:
-    """The stored runs of an ensemble.
-
-    ``.out`` the directory; ``.manifest``; ``.table()`` all rows as a pandas DataFrame (one row per run,
-    ordered by ``run``; columns in kriegsspiel.ensemble.rows); ``.arrow()`` the same as a pyarrow Table;
-    ``.sql(query)`` a DuckDB query over the view ``runs``, as a DataFrame; ``.summary()`` the summary dict
-    (kriegsspiel.results.summary).
-    """
-
-    def __init__(self, store: ResultStore):
-        self.store = store
-
-    @property
-    def out(self) -> Path:
-        return self.store.out
-
-    @property
-    def manifest(self) -> Manifest:
-        return self.store.manifest
-
-    def __len__(self) -> int:
-        return len(self.store.done_runs())
-
-    @property
-    def complete(self) -> bool:
-        return len(self.store.missing_runs()) == 0
-
-    def arrow(self, columns: list[str] | None = None):
-        return self.store.table(columns)
-
-    def table(self, columns: list[str] | None = None):
-        """All rows as a pandas DataFrame. Integer columns stay integer (pandas' nullable dtypes, <NA> where a value
-        is missing, e.g. the day a place fell in a run where it held), so a column's dtype does not depend on which
-        runs are read."""
-        import pandas as pd
-        import pyarrow as pa
-
-        ints = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-                pa.int64(): pd.Int64Dtype()}
-        return self.arrow(columns).to_pandas(types_mapper=ints.get)
-
-    def sql(self, query: str):
-        con = self.store.connect()
-        try:
-            return con.execute(query).df()
-        finally:
-            con.close()
-
-    def summary(self) -> dict:
-        from ..results.summary import summarise
-
-        return summarise(self.store)
-
-    def __repr__(self) -> str:
-        m = self.manifest
-        return f"EnsembleResult({m.scenario!r}, seed={m.seed}, runs={len(self)}/{m.runs}, out={str(self.out)!r})"
-
-
-def open_results(out: str | Path) -> EnsembleResult:
-    """The ensemble stored in directory `out` (complete or not)."""
-    return EnsembleResult(ResultStore.open(out))
 
 
 def _batches(runs: np.ndarray, batch_size: int) -> list[np.ndarray]:
@@ -98,7 +36,7 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
     batch_size: runs simulated together (memory grows with it: state and dice are (batch, ...) arrays)
     backend: "local" (this process) or "dask" (`scheduler` address, or a LocalCluster of `workers`
              processes started and closed here; or an existing distributed `client`)
-    settings: assumption id -> value (a sensitivity point; see kriegsspiel.ensemble.assumptions)
+    settings: assumption id -> value (a sensitivity point; see kriegsspiel.scenario.assumptions)
     progress: called (runs stored, runs in all) once the store is open and after each stored batch, and on the
               local backend after each simulated day with a fractional count (runs stored + the batch's share done)
 
@@ -106,8 +44,8 @@ def run_ensemble(scenario=None, runs: int = 1000, seed: int = 0, out: str | Path
     """
     from .. import __version__
     from ..api import load_scenario
+    from ..scenario.assumptions import resolve
     from ..scenario.compile import Compiled
-    from .assumptions import resolve
     from .batch import EnsembleSpec, compiled, register_compiled
     from .rows import layout
 

@@ -45,7 +45,7 @@ def register_compiled(spec: EnsembleSpec, c: Compiled) -> None:
 def _compile(spec: EnsembleSpec) -> Compiled:
     from ..api import compile as compile_
     from ..api import load_scenario
-    from .assumptions import resolve
+    from ..scenario.assumptions import resolve
 
     loaded = load_scenario(spec.scenario_path)
     if loaded.sha256 != spec.scenario_sha256:

@@ -8,7 +8,7 @@ PyTorch and a neural density estimator trained on thousands of simulations; pyab
 on one core or on a Dask cluster (its DaskDistributedSampler), and adapts its acceptance threshold from
 generation to generation, which keeps a budget of a few hundred simulated worlds useful.
 
-- Parameters: the assumptions with a `range` and `applies_to` targets (ensemble.assumptions), each with a
+- Parameters: the assumptions with a `range` and `applies_to` targets (scenario.assumptions), each with a
   uniform prior over its range, or over a wider "world" range the user declares (`ranges`, `--range
   ID=LOW:HIGH`). Their historical values are the scenario's.
 - Simulator: one "world" (a point of the parameters) is `runs_per_world` campaigns of the batched engine, a
@@ -86,8 +86,8 @@ def claims_of(text: str, c) -> list[dict]:
 
 def parameters(loaded, ranges: dict[str, tuple[float, float]] | None = None) -> list[Param]:
     """The searched assumptions: ranged ones with targets, a user's `ranges` replacing their ranges."""
+    from ..scenario.assumptions import uncertain
     from ..scenario.errors import Problem, ScenarioError
-    from .assumptions import uncertain
 
     ranges = dict(ranges or {})
     out = []
@@ -177,8 +177,8 @@ def explain(text: str, scenario=None, *, budget: int = 600, runs_per_world: int 
     import pyabc
 
     from ..api import load_scenario
+    from ..scenario.assumptions import check, resolve
     from ..scenario.errors import Problem, ScenarioError
-    from .assumptions import check, resolve
     from .batch import EnsembleSpec, compiled
 
     loaded = load_scenario(scenario)

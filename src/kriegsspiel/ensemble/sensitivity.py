@@ -1,6 +1,6 @@
 """Which assumption decides it: global sensitivity of the outcome to the scenario's uncertain assumptions.
 
-The factors are the assumptions with a ``range`` and ``applies_to`` targets (ensemble.assumptions). A
+The factors are the assumptions with a ``range`` and ``applies_to`` targets (scenario.assumptions). A
 design of points over their ranges is drawn with SALib (Morris elementary effects by default: cheap
 screening, r (k + 1) points for k factors; Sobol indices optionally: N (k + 2) points); at each point the
 same runs 0..n-1 of the same root seed are simulated (common random numbers, so differences between points
@@ -113,7 +113,7 @@ def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, se
     """
     from ..api import load_scenario
     from ..engine.outcome import labels, winner_of
-    from .assumptions import check, resolve, uncertain, unmapped
+    from ..scenario.assumptions import check, resolve, uncertain, unmapped
     from .batch import EnsembleSpec, compiled
 
     if method not in ("morris", "sobol"):

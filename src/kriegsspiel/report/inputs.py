@@ -52,7 +52,7 @@ def representative_run(ens):
 def load_report_inputs(source: Path) -> tuple[dict, dict | None]:
     """(a run result, an ensemble summary or None) from a run's JSON file or an ensemble directory."""
     if source.is_dir():
-        from ..ensemble.api import open_results
+        from ..results.stored import open_results
 
         ens = open_results(source)
         return representative_run(ens), ensemble_with_samples(ens)
@@ -99,7 +99,7 @@ def claims_infobox(result: dict) -> str | None:
 def claims_check(source: Path, result: dict, ensemble: dict, article_text: str | None) -> dict | None:
     """Check an article (or, without one, the scenario's own claims) against the ensemble in `source`."""
     from .. import api
-    from ..ensemble.api import open_results
+    from ..results.stored import open_results
     from .check import check_article
 
     text = article_text if article_text is not None else claims_infobox(result)

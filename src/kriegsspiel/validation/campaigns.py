@@ -61,7 +61,7 @@ def run_table(scenario, runs: int, seed: int = SEED, overrides: dict | None = No
     from ..api import load_scenario
     from ..engine.loop import simulate
     from ..engine.outcome import evaluate, labels, winner_of
-    from ..ensemble.assumptions import resolve
+    from ..scenario.assumptions import resolve
 
     loaded = load_scenario(scenario)
     settings = _points(loaded, points, seed)

@@ -25,9 +25,9 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from ..scenario.errors import Problem, ScenarioError
-from ..scenario.load import LoadedScenario
-from ..scenario.schema import Assumption, Scenario
+from .errors import Problem, ScenarioError
+from .load import LoadedScenario
+from .schema import Assumption, Scenario
 
 FIELDS = {
     "units": {"count": float, "strength": float, "quality": float, "arrives_day": int},
@@ -119,7 +119,7 @@ def _scale_rail_line(rail: dict, line: str, ratio: float) -> None:
 def _default(t: Target, params: dict) -> float:
     """The value a target has when the file leaves it unset: the schema's default, or for a side's stocks the
     model's initial_stock_days (`params`: the model's scalars with the scenario's overrides)."""
-    from ..scenario.schema import Doctrine, Operation, Unit, UnitType
+    from .schema import Doctrine, Operation, Unit, UnitType
 
     if t.kind == "sides":
         return params["initial_stock_days"]
