@@ -63,11 +63,6 @@ def edge_march_km(c, p, table) -> np.ndarray:
     return table[:, c.edge_class] * np.where(cross, terrain_mob, 1.0)[None, :]
 
 
-def _open_ground(c, p) -> np.ndarray:
-    """(E,) the edge's terrain is open ground (manoeuvre.yaml `terrain_frontage_class` open)."""
-    return np.array([p.frontage_class.get(p.terrain_names[t], "mixed") == "open" for t in c.edge_terrain], bool)
-
-
 def front_skip_km(c, p) -> np.ndarray:
     """(E,) km of each edge an attacker starts along without marching: on the start line -- an edge between places
     of the two sides both held by troops when the campaign begins -- the armies stand in contact
@@ -87,7 +82,7 @@ def edge_capacity(c, p, front_skip=None) -> np.ndarray:
     (`front_skip` > 0), where the attackers are deployed along the front, not in a column on one road."""
     cap = np.array([p[f"manoeuvre.capacity_men_per_day.{ROUTE_CLASSES[k]}"] for k in c.edge_class], dtype=float) \
         * c.edge_routes
-    open_ground = _open_ground(c, p)
+    open_ground = np.array([p.frontage_class.get(p.terrain_names[t], "mixed") == "open" for t in c.edge_terrain], bool)
     cap = np.where(open_ground & (c.edge_class >= 3), cap * p["manoeuvre.open_ground_capacity_factor"], cap)
     return cap if front_skip is None else np.where(front_skip > 0, np.inf, cap)
 
