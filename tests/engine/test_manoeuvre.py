@@ -665,3 +665,59 @@ def test_the_fastest_columns_take_a_full_road_first(tmp_path):
     on_road = e.st.nxt >= 0
     assert on_road[:, c.unit_names.index("T")].all()
     assert (on_road.sum(axis=1) == 3).all() and (~on_road[:, c.unit_names.index("I2")]).all()
+
+
+def test_a_defecting_contingent_leaves_the_field_and_hands_over_its_places(tmp_path):
+    # blue's allied contingent (its own army, `nation: ally`) changes sides on the fourth day: its division at C
+    # leaves the field, neither lost nor captured; C (held by it alone) and the empty E pass to red, D stays blue
+    # (blue's own division stands there); the campaign goes on (engine/phases/endings.py)
+    units = [{"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "hasty_defence"},
+             {"name": "B1", "type": "binf", "side": "blue", "location": "C", "nation": "ally"},
+             {"name": "B2", "type": "binf", "side": "blue", "location": "D"}]
+    places = [("A", 0, "red", True), ("C", 1.0, "blue", False), ("D", 2.0, "blue", True), ("E", 3.0, "blue", False)]
+    ending = {"type": "defection", "side": "blue", "nations": ["ally"], "hands_over": ["C", "D", "E"],
+              "date": "1944-06-04"}
+    c = scenario(tmp_path, places, [("A", "C", 200), ("C", "D", 100), ("D", "E", 100)], units, [], days=10,
+                 endings=[ending])
+    e = api.simulate(c, runs=4, seed=1)
+    st, idx = e.st, c.theatre.index
+    b1, b2 = c.unit_names.index("B1"), c.unit_names.index("B2")
+    assert (st.status[:, b1] == UnitStatus.departed).all() and (st.departed[:, b1] == c.men0[b1]).all()
+    assert (st.missing[:, b1] == 0).all() and (st.status[:, b2] == UnitStatus.active).all()
+    red, blue = c.side_keys.index("red"), c.side_keys.index("blue")
+    assert (st.owner[:, idx["C"]] == red).all() and (st.owner[:, idx["E"]] == red).all()
+    assert (st.owner[:, idx["D"]] == blue).all()
+    assert (st.end_day < 0).all()
+    start = np.where(c.arrives == 0, c.men0, 0)[None, :] + st.reinforced
+    assert np.array_equal(start, st.men + st.killed + st.wounded + st.missing + st.departed)
+    r = api.run(c, seed=1).to_dict()
+    ev = [x for x in r["events"] if x["kind"] == "defection"]
+    assert len(ev) == 1 and ev[0]["date"] == "1944-06-04" and ev[0]["handed_over"] == "C, E"
+    assert "changes sides" in ev[0]["detail"] and "C, E pass to the Red" in ev[0]["detail"]
+
+
+def test_a_contingent_named_by_its_army_capitulates_alone(tmp_path):
+    # `nations` picks the contingent of a capitulation as well: only the allied division gives up (prisoners)
+    units = [{"name": "R0", "type": "inf", "side": "red", "location": "A", "posture": "hasty_defence"},
+             {"name": "B1", "type": "binf", "side": "blue", "location": "C", "nation": "ally"},
+             {"name": "B2", "type": "binf", "side": "blue", "location": "C"}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("C", 1.0, "blue", True)], [("A", "C", 200)], units, [], days=10,
+                 endings=[{"type": "capitulation", "side": "blue", "nations": ["ally"], "date": "1944-06-03"}])
+    e = api.simulate(c, runs=2, seed=1)
+    b1, b2 = c.unit_names.index("B1"), c.unit_names.index("B2")
+    assert (e.st.status[:, b1] == UnitStatus.surrendered).all() and (e.st.missing[:, b1] == c.men0[b1]).all()
+    assert (e.st.status[:, b2] == UnitStatus.active).all() and (e.st.end_day < 0).all()
+
+
+def test_a_defection_without_a_contingent_is_refused(tmp_path):
+    from kriegsspiel.scenario.load import ScenarioError
+
+    units = [{"name": "R0", "type": "inf", "side": "red", "location": "A"},
+             {"name": "B1", "type": "binf", "side": "blue", "location": "C"}]
+    for ending, words in (({"type": "defection", "side": "blue", "date": "1944-06-04"}, "`units` or `nations`"),
+                          ({"type": "defection", "side": "blue", "nations": ["nobody"], "date": "1944-06-04"},
+                           "endings[0].nations[0]")):
+        with pytest.raises(ScenarioError) as err:
+            scenario(tmp_path, [("A", 0, "red", True), ("C", 1.0, "blue", True)], [("A", "C", 200)], units, [],
+                     days=10, endings=[ending])
+        assert words in str(err.value) and "s.yaml" in str(err.value)

@@ -38,6 +38,7 @@ class EventKind(str, Enum):
     rail_repaired = "rail_repaired"
     capitulation = "capitulation"                # value: men who became prisoners
     ceasefire = "ceasefire"
+    defection = "defection"                      # value: men who left the field with their contingent
 
 
 # The sentence of each event, by kind (or by `args["form"]` where a kind has several). A sentence is a list of
@@ -102,6 +103,8 @@ SENTENCES: dict[str, list[tuple[str | None, str]]] = {
     "rail_repaired": [(None, "The railway {place}–{other} is repaired.")],
     "capitulation": [(None, "The {who} "), ("contingent", "contingent "), (None, "capitulates: {n} men become prisoners.")],
     "ceasefire": [(None, "A ceasefire ends the fighting.")],
+    "defection": [(None, "The {who} contingent changes sides: {n} men leave the field"),
+                  ("handed", "; {handed} pass to the {enemy}"), (None, ".")],
 }
 
 

@@ -17,9 +17,15 @@ def labels(c: Compiled) -> list[str]:
     return out
 
 
+def ends_run(e) -> bool:
+    """Whether an ending (CompiledEnding) ends the run: a ceasefire, or a whole side's capitulation (not a
+    contingent's capitulation or defection)."""
+    return e.type == "ceasefire" or (e.type == "capitulation" and not len(e.units))
+
+
 def capitulated(c: Compiled, st: State) -> np.ndarray:
     """(R,) the side whose capitulation ended each run (-1: none; a contingent's capitulation does not end it)."""
-    side = np.array([e.side if e.type == "capitulation" and not len(e.units) else -1 for e in c.endings] + [-1],
+    side = np.array([e.side if ends_run(e) and e.type == "capitulation" else -1 for e in c.endings] + [-1],
                     dtype=np.int64)
     return side[np.where(st.ending >= 0, st.ending, len(c.endings))]
 

@@ -103,6 +103,18 @@ def surrender(ctx, st, mask) -> np.ndarray:
     return men
 
 
+def depart(ctx, st, mask) -> np.ndarray:
+    """Units in `mask` (R, U) leave the field -- sent elsewhere, or their contingent changes sides: their men are
+    neither present nor lost (`departed`). Returns the men (R, U)."""
+    men = np.where(mask, st.men, 0)
+    if mask.any():
+        st.departed += men
+        st.men -= men
+        st.status[mask] = UnitStatus.departed
+        st.unit_op = np.where(mask, -1, st.unit_op)
+    return men
+
+
 def overrun(ctx, st, d, places) -> None:
     """Trapped defenders of the places `places` (R, P), beaten at a breaking ratio or below their rout threshold,
     are overrun: a side that surrenders (casualties.yaml `surrenders`) is captured whole, one that does not is

@@ -142,11 +142,32 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
     return problems
 
 
+def _unit_army(s, u) -> str | None:
+    """A unit's army: its own `nation`, else its side's."""
+    side = s.sides.get(u.side)
+    return u.nation or (side.nation if side is not None else None)
+
+
 def _check_endings_and_record(loaded, sides, places, bad) -> list:
     s = loaded.scenario
     for i, e in enumerate(s.endings):
         if e.type == "capitulation" and e.side not in sides:
             bad(("endings", i, "side"), e.side, f"the side that capitulates, one of {sorted(sides)}")
+        if e.type == "defection" and e.side not in sides:
+            bad(("endings", i, "side"), e.side, f"the side the contingent leaves, one of {sorted(sides)}")
+        if e.type == "defection" and not (e.units or e.nations):
+            bad(("endings", i), e.type, "the contingent that defects: `units` or `nations`")
+        if e.type != "defection" and e.hands_over:
+            bad(("endings", i, "hands_over"), e.hands_over, "only with type: defection")
+        if e.type == "ceasefire" and (e.units or e.nations):
+            bad(("endings", i, "units"), e.units or e.nations, "no contingent for a ceasefire (it ends the fighting)")
+        for j, pl in enumerate(e.hands_over):
+            if pl not in places:
+                bad(("endings", i, "hands_over", j), pl, "the name of a place of the scenario")
+        armies = {_unit_army(s, u) for u in s.units if u.side == e.side}
+        for j, nat in enumerate(e.nations):
+            if nat not in armies:
+                bad(("endings", i, "nations", j), nat, f"the army of some unit of side {e.side!r}: one of {sorted(armies)}")
         if e.side is not None and e.side not in sides:
             bad(("endings", i, "side"), e.side, f"one of the sides {sorted(sides)}")
         if e.date is None and not e.places_lost and e.strength_below is None:

@@ -121,13 +121,23 @@ def _all_pairs_km(g: nx.Graph, names: list[str]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class CompiledEnding:
-    type: str                     # capitulation / ceasefire
-    side: int                     # the side that capitulates or whose losses trigger it (-1: none)
+    type: str                     # capitulation / ceasefire / defection
+    side: int                     # the side that capitulates, defects from, or whose losses trigger it (-1: none)
     day: int                      # on this day (-1: no date)
     places: np.ndarray            # places whose loss triggers it
     min_lost: int                 # ... how many of them
     strength_below: float         # ... or the side's men in the field and in supply below this share (-1: none)
-    units: np.ndarray             # a contingent's capitulation: these units only (empty: the whole side)
+    units: np.ndarray             # a contingent's capitulation or defection: these units only (empty: the whole side)
+    hands_over: np.ndarray        # defection: places that pass to the other side
+
+
+def _contingent(s, e, unit_index) -> np.ndarray:
+    """The units an ending's contingent names (`units`, and the side's units of the armies in `nations`), in
+    scenario order; empty for a whole side."""
+    from .checks import _unit_army
+
+    named = set(e.units) | {u.name for u in s.units if u.side == e.side and _unit_army(s, u) in set(e.nations)}
+    return np.array(sorted(unit_index[n] for n in named), dtype=np.int64)
 
 
 ROUTE_CLASS = {("road", "good"): 0, ("road", "mediocre"): 1, ("road", "poor"): 2}
@@ -327,7 +337,8 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
             places=np.array([idx[n] for n in e.places_lost], dtype=np.int64),
             min_lost=e.min_places_lost if e.min_places_lost is not None else len(e.places_lost),
             strength_below=e.strength_below if e.strength_below is not None else -1.0,
-            units=np.array([unit_index[n] for n in e.units], dtype=np.int64)) for e in s.endings],
+            units=_contingent(s, e, unit_index),
+            hands_over=np.array([idx[n] for n in e.hands_over], dtype=np.int64)) for e in s.endings],
     )
     from .joint import make_plan
 

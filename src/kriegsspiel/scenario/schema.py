@@ -258,18 +258,28 @@ class Doctrine(Strict):
 
 class Ending(Strict):
     """An event that ends the campaign early: a side's capitulation (its men still in the field become prisoners)
-    or a ceasefire. It happens on `date`, or when its condition holds (any one of those given)."""
+    or a ceasefire; or a contingent's capitulation or defection, after which the campaign goes on. It happens on
+    `date`, or when its condition holds (any one of those given)."""
 
-    type: Literal["capitulation", "ceasefire"]
-    side: str | None = Field(None, description="the side that capitulates (capitulation only)")
+    type: Literal["capitulation", "ceasefire", "defection"] = Field(
+        description="capitulation (the side, or with `units`/`nations` a contingent, gives up: prisoners); "
+        "ceasefire (the fighting stops); defection (a contingent leaves its side: its formations leave the field, "
+        "neither lost nor captured, and the places in `hands_over` pass to the other side)")
+    side: str | None = Field(None, description="the side that capitulates, or that the defecting contingent leaves")
     date: dt.date | None = None
     places_lost: list[Name] = Field(default_factory=list, description="places whose loss (by `side`) triggers it")
     min_places_lost: NonNegInt | None = Field(None, description="how many of `places_lost` (default: all)")
     strength_below: Fraction | None = Field(
         None, description="when `side`'s men in the field and in supply fall below this share of its start")
     units: list[Name] = Field(
-        default_factory=list, description="capitulation of these units only (a national contingent): they become "
-        "prisoners and the campaign goes on")
+        default_factory=list, description="capitulation or defection of these units only (a national contingent): "
+        "the campaign goes on")
+    nations: list[Name] = Field(
+        default_factory=list, description="the contingent as armies: the side's units whose `nation` (else the "
+        "side's) is one of these, besides any in `units`")
+    hands_over: list[Name] = Field(
+        default_factory=list, description="defection: places that pass to the other side, each only where none of "
+        "the remaining troops of `side` stand")
     source: str | None = None
     note: str | None = None
 

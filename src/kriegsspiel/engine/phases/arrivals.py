@@ -7,6 +7,7 @@ import numpy as np
 
 from ...codes import OpState, UnitStatus
 from ..events import EventKind as K
+from ..transitions import depart
 from .common import along, men_by_op
 
 
@@ -21,11 +22,7 @@ def step(ctx, st, d: int) -> None:
         for r, u in zip(*np.nonzero(arriving)):
             ctx.log.add(r, d, K.reinforcement, c.unit_side[u], st.loc[r, u], u=u, value=int(c.men0[u]))
     leaving = (c.departs[None, :] == d) & ((st.status == UnitStatus.active) | (st.status == UnitStatus.waiting))
-    if leaving.any():
-        st.departed += np.where(leaving, st.men, 0)
-        st.men = np.where(leaving, 0, st.men)
-        st.status[leaving] = UnitStatus.departed
-        st.unit_op = np.where(leaving, -1, st.unit_op)
+    depart(ctx, st, leaving)
     pend = st.op_state == OpState.pending
     ready = pend & (d >= c.op_start[None, :])
     for o, after in enumerate(c.op_after):
