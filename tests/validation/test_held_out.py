@@ -21,3 +21,26 @@ def test_a_held_out_back_test_says_so():
     res = backtest(HELD_OUT[0], runs=4, seed=1, points=2)
     assert res["held_out"] is True and res["runs"] == 4
     assert backtest("lake-khasan-1938", runs=2, seed=1, points=2)["held_out"] is False
+
+
+def test_a_recorded_range_is_compared_with_the_runs_band():
+    # where sources disagree (`total_range`), the record's middle is judged as a value, and the back-test says
+    # besides whether any value of the range lies inside the runs' p10-p90
+    import numpy as np
+
+    from kriegsspiel.validation.campaigns import RunTable, render_text, summarise
+
+    loaded = load_scenario("bagration-1944")
+    keys = list(loaded.scenario.sides)
+    rng = loaded.scenario.record.losses[keys[1]].total_range
+    assert rng is not None
+    lost = {keys[0]: np.ones((10, 3)), keys[1]: np.zeros((10, 3))}
+    lost[keys[1]][:, 0] = np.linspace(rng[1] + 1, rng[1] + 100, 10)       # every run above the range
+    P = len(loaded.places)
+    table = RunTable(np.array([keys[0]] * 10), lost, np.full((10, 2, P), -1), np.zeros((10, P), np.int8),
+                     np.full(10, -1))
+    side = summarise(loaded, table)["sides"][keys[1]]
+    assert side["range_overlaps_p10_p90"] is False and side["inside_p10_p90"] is False
+    lost[keys[1]][:, 0] = np.linspace(rng[1] - 100, rng[1] + 100, 10)      # the band reaches into the range
+    side = summarise(loaded, table)["sides"][keys[1]]
+    assert side["range_overlaps_p10_p90"] is True and side["inside_p10_p90"] is False

@@ -123,6 +123,10 @@ def summarise(loaded, table: RunTable) -> dict:
                 "percentile": percentile_of(total, recorded) if recorded is not None else None,
                 "inside_p10_p90": bool(recorded is not None and np.percentile(total, 10) <= recorded
                                        <= np.percentile(total, 90)),
+                # where sources disagree, whether any value of the record's range lies inside the runs' p10-p90
+                # (the range's middle is what `recorded`, `percentile` and `inside_p10_p90` use)
+                "range_overlaps_p10_p90": (bool(rng[0] <= np.percentile(total, 90) and np.percentile(total, 10) <= rng[1])
+                                           if rng is not None else None),
                 "missing_share": float(np.median(lost[:, 2] / np.maximum(total, 1))),
                 "recorded_missing_share": (r.missing / recorded if r is not None and r.missing is not None and recorded
                                            else None)}
@@ -196,13 +200,16 @@ def render_text(result: dict) -> str:
         for key, sd in c["sides"].items():
             pct = "—" if sd["percentile"] is None else f"{sd['percentile']:.0f}"
             miss = "" if sd["recorded_missing_share"] is None else f", recorded {100 * sd['recorded_missing_share']:.0f} %"
+            rng = "" if sd["recorded_range"] is None else (
+                f", range {_k(sd['recorded_range'][0])}-{_k(sd['recorded_range'][1])}"
+                + (" overlaps p10-p90" if sd["range_overlaps_p10_p90"] else " outside p10-p90"))
             lines.append(f"  {key:12s} losses p10/p50/p90 {_k(sd['p10'])} / {_k(sd['p50'])} / {_k(sd['p90'])}; "
-                         f"recorded {_k(sd['recorded'])} (percentile {pct}); missing {100 * sd['missing_share']:.0f} %"
+                         f"recorded {_k(sd['recorded'])} (percentile {pct}{rng}); missing {100 * sd['missing_share']:.0f} %"
                          f"{miss}")
         for cap in c["captures"]:
             err = "—" if cap["median_error_days"] is None else f"{cap['median_error_days']:+.0f} d"
             lines.append(f"    {cap['place']:32s} {cap['recorded_date']}  fell in {100 * cap['fell_share']:3.0f} %, "
-                         f"median error {err}")
+                         f"held at the end in {100 * cap['held_at_end_share']:3.0f} %, median error {err}")
         lines.append("")
     return "\n".join(lines)
 
