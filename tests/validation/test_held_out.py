@@ -28,7 +28,7 @@ def test_a_recorded_range_is_compared_with_the_runs_band():
     # besides whether any value of the range lies inside the runs' p10-p90
     import numpy as np
 
-    from kriegsspiel.validation.campaigns import RunTable, render_text, summarise
+    from kriegsspiel.validation.campaigns import RunTable, summarise
 
     loaded = load_scenario("bagration-1944")
     keys = list(loaded.scenario.sides)
