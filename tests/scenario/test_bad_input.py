@@ -32,6 +32,9 @@ CASES = {
     "unknown_field": (lambda t: t.replace("title: Mini", "titel: Oops\ntitle: Mini"), "titel", "no such field", 3),
     "misspelt_unit_field": (lambda t: t.replace("count: 4, location: Suifenhe", "cuont: 4, location: Suifenhe"),
                             "units[0].cuont", "no such field", None),
+    # an unquoted comma inside a {...} mapping splits a value: the rest reads as a field, and the message says so
+    "comma_in_flow_mapping": (lambda t: t.replace("{name: 1st Army,", "{name: 1st Army (Kondo, Hayashi),"),
+                              "units[0].Hayashi)", "put that value in quotes", 35),
     "wrong_type": (lambda t: t.replace("count: 2, location: Khabarovsk", "count: many, location: Khabarovsk"),
                    "units[6].count", "valid number", None),
     "negative_strength": (lambda t: t.replace("count: 1, location: Pogranichny",

@@ -162,6 +162,9 @@ def _validate(data: dict, name: str, lines: dict) -> Scenario:
             kind = err["type"]
             if kind == "extra_forbidden":
                 expected = "no such field (misspelt or unknown)"
+                if err.get("input") is None:
+                    # `{name: Group A, B, type: x}` reads `B` as a field: a comma ends a value in a {...} mapping
+                    expected += "; if it is the rest of a value with a comma, put that value in quotes"
             elif kind == "missing":
                 expected = "this required field"
             else:
