@@ -721,3 +721,29 @@ def test_a_defection_without_a_contingent_is_refused(tmp_path):
             scenario(tmp_path, [("A", 0, "red", True), ("C", 1.0, "blue", True)], [("A", "C", 200)], units, [],
                      days=10, endings=[ending])
         assert words in str(err.value) and "s.yaml" in str(err.value)
+
+
+def test_an_operation_starts_relative_to_a_named_event(tmp_path):
+    # "Follow" waits for "Lead" to have started and then two more days (conditions.start_after_started,
+    # start_delay_days); "Late" waits two days after it holds B (start_after_captured), which Lead takes
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(3)]
+    units += [{"name": "B0", "type": "binf", "side": "blue", "location": "C", "posture": "hasty_defence"}]
+    ops = [{"name": "Lead", "side": "red", "forces": ["R0"], "objective": "B", "start_date": "1944-06-03"},
+           {"name": "Follow", "side": "red", "forces": ["R1"], "objective": "B",
+            "conditions": {"start_after_started": ["Lead"], "start_delay_days": 2}},
+           {"name": "Late", "side": "red", "forces": ["R2"], "objective": "B",
+            "conditions": {"start_after_captured": ["B"], "start_delay_days": 2}}]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.2, "blue", False), ("C", 1.5, "blue", True)],
+                 [("A", "B", 15), ("B", "C", 100)], units, ops, days=12)
+    r = api.run(c, seed=1).to_dict()
+    opened = {ev["detail"].split(" opens")[0]: ev["date"] for ev in r["events"] if ev["kind"] == "offensive"}
+    taken = [ev["date"] for ev in r["events"] if ev["kind"] == "capture" and ev["place"] == "B"]
+    assert opened["Lead"] == "1944-06-03" and opened["Follow"] == "1944-06-05"
+    import datetime as dt
+    assert taken and opened["Late"] == (dt.date.fromisoformat(taken[0]) + dt.timedelta(days=2)).isoformat()
+    doc = yaml.safe_load((tmp_path / "s.yaml").read_text())
+    doc["operations"][1]["conditions"]["start_after_started"] = ["Nobody"]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    from kriegsspiel.scenario.load import ScenarioError
+    with pytest.raises(ScenarioError, match="start_after_started"):
+        api.compile(str(tmp_path / "s.yaml"))

@@ -33,6 +33,7 @@ class JointState:
     civilians_wounded: np.ndarray
     op_state: np.ndarray           # (R, J) int8 OpState
     op_day0: np.ndarray            # (R, J) int64 day the operation started (-1: not yet)
+    op_ready_day: np.ndarray       # (R, J) int64 day its start conditions first all held (-1: not yet)
     landed_frac: np.ndarray        # (R, J) share of the troops landed, dropped or ferried across
     days: np.ndarray               # (R, J) int64 days at sea, on the river or ashore
     wins: np.ndarray               # (R, J) int64 days the assault on the objective was won
@@ -100,6 +101,7 @@ class State:
     op_obj: np.ndarray               # (R, O) int64 index of the current objective in Compiled.op_objectives
     op_men0: np.ndarray              # (R, O) float men at the start of the operation
     op_day0: np.ndarray              # (R, O) int64 day the operation started
+    op_ready_day: np.ndarray         # (R, O) int64 day its start conditions first all held (-1: not yet)
     op_held_days: np.ndarray         # (R, O) int64 days the operation has stood before its objective without taking it
     route_days: np.ndarray           # (R, O, P) float32 days from each place to the current objective
     route_owner: np.ndarray          # (R, P) int8 ownership when route_days was last computed
@@ -154,7 +156,8 @@ def initial_joint_state(c: Compiled, plan: Plan, R: int) -> JointState:
         aircraft=_tile(np.asarray(c.aircraft0, float), R), aircraft_lost=np.zeros((R, len(c.unit_names))),
         shell_t=np.zeros((R, P)), shell_cum_t=np.zeros((R, P)), bombs_t=np.zeros((R, P)),
         civilians_killed=np.zeros((R, P)), civilians_wounded=np.zeros((R, P)),
-        op_state=np.zeros((R, J), np.int8), op_day0=np.full((R, J), -1, np.int64), landed_frac=np.zeros((R, J)),
+        op_state=np.zeros((R, J), np.int8), op_day0=np.full((R, J), -1, np.int64),
+        op_ready_day=np.full((R, J), -1, np.int64), landed_frac=np.zeros((R, J)),
         days=np.zeros((R, J), np.int64), wins=np.zeros((R, J), np.int64), peak_men=np.zeros((R, J)),
         lost_at_sea=np.zeros((R, J)), assault_losses=np.zeros((R, J, 2)), siege_days=np.zeros((R, J), np.int64),
         flotilla=np.zeros((R, J, 4)),
@@ -200,6 +203,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         unit_op=_tile(c.unit_op, R),
         op_state=np.zeros((R, O), np.int8), op_obj=np.zeros((R, O), np.int64),
         op_men0=np.zeros((R, O)), op_day0=np.zeros((R, O), np.int64), op_held_days=np.zeros((R, O), np.int64),
+        op_ready_day=np.full((R, O), -1, np.int64),
         route_days=np.full((R, O, P), np.inf, np.float32), route_owner=np.full((R, P), -1, np.int8),
         route_goal=np.full((R, O), -1, np.int64),
         freight=np.zeros((R, D)),

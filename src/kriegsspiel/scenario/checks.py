@@ -111,6 +111,11 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
         for j, v in enumerate([*op.via, *op.conditions.start_after_captured]):
             if v not in places:
                 bad(("operations", i, "via" if j < len(op.via) else "conditions"), v, "the name of a place of the scenario")
+        op_names = [o.name for o in s.operations]
+        for j, n in enumerate(op.conditions.start_after_started):
+            if n not in op_names or n == op.name:
+                bad(("operations", i, "conditions", "start_after_started", j), n,
+                    "the name of another operation of the scenario")
         if op.conditions.switch_to is not None and op.conditions.switch_to not in places:
             bad(("operations", i, "conditions", "switch_to"), op.conditions.switch_to, "the name of a place of the scenario")
     problems += _check_endings_and_record(loaded, sides, places, bad)

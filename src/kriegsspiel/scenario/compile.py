@@ -74,6 +74,8 @@ class Compiled:
     op_halt_ratio: np.ndarray
     op_bypass_days: np.ndarray       # (O,) conditions.bypass_after_days (-1: the default, manoeuvre.yaml)
     op_after: list[np.ndarray]       # places that must be held before the start
+    op_after_ops: list[tuple]        # (ground, joint) operation indices that must have started before the start
+    op_delay: np.ndarray             # (O,) days from the start conditions first holding to the start
     # doctrine per side
     reserve_ratio: np.ndarray
     counter_ratio: np.ndarray
@@ -129,6 +131,17 @@ class CompiledEnding:
     strength_below: float         # ... or the side's men in the field and in supply below this share (-1: none)
     units: np.ndarray             # a contingent's capitulation or defection: these units only (empty: the whole side)
     hands_over: np.ndarray        # defection: places that pass to the other side
+
+
+def operation_refs(s, op) -> tuple[np.ndarray, np.ndarray]:
+    """The operations `op` waits for (`conditions.start_after_started`) as (ground, joint) operation indices."""
+    from .schema import OperationType
+
+    ground = [o.name for o in s.operations if o.type is OperationType.ground_offensive]
+    joint = [o.name for o in s.operations if o.type is not OperationType.ground_offensive]
+    names = op.conditions.start_after_started
+    return (np.array([ground.index(n) for n in names if n in ground], dtype=np.int64),
+            np.array([joint.index(n) for n in names if n in joint], dtype=np.int64))
 
 
 def _contingent(s, e, unit_index) -> np.ndarray:
@@ -317,6 +330,8 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         op_bypass_days=np.array([-1 if op.conditions.bypass_after_days is None else op.conditions.bypass_after_days
                                  for op in ground_ops], dtype=np.int64),
         op_after=after,
+        op_after_ops=[operation_refs(s, op) for op in ground_ops],
+        op_delay=np.array([op.conditions.start_delay_days for op in ground_ops], dtype=np.int64),
         reserve_ratio=np.array([d.reserve_commit_ratio for d in doctrine]),
         counter_ratio=np.array([d.counterattack_ratio for d in doctrine]),
         withdraw_ratio=np.array([d.withdraw_ratio for d in doctrine]),

@@ -27,6 +27,8 @@ class JOp:
     side: int
     start: int
     after: np.ndarray            # places that must be held by `side` first
+    after_ops: tuple             # (ground, joint) operation indices that must have started first
+    delay: int                   # days from the start conditions first holding to the start
     origin: int
     objective: int
     targets: list[int]
@@ -112,6 +114,8 @@ def _unit_holdings(s, p: Params, ship_names, battery_names) -> tuple[np.ndarray,
 
 def _plan_op(c, j, op, unit_index, ships0, air_model) -> JOp:
     """One joint operation with its forces split into fleet, air and troops, and its route if it has one."""
+    from .compile import operation_refs
+
     s, th = c.scenario, c.theatre
     idx = th.index
     forces = np.array([unit_index[f] for f in op.forces], dtype=np.int64)
@@ -123,6 +127,7 @@ def _plan_op(c, j, op, unit_index, ships0, air_model) -> JOp:
     names = op.targets or ([op.objective] if op.type.value != "airborne_drop" else (op.drop_zones or [op.objective]))
     jo = JOp(j=j, name=op.name, type=op.type.value, side=c.side_keys.index(op.side), start=s.op_start_day(op),
              after=np.array([idx[n] for n in op.conditions.start_after_captured], dtype=np.int64),
+             after_ops=operation_refs(s, op), delay=op.conditions.start_delay_days,
              origin=idx[origin], objective=idx[op.objective], targets=[idx[n] for n in names],
              fleet=fleet, air=airu, troops=troops, duration=op.duration_days, sorties=op.sorties_per_day,
              surprise=Surprise[op.surprise])

@@ -207,6 +207,11 @@ class Conditions(Strict):
     halt_if_strength_below: Fraction = Field(0.35, description="halt when the force falls below this share of its start")
     halt_if_ratio_below: NonNeg = Field(0.0, description="halt when the combat-power ratio at the front falls below this")
     start_after_captured: list[Name] = Field(default_factory=list, description="start only once these places are held")
+    start_after_started: list[Name] = Field(
+        default_factory=list, description="start only once these operations (by name) have started")
+    start_delay_days: NonNegInt = Field(
+        0, description="start this many days after its start conditions (its day, the places held, the operations "
+        "started) first all hold: a timing relative to a named event (\"two days after Okha falls\")")
     switch_to: Name | None = Field(None, description="objective to take next once the objective falls")
     bypass_after_days: NonNegInt | None = Field(
         None, description="pass an objective before the last by, leaving its garrison to follow-on forces, once the "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
-from ...codes import UnitStatus
+from ...codes import OpState, UnitStatus
 
 
 def normal(u):
@@ -85,3 +85,44 @@ def place_at(st, runs, units, place) -> None:
     st.prog[:, units] = np.where(m, 0.0, st.prog[:, units])
     st.mode[:, units] = np.where(m, 0, st.mode[:, units])
     st.goal[:, units] = np.where(m, -1, st.goal[:, units])
+
+
+def operations_started(st, refs, today=None, upto: int = 0) -> np.ndarray:
+    """(R,) whether every operation in `refs` -- (ground, joint) operation indices -- has started: before today,
+    or today where `today` (R, O) says so for the ground operations before `upto` (those already decided today;
+    an operation decided later in the day, or a joint one, is seen from the next day)."""
+    ground, joint = refs
+    out = np.ones(st.R, bool)
+    if len(ground):
+        began = st.op_state[:, ground] != OpState.pending
+        if today is not None:
+            began |= today[:, ground] & (ground < upto)[None, :]
+        out &= began.all(axis=1)
+    if len(joint):
+        out &= (st.joint.op_state[:, joint] != OpState.pending).all(axis=1)
+    return out
+
+
+def conditions_since(st, d: int, side: int, start: int, places, refs) -> np.ndarray:
+    """(R,) the day an operation's start conditions began to hold, where they hold: the latest of its start day,
+    the day its side took each place of `places` (0 if held from the start) and the day each operation of `refs`
+    (ground, joint) started (today, `d`, for one that starts today and is not marked yet)."""
+    since = np.full(st.R, start, np.int64)
+    if len(places):
+        since = np.maximum(since, np.maximum(st.taken_day[:, side, places], 0).max(axis=1))
+    ground, joint = refs
+    if len(ground):
+        began = st.op_state[:, ground] != OpState.pending
+        since = np.maximum(since, np.where(began, st.op_day0[:, ground], d).max(axis=1))
+    if len(joint):
+        day0 = st.joint.op_day0[:, joint]
+        since = np.maximum(since, np.where(day0 >= 0, day0, d).max(axis=1))
+    return since
+
+
+def start_gate(ready_now, ready_day, d: int, delay: int, since) -> np.ndarray:
+    """(R,) the runs where an operation starts today: its start conditions (`ready_now` (R,)) have held for
+    `delay` days (`ready_day` (R,), updated in place: the day they began to hold, `since` (R,), recorded when
+    first seen; -1 before)."""
+    ready_day[:] = np.where(ready_now & (ready_day < 0), since, ready_day)
+    return (ready_day >= 0) & (d >= ready_day + delay)

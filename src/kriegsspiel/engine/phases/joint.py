@@ -18,7 +18,7 @@ from ...models.engagement import engage
 from ...models.supply import supply_multiplier
 from ...scenario.joint import JOp
 from ..transitions import lose
-from .common import normal, whole
+from .common import conditions_since, normal, operations_started, start_gate, whole
 
 OP_ITEM = 1 << 40
 
@@ -45,9 +45,14 @@ def op_dice(ctx, stream: str, d: int, o: JOp, k: int = 4, call: int = 0, sub: in
 def start(ctx, st, d, o: JOp) -> np.ndarray:
     """(R,) bool: runs where operation o starts today (its day has come and its places are held)."""
     J = st.joint
-    ready = (J.op_state[:, o.j] == OpState.pending) & (d >= o.start)
+    pend = J.op_state[:, o.j] == OpState.pending
+    ready = pend & (d >= o.start)
     if len(o.after):
         ready &= (st.owner[:, o.after] == o.side).all(axis=1)
+    if len(o.after_ops[0]) or len(o.after_ops[1]) or o.delay:
+        ready &= operations_started(st, o.after_ops)
+        since = conditions_since(st, d, o.side, o.start, o.after, o.after_ops)
+        ready = pend & start_gate(ready, J.op_ready_day[:, o.j], d, o.delay, since)
     J.op_state[ready, o.j] = OpState.running
     J.op_day0[ready, o.j] = d
     return ready
