@@ -70,6 +70,13 @@ def update_network(ctx, st) -> None:
     st.supply_damage = st.rail_damage.copy()
 
 
+def supplied_at(st) -> np.ndarray:
+    """(R, U) the place where each formation is supplied: where it stands, or, falling back along an edge, the
+    place it falls back to (it left the lost place behind it; judged there, a routed column counted as cut off
+    and, broken, gave up on the day it withdrew)."""
+    return np.where((st.mode == UnitMode.withdraw) & (st.nxt >= 0), st.nxt, st.loc)
+
+
 def _men_around(ctx, st):
     """(R, S, P) men of each side standing at each place, and at the place plus its land neighbours."""
     from .movement import present_men
@@ -98,7 +105,8 @@ def _through_weak_blocks(ctx, st, side_men, around) -> np.ndarray:
     out = st.reach.copy()
     nb = c.neighbours
     # only runs where a weak block stands at or next to the place of an active formation out of reach can change
-    out_u = (st.status == UnitStatus.active) & ~st.reach[np.arange(R)[:, None], c.unit_side[None, :], st.loc]
+    loc = supplied_at(st)
+    out_u = (st.status == UnitStatus.active) & ~st.reach[np.arange(R)[:, None], c.unit_side[None, :], loc]
     for s in range(len(c.side_keys)):
         enemy_here = side_men.sum(axis=1) - side_men[:, s]
         weak = (st.owner != s) & (around[:, s] > 0) & (around[:, s] >= ctx.p["manoeuvre.supply_block_ratio"] * enemy_here)
@@ -106,7 +114,7 @@ def _through_weak_blocks(ctx, st, side_men, around) -> np.ndarray:
             continue
         near = weak | (weak[:, np.maximum(nb, 0)] & (nb >= 0)[None]).any(axis=2)
         mine = out_u & (c.unit_side == s)[None, :]
-        rows = np.flatnonzero((mine & along(near, st.loc)).any(axis=1))
+        rows = np.flatnonzero((mine & along(near, loc)).any(axis=1))
         if not len(rows):
             continue
         # recomputed only where the blocks or the map changed since the last time (row by row, so run k's result
@@ -142,7 +150,7 @@ def step(ctx, st, d: int) -> None:
     demand_t = want * c.supply_t[None, :]
     in_supply = np.zeros_like(active)
     fill = np.zeros(st.stock.shape)
-    fl_loc = np.arange(R)[:, None] * P + st.loc
+    fl_loc = np.arange(R)[:, None] * P + supplied_at(st)
     side_men, around = _men_around(ctx, st)
     open_reach = _through_weak_blocks(ctx, st, side_men, around)
     for s in range(len(c.side_keys)):
@@ -174,7 +182,7 @@ def step(ctx, st, d: int) -> None:
         side = st.owner[:, c.freight_ref]
         st.freight[:, d] = np.choose(side, [st.cap[:, s, c.freight_ref] for s in range(len(c.side_keys))])
     # a force cut off and out of supply for long enough breaks; cut off and broken, it gives up at once
-    surrender_days = c.surrender_days[c.unit_side][None, :]
+    surrender_days = c.doctrine_days[d].surrender_days[c.unit_side][None, :]
     cut_off = (st.cut > 0) & ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket))
     # out of supply long enough, a pocket gives up only when the enemy around it outnumbers it (manoeuvre.yaml
     # pocket_outnumbered_ratio): a strong force cut off by a raid behind it does not surrender to nobody
