@@ -747,3 +747,26 @@ def test_an_operation_starts_relative_to_a_named_event(tmp_path):
     from kriegsspiel.scenario.load import ScenarioError
     with pytest.raises(ScenarioError, match="start_after_started"):
         api.compile(str(tmp_path / "s.yaml"))
+
+
+def test_a_dated_order_changes_the_doctrine(tmp_path):
+    # blue holds B to the last (stand_places) and is overrun there; an order of 3 June lifting the hold and naming
+    # C as the line to fall back on (doctrine `changes`) lets the same garrison withdraw to C when B falls
+    units = [{"name": f"R{i}", "type": "inf", "side": "red", "location": "A", "posture": "attack"} for i in range(6)]
+    units += [{"name": "B1", "type": "binf", "side": "blue", "location": "B", "strength": 0.3}]
+    ops = [{"name": "Take B", "side": "red", "forces": [f"R{i}" for i in range(6)], "objective": "B",
+            "start_date": "1944-06-05"}]
+    places = [("A", 0, "red", True), ("B", 0.2, "blue", False), ("C", 1.5, "blue", True)]
+
+    def fate(changes):
+        c = scenario(tmp_path, places, [("A", "B", 15), ("B", "C", 100)], units, ops, days=15,
+                     doctrine={"blue": {"stand_places": ["B"], "changes": changes}})
+        e = api.simulate(c, runs=8, seed=2)
+        b1 = c.unit_names.index("B1")
+        assert (e.st.owner[:, c.theatre.index["B"]] == c.side_keys.index("red")).all()
+        return e.st.status[:, b1], e.st.loc[:, b1], c.theatre.index["C"]
+
+    status, _, _ = fate([])
+    assert (status != UnitStatus.active).all()
+    status, loc, c_idx = fate([{"date": "1944-06-03", "stand_places": [], "withdraw_to": ["C"], "note": "withdrawal"}])
+    assert ((status == UnitStatus.active) & (loc == c_idx)).mean() >= 0.5

@@ -40,7 +40,6 @@ class Tables:
     frontage_km: np.ndarray      # (P,) front on which each place is attacked (from one direction)
     place_depth: np.ndarray      # (P,) km, NaN: by posture
     posture_depth: np.ndarray    # (len(Posture),) km of a defended position by posture
-    line_km: np.ndarray          # (S, P) land km from each place to the side's named line (inf: no line)
     category: np.ndarray         # (terrain x weather classes, 3) QJM infantry, artillery, tank factors
                                  # (models.ground.category_factors), row terrain * n_weather + weather
     march_order: np.ndarray      # (U,) the order in which formations take the road each day (movement.march_order)
@@ -59,8 +58,6 @@ def make_tables(c: Compiled, p: Params) -> Tables:
     front_by_terrain = np.array([p[f"manoeuvre.frontage_km.{k}"] for k in fclass])
     frontage = np.where(np.isnan(c.theatre.frontage_km), front_by_terrain[c.terrain_idx], c.theatre.frontage_km)
     posture_depth = np.array([p.scalars.get(f"manoeuvre.depth_km.{name}", 0.0) for name in POSTURES])
-    line_km = np.array([np.where(c.withdraw_line[s][None, :], c.land_km, np.inf).min(axis=1)
-                        for s in range(len(c.side_keys))]).reshape(len(c.side_keys), len(c.theatre.names))
     from ..models.ground import category_factors
 
     nt, nw = len(p.terrain_names), len(p.weather_names)
@@ -68,7 +65,7 @@ def make_tables(c: Compiled, p: Params) -> Tables:
     skip = front_skip_km(c, p)
     return Tables(edge_march=em, edge_capacity=edge_capacity(c, p, skip), category=cat,
                   edge_days=c.edge_km / np.maximum(em[Mobility.infantry], 1e-9), front_skip_km=skip,
-                  frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth, line_km=line_km,
+                  frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth,
                   march_order=march_order(c, p))
 
 

@@ -133,17 +133,18 @@ def overrun(ctx, st, d, places) -> None:
                     value=int(st.missing[r, u] if give_up[r, u] else 0))
 
 
-def retreat_choice(ctx, st, places, origin) -> tuple[np.ndarray, np.ndarray]:
+def retreat_choice(ctx, st, d, places, origin) -> tuple[np.ndarray, np.ndarray]:
     """For each place (R, P) of `places`, the friendly neighbour its defenders fall back to, and whether one
     exists: toward the side's named line (doctrine `withdraw_to`) when it has one, else the neighbour farthest (by
     land) from where the attack came (`origin` (R, P), -1: unknown, then the best supplied neighbour), never out
-    of a place the side must hold to the last. Ties go to the first neighbour listed."""
-    c, t = ctx.c, ctx.tables
+    of a place the side must hold to the last (both as the doctrine stands on day `d`). Ties go to the first
+    neighbour listed."""
+    c, doc = ctx.c, ctx.c.doctrine_days[d]
     R, P = st.owner.shape
     back = np.zeros((R, P), np.int64)
     can = np.zeros((R, P), bool)
     if places.any():
-        _retreat_kernel(places, np.asarray(origin, np.int64), st.owner, c.stand, c.neighbours, t.line_km, c.land_km,
+        _retreat_kernel(places, np.asarray(origin, np.int64), st.owner, doc.stand, c.neighbours, doc.line_km, c.land_km,
                         st.cap, st.reach, back, can)
     return back, can
 
@@ -195,7 +196,7 @@ def capture(ctx, st, d, cap_mask, cap_side, origin, routed=None) -> None:
     cr = np.flatnonzero(cap_mask.any(axis=1))
     if not len(cr):
         return
-    back, can = retreat_choice(ctx, st, cap_mask, origin)
+    back, can = retreat_choice(ctx, st, d, cap_mask, origin)
     back, can, cm, cs = back[cr], can[cr], cap_mask[cr], cap_side[cr]
     rows = np.arange(len(cr))[:, None]
     old = st.owner[cr]

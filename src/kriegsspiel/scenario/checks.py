@@ -56,6 +56,13 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
             for j, pl in enumerate(getattr(s.doctrine[key], fld)):
                 if pl not in places:
                     bad(("doctrine", key, fld, j), pl, "the name of a place of the scenario")
+        for k, ch in enumerate(s.doctrine[key].changes):
+            if not s.start <= ch.date <= s.end:
+                bad(("doctrine", key, "changes", k, "date"), str(ch.date), f"a date from {s.start} to {s.end}")
+            for fld in ("stand_places", "withdraw_to"):
+                for j, pl in enumerate(getattr(ch, fld) or []):
+                    if pl not in places:
+                        bad(("doctrine", key, "changes", k, fld, j), pl, "the name of a place of the scenario")
     for i, c in enumerate([*s.victory.conditions, s.victory.default]):
         path0 = ("victory", "conditions", i) if i < len(s.victory.conditions) else ("victory", "default")
         if c.winner is not None and c.winner not in sides:

@@ -76,17 +76,7 @@ class Compiled:
     op_after: list[np.ndarray]       # places that must be held before the start
     op_after_ops: list[tuple]        # (ground, joint) operation indices that must have started before the start
     op_delay: np.ndarray             # (O,) days from the start conditions first holding to the start
-    # doctrine per side
-    reserve_ratio: np.ndarray
-    counter_ratio: np.ndarray
-    withdraw_ratio: np.ndarray
-    reserves_by_rail: np.ndarray
-    hold_fortified: np.ndarray
-    surrender_days: np.ndarray
-    stand: np.ndarray                # (S, P) bool: held to the last by side S
-    withdraw_line: np.ndarray        # (S, P) bool: the side's named line to fall back to
-    trade_space: np.ndarray          # (S,) bool: adaptive withdrawal
-    lateral_reserves: np.ndarray     # (S,) bool: reserves move by road
+    doctrine_days: list              # (n_days,) CompiledDoctrine: each side's doctrine on each day
     sea_supply: np.ndarray           # (S,) bool: the side's ports supply it
     # land movement network (E land edges, one per pair of places: the fastest)
     edge_src: np.ndarray             # (E,)
@@ -118,6 +108,65 @@ def _all_pairs_km(g: nx.Graph, names: list[str]) -> np.ndarray:
     for src, dists in nx.all_pairs_dijkstra_path_length(g, weight="km"):
         for dst, km in dists.items():
             out[idx[src], idx[dst]] = km
+    return out
+
+
+@dataclass(frozen=True)
+class CompiledDoctrine:
+    """Each side's doctrine on one day (arrays over the sides S; places P): the scenario's `doctrine` with the
+    `changes` dated up to that day applied."""
+
+    reserve_ratio: np.ndarray        # (S,)
+    counter_ratio: np.ndarray        # (S,)
+    withdraw_ratio: np.ndarray       # (S,)
+    reserves_by_rail: np.ndarray     # (S,) bool
+    hold_fortified: np.ndarray       # (S,) bool
+    surrender_days: np.ndarray       # (S,) int
+    stand: np.ndarray                # (S, P) bool: held to the last
+    withdraw_line: np.ndarray        # (S, P) bool: the named line to fall back to
+    line_km: np.ndarray              # (S, P) land km from each place to the side's named line (inf: no line)
+    trade_space: np.ndarray          # (S,) bool: adaptive withdrawal
+    lateral_reserves: np.ndarray     # (S,) bool: reserves move by road
+
+
+def compile_doctrine(docs: list, idx: dict, land_km: np.ndarray) -> CompiledDoctrine:
+    """The arrays of one doctrine per side (`docs`: schema Doctrine, or a mapping of its fields, per side)."""
+    get = (lambda d, k: d[k]) if docs and isinstance(docs[0], dict) else getattr
+    S, P = len(docs), len(idx)
+    stand = np.zeros((S, P), dtype=bool)
+    line = np.zeros((S, P), dtype=bool)
+    for s_i, d in enumerate(docs):
+        stand[s_i, [idx[n] for n in get(d, "stand_places")]] = True
+        line[s_i, [idx[n] for n in get(d, "withdraw_to")]] = True
+    line_km = np.array([np.where(line[s][None, :], land_km, np.inf).min(axis=1) for s in range(S)]).reshape(S, P)
+    return CompiledDoctrine(
+        reserve_ratio=np.array([get(d, "reserve_commit_ratio") for d in docs]),
+        counter_ratio=np.array([get(d, "counterattack_ratio") for d in docs]),
+        withdraw_ratio=np.array([get(d, "withdraw_ratio") for d in docs]),
+        reserves_by_rail=np.array([get(d, "reserves_by_rail") for d in docs]),
+        hold_fortified=np.array([get(d, "hold_fortified") for d in docs]),
+        surrender_days=np.array([get(d, "surrender_after_days_cut_off") for d in docs], dtype=np.int64),
+        stand=stand, withdraw_line=line, line_km=line_km,
+        trade_space=np.array([get(d, "trade_space") for d in docs]),
+        lateral_reserves=np.array([get(d, "lateral_reserves") for d in docs]))
+
+
+def doctrine_by_day(s, docs: list, idx: dict, land_km: np.ndarray, n_days: int) -> list:
+    """(n_days,) the CompiledDoctrine of each day: the scenario's doctrine, each side's `changes` applied from
+    their dates on (the same object between two changes)."""
+    fields = [f for f in type(docs[0]).model_fields if f != "changes"] if docs else []
+    state = [{f: getattr(d, f) for f in fields} for d in docs]
+    days = sorted({s.day_of(ch.date) for d in docs for ch in d.changes})
+    out, cur = [], compile_doctrine(state, idx, land_km) if docs else None
+    for day in range(n_days):
+        if day in days:
+            for s_i, d in enumerate(docs):
+                for ch in d.changes:
+                    if s.day_of(ch.date) == day:
+                        state[s_i].update({k: v for k, v in ch.model_dump(exclude={"date", "source", "note"}).items()
+                                           if v is not None})
+            cur = compile_doctrine(state, idx, land_km)
+        out.append(cur)
     return out
 
 
@@ -275,13 +324,6 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
     doctrine = [s.doctrine.get(k) for k in side_keys]
     from .schema import Doctrine
     doctrine = [d if d is not None else Doctrine() for d in doctrine]
-    stand = np.zeros((len(side_keys), P), dtype=bool)
-    line = np.zeros((len(side_keys), P), dtype=bool)
-    for s_i, d in enumerate(doctrine):
-        for n in d.stand_places:
-            stand[s_i, idx[n]] = True
-        for n in d.withdraw_to:
-            line[s_i, idx[n]] = True
     edges = _land_edges(theatre, terrain_idx, params)
     dates = [s.start + dt.timedelta(days=i) for i in range((s.end - s.start).days + 1)]
     freight_ref = idx[s.freight_reference] if s.freight_reference else -1
@@ -332,16 +374,7 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         op_after=after,
         op_after_ops=[operation_refs(s, op) for op in ground_ops],
         op_delay=np.array([op.conditions.start_delay_days for op in ground_ops], dtype=np.int64),
-        reserve_ratio=np.array([d.reserve_commit_ratio for d in doctrine]),
-        counter_ratio=np.array([d.counterattack_ratio for d in doctrine]),
-        withdraw_ratio=np.array([d.withdraw_ratio for d in doctrine]),
-        reserves_by_rail=np.array([d.reserves_by_rail for d in doctrine]),
-        hold_fortified=np.array([d.hold_fortified for d in doctrine]),
-        surrender_days=np.array([d.surrender_after_days_cut_off for d in doctrine], dtype=np.int64),
-        stand=stand,
-        withdraw_line=line,
-        trade_space=np.array([d.trade_space for d in doctrine]),
-        lateral_reserves=np.array([d.lateral_reserves for d in doctrine]),
+        doctrine_days=doctrine_by_day(s, doctrine, idx, land_km, len(dates)),
         sea_supply=np.array([s.sides[k].sea_supply for k in side_keys]),
         **edges,
         freight_ref=freight_ref,

@@ -259,6 +259,30 @@ class Doctrine(Strict):
     trade_space: bool = Field(
         False, description="adaptive withdrawal (Epstein 1985): give ground when daily losses pass the side's tolerance")
     lateral_reserves: bool = Field(True, description="reserves also move by road to threatened places")
+    changes: list["DoctrineChange"] = Field(
+        default_factory=list, description="orders that change this doctrine from a date on (a hold order lifted, a "
+        "withdrawal ordered): each sets the fields it names, in date order")
+
+
+class DoctrineChange(Strict):
+    """From `date` on, the side's doctrine takes the fields given here (the others stay as they were)."""
+
+    date: dt.date
+    hold_fortified: bool | None = None
+    reserves_by_rail: bool | None = None
+    reserve_commit_ratio: NonNeg | None = None
+    counterattack_ratio: NonNeg | None = None
+    withdraw_ratio: NonNeg | None = None
+    stand_places: list[Name] | None = None
+    surrender_after_days_cut_off: NonNegInt | None = None
+    withdraw_to: list[Name] | None = None
+    trade_space: bool | None = None
+    lateral_reserves: bool | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+Doctrine.model_rebuild()
 
 
 class Ending(Strict):

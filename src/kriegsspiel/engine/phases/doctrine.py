@@ -55,7 +55,7 @@ def withdraw(ctx, st, d, places) -> None:
     c = ctx.c
     R, P = st.owner.shape
     rows = np.arange(R)[:, None]
-    back, can = retreat_choice(ctx, st, places, np.full((R, P), -1))
+    back, can = retreat_choice(ctx, st, d, places, np.full((R, P), -1))
     go = can[rows, st.loc] & (st.status == UnitStatus.active) & (st.eta == 0) & (st.nxt < 0) \
         & (c.unit_side[None, :] == along(st.owner, st.loc)) & (st.unit_op == NO_OP)
     if not go.any():
@@ -84,13 +84,14 @@ def step(ctx, st, d: int) -> None:
         st.role = np.where(arriving, Role.front, st.role)
         for r, u in zip(*np.nonzero(arriving)):
             ctx.log.add(r, d, K.reserve_arrives, c.unit_side[u], st.dest[r, u], u=u, value=int(st.men[r, u]))
+    doc = c.doctrine_days[d]
     for s in range(len(c.side_keys)):
-        threat = np.where((st.owner == s) & (st.threat > c.reserve_ratio[s]), st.threat, 0.0)
+        threat = np.where((st.owner == s) & (st.threat > doc.reserve_ratio[s]), st.threat, 0.0)
         if not threat.any():
             continue
         target = threat.argmax(axis=1)                                       # (R,)
         has = threat.max(axis=1) > 0
-        if c.reserves_by_rail[s]:
+        if doc.reserves_by_rail[s]:
             idle = _idle_reserves(c, st, s)
             km = c.rail_km[st.loc, target[:, None]]                          # (R, U)
             ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
@@ -105,7 +106,7 @@ def step(ctx, st, d: int) -> None:
                     st.dest[r, u] = target[r]
                     st.mode[r, u] = UnitMode.rail
                     ctx.log.add(r, d, K.reserve_moves, s, target[r], u=u, value=int(st.men[r, u]))
-        if c.lateral_reserves[s]:
+        if doc.lateral_reserves[s]:
             idle = _idle_reserves(c, st, s)
             km = c.land_km[st.loc, target[:, None]]
             ok = idle & np.isfinite(km) & (st.loc != target[:, None]) & has[:, None]
@@ -130,14 +131,15 @@ def _withdrawals(ctx, st, d) -> None:
     friend_n = (valid & (st.owner[:, nbc] == st.owner[:, :, None])).sum(axis=2)
     friend_nb = friend_n > 0
     deg = np.maximum(valid.sum(axis=2), 1)
-    stand = np.take_along_axis(c.stand, owner, 0)
-    holds = c.hold_fortified[owner] & (st.posture == Posture.fortified_defence)
+    doc = c.doctrine_days[d]
+    stand = np.take_along_axis(doc.stand, owner, 0)
+    holds = doc.hold_fortified[owner] & (st.posture == Posture.fortified_defence)
     # only while the place is still joined to the side's supply: once the ring has closed, falling back from one
     # place of the pocket to another escapes nothing (the pocket holds, and is reduced or gives up: supply)
     joined = np.take_along_axis(st.reach, owner[:, None, :], 1)[:, 0]
     threatened = (enemy_nb > enemy_nb0) & (enemy_nb >= p["manoeuvre.encirclement_share"] * deg) & friend_nb \
         & (friend_n <= p["manoeuvre.encirclement_escape_routes"]) & joined
-    trading = c.trade_space[owner] & (st.def_loss_rate >= p["manoeuvre.trade_space_loss_rate"]) & friend_nb
+    trading = doc.trade_space[owner] & (st.def_loss_rate >= p["manoeuvre.trade_space_loss_rate"]) & friend_nb
     places = (threatened | trading) & ~stand & ~holds
     if places.any():
         withdraw(ctx, st, d, places)

@@ -108,7 +108,7 @@ def step(ctx, st, d: int) -> None:
     st.combat_days = np.where(combat, st.combat_days + 1, 0)
     _breakpoints(ctx, st)
     _operations(ctx, st, d)
-    _posture(ctx, st)
+    _posture(ctx, st, d)
 
 
 def _breakpoints(ctx, st) -> None:
@@ -279,10 +279,10 @@ def _fight(ctx, st, d, contact, tgt) -> None:
                 | (D_broken[keys] > 0.5 * D_men[keys])) & (D_men[keys] > 0)
     falls = won & (breakthrough | (assault[keys] >= depth) | gave_way)
     # a counter-attack throws the attackers back (doctrine counterattack_ratio of the defending side)
-    counter = fight & ~e.won & (1.0 / e.force_ratio > c.counter_ratio[def_side])
+    counter = fight & ~e.won & (1.0 / e.force_ratio > c.doctrine_days[d].counter_ratio[def_side])
     # defenders with nowhere to go hold until broken -- past the formation breakpoint (manoeuvre.yaml), beaten at
     # the rout ratio, or broken through: then overrun
-    trapped = ~_can_retreat(ctx, st).reshape(-1)[keys]
+    trapped = ~_can_retreat(ctx, st, d).reshape(-1)[keys]
     broken_def = (D_men[keys] - L_def < (1.0 - bp) * D_men0[keys]) | breakthrough | gave_way \
         | (e.force_ratio >= p["rout_ratio"])
     over = falls & trapped & broken_def
@@ -393,15 +393,15 @@ def _bypass(ctx, st, d, running) -> None:
     st.op_held_days = np.where(go, 0, st.op_held_days)
 
 
-def _can_retreat(ctx, st) -> np.ndarray:
+def _can_retreat(ctx, st, d) -> np.ndarray:
     """(R, P): the place's owner holds a land neighbour its defenders can fall back on (not a stand place)."""
     c = ctx.c
     nb = c.neighbours
     ok = (nb >= 0)[None] & (st.owner[:, np.maximum(nb, 0)] == st.owner[:, :, None])
-    return ok.any(axis=2) & ~np.take_along_axis(c.stand, st.owner.astype(np.int64), 0)
+    return ok.any(axis=2) & ~np.take_along_axis(c.doctrine_days[d].stand, st.owner.astype(np.int64), 0)
 
 
-def _posture(ctx, st) -> None:
+def _posture(ctx, st, d) -> None:
     """Doctrine: a hasty defence becomes prepared after 5 days in position (half depth, NPW; F02 QJMWargame.md);
     a defence under heavy pressure gives ground in a delaying posture, except where ordered to stand.
     The days in position count only while the owner's troops stand at the place: an empty place keeps only its
@@ -410,9 +410,10 @@ def _posture(ctx, st) -> None:
     need the 5 days to prepare it (NPW; ASSUMPTION: any fortification > 0 counts as a prepared position)."""
     c = ctx.c
     def_side = st.owner.astype(np.int64)
-    holds = c.hold_fortified[def_side] & (st.posture == Posture.fortified_defence)
-    stand = np.take_along_axis(c.stand, def_side, 0)
-    delay = (st.threat >= c.withdraw_ratio[def_side]) & ~stand & ~holds
+    doc = c.doctrine_days[d]
+    holds = doc.hold_fortified[def_side] & (st.posture == Posture.fortified_defence)
+    stand = np.take_along_axis(doc.stand, def_side, 0)
+    delay = (st.threat >= doc.withdraw_ratio[def_side]) & ~stand & ~holds
     st.posture = np.where(delay, Posture.delay, st.posture)
     manned = np.take_along_axis(present_men(ctx, st, pockets=True), def_side[:, None, :], 1)[:, 0] > 0
     fort = c.theatre.fortification
