@@ -230,3 +230,22 @@ def test_the_readme_main_command_with_no_arguments_runs_otsu():
     out = subprocess.run([sys.executable, "-m", "kriegsspiel.cli"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.startswith("Operation Otsu")
+
+
+def test_two_sets_that_together_pass_a_schema_bound_are_one_clear_error(tmp_path):
+    # each value inside its own range, but a rifle division's strength (1.25) x 1.45/1.25 x 760,000/652,253 = 1.69
+    # passes the schema's 1.5: exit 2 with one line naming both assumptions and the bound, no pydantic dump
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "kriegsspiel.cli", "run", "--set", "ussr_rifle_division_strength=1.45",
+                        "--set", "ussr_split_ground_units_men=760000"], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    assert "Traceback" not in r.stderr and "pydantic" not in r.stderr and "validation error" not in r.stderr
+    assert "ussr_rifle_division_strength" in lines[0] and "ussr_split_ground_units_men" in lines[0]
+    assert "at most 1.5" in lines[0] and "strength" in lines[0]
+    res = runner.invoke(app, ["ensemble", "--runs", "2", "--no-progress", "--out", str(tmp_path / "e"),
+                              "--set", "ussr_rifle_division_strength=1.45", "--set", "ussr_split_ground_units_men=760000"])
+    assert res.exit_code == 2 and "at most 1.5" in res.output and "Traceback" not in res.output

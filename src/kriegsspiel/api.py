@@ -47,12 +47,15 @@ def run(scenario=None, seed: int = 0, run_index: int = 0, settings: dict | None 
     return build_run_result(c, eng, 0)
 
 
-def simulate(scenario=None, runs=1, seed: int = 0, record: bool = False):
+def simulate(scenario=None, runs=1, seed: int = 0, record: bool = False, settings: dict | None = None):
     """Run campaigns `runs` (a count, or an array of run indices) of root seed `seed` in one batch.
+    `settings`: assumption values for these runs ({id: value}, checked as `compile` and `run` check them: an
+    unknown id is a KeyError, a value outside its range or one whose scaled inputs the schema refuses a
+    ScenarioError).
 
     Returns the finished Engine: its ``st`` holds the final state arrays with a leading run axis."""
     from .engine.loop import simulate as _simulate
 
-    c = compile(scenario)
+    c = compile(scenario, settings=settings)
     idx = np.arange(runs) if np.isscalar(runs) else np.asarray(runs)
     return _simulate(c, idx, seed, record=record)

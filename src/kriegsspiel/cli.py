@@ -213,8 +213,10 @@ def check(
     from .report.inputs import check_context, ensemble_with_samples
 
     text = _read_article(article)
-    c = _guard(api.compile, scenario)
-    ens = _guard(open_results, results) if results is not None else _guard(run_ensemble, c, runs=runs, seed=seed)
+    stored = _guard(open_results, results) if results is not None else None
+    # the forces of the check's context are those of the stored runs: their assumption settings (--set) included
+    c = _guard(api.compile, scenario, settings=(stored.manifest.settings or None) if stored is not None else None)
+    ens = stored if stored is not None else _guard(run_ensemble, c, runs=runs, seed=seed)
     verdict = check_article(text, ensemble_with_samples(ens), check_context(c))
     if fmt is TextJson.json:
         typer.echo(json.dumps(verdict, indent=2, ensure_ascii=False))

@@ -196,3 +196,47 @@ def test_progress_moves_within_a_batch(tmp_path):
     assert done[0] == 0 and done[-1] == 10 and all(t == 10 for _, t in seen)
     assert len({d for d in done if 0 < d < 10}) >= 5                     # day by day in between
     assert all(a <= b for a, b in zip(done, done[1:]))                   # never backwards
+
+
+def test_the_reports_representative_run_is_the_run_the_ensemble_made_with_its_settings(tmp_path, sens_yaml):
+    # `ensemble --set` stores the settings in manifest.json; `report` re-runs its representative run with them, so
+    # the run it shows has the figures the ensemble stored for that run (it was re-run without them)
+    from typer.testing import CliRunner
+
+    from kriegsspiel import api
+    from kriegsspiel.cli import app
+    from kriegsspiel.results.columns import slug
+
+    out = tmp_path / "e"
+    runner = CliRunner()
+    res = runner.invoke(app, ["ensemble", str(sens_yaml), "--runs", "20", "--seed", "3", "--out", str(out),
+                              "--set", "japanese_strength=7.5", "--no-progress", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((out / "manifest.json").read_text())["settings"] == {"japanese_strength": 7.5}
+    res = runner.invoke(app, ["report", str(out), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    shown = json.loads(res.stdout)
+    k = shown["representative"]["run"]
+    row = open_results(out).table().set_index("run").loc[k]
+    for side, figures in shown["sides"].items():
+        for cat in ("killed", "wounded", "missing"):
+            assert figures[cat] == row[f"{slug(side)}_{cat}"], (side, cat)
+    assert {a["id"]: a["value"] for a in shown["assumptions"]}["japanese_strength"] == 7.5
+    plain = api.run(str(sens_yaml), seed=3, run_index=k).to_dict()        # what the report showed before
+    assert any(plain["sides"][s][c] != shown["sides"][s][c] for s in shown["sides"] for c in ("killed", "wounded"))
+
+
+def test_the_progress_bar_reads_elapsed_then_left():
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from kriegsspiel.ensemble.cli import progress_columns
+
+    con = Console(record=True, width=160)
+    bar = Progress(*progress_columns("runs"), console=con, auto_refresh=False)
+    task = bar.add_task("runs", total=10)
+    bar.advance(task, 3)
+    con.print(bar.make_tasks_table(bar.tasks))          # what the live display draws
+    text = con.export_text()
+    assert " elapsed, " in text and text.rstrip().endswith("left"), text
+    assert text.index("elapsed,") < text.rindex("left")

@@ -63,13 +63,11 @@ def _problems(exc: Exception) -> list:
     return [str(exc)]
 
 
-def _progress(total: int, done: int, unit: str):
-    """A rich progress bar on stderr with throughput and time left (a context manager and an advance fn)."""
-    from rich.console import Console
+def progress_columns(unit: str) -> tuple:
+    """The columns of the progress bar: description, bar, done/total, rate, then "H:MM:SS elapsed, H:MM:SS left"."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
-        Progress,
         ProgressColumn,
         TextColumn,
         TimeElapsedColumn,
@@ -82,9 +80,17 @@ def _progress(total: int, done: int, unit: str):
             speed = task.finished_speed or task.speed
             return Text(f"{speed:,.0f} {unit}/s" if speed else f"- {unit}/s", style="progress.data.speed")
 
-    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
-                   TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-                   console=Console(stderr=True), transient=False)
+    return (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+            TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"))
+
+
+def _progress(total: int, done: int, unit: str):
+    """A rich progress bar on stderr with throughput and time left (a context manager and an advance fn)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    # reads "... 0:00:01 elapsed, 0:00:26 left"
+    bar = Progress(*progress_columns(unit), console=Console(stderr=True), transient=False)
     task = bar.add_task(unit, total=total, completed=done)
     return bar, (lambda n: bar.advance(task, n))
 
@@ -264,8 +270,13 @@ def sensitivity(
     b = res.baseline
     con.print(f"baseline ({res.runs_per_point} runs): {res.attacker} win share {b['attacker_win_share']:.1%}, "
               f"mean casualties {b['casualties_total']:,.0f}")
+    r = res.refused or {}
+    if r.get("groups"):
+        con.print(escape(f"left out: {r['groups']} {r['unit']} with {r['points']} points the schema refuses "
+                         f"({r['kept']} of the {r['asked']} asked for kept, {r['draws']} draws of the design): "
+                         + "; ".join(f"{why} ({n} points)" for why, n in r["reasons"].items())))
     if res.not_varied:
-        con.print(f"not varied (a range but no applies_to): {', '.join(res.not_varied)}")
+        con.print(f"not varied (a range but no applies_to, or a value that is no number): {', '.join(res.not_varied)}")
     if not res.factors:
         con.print("no assumption has both a range and applies_to: nothing to vary.")
 

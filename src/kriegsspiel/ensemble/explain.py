@@ -177,13 +177,13 @@ def explain(text: str, scenario=None, *, budget: int = 600, runs_per_world: int 
     import pyabc
 
     from ..api import load_scenario
-    from ..scenario.assumptions import check, resolve
+    from ..scenario.assumptions import OutOfBounds, check, resolve
     from ..scenario.errors import Problem, ScenarioError
     from .batch import EnsembleSpec, compiled
 
     loaded = load_scenario(scenario)
-    check(loaded)
     params = parameters(loaded, ranges)
+    check(loaded, {p.id for p in params})
     base = EnsembleSpec(str(loaded.path.resolve()), loaded.sha256, int(seed))
     c = compiled(base)
     claims = claims_of(text, c)
@@ -212,8 +212,9 @@ def explain(text: str, scenario=None, *, budget: int = 600, runs_per_world: int 
         theta = {k: float(par[k]) for k in names}
         try:
             stats = world_stats(spec_of(theta), world_runs(theta, runs_per_world), claims)
-        except ScenarioError:
-            # a combination the schema refuses (two assumptions scaling one input past its bound): no such world
+        except OutOfBounds:
+            # a combination the schema refuses (two assumptions scaling one input past its bound): no such world,
+            # never clipped to the bound (as in sensitivity designs; scenario.assumptions, ensemble.sensitivity)
             stats = {"invalid": 1.0}
             count["invalid"] += 1
         flat = {k: v for k, v in stats.items() if k != "shares"}
@@ -306,7 +307,12 @@ def _minimal_departure(params, stats, claims, spec_of, confirm_runs) -> dict:
         note = "the claimed result is the most likely one here"
 
     def likely(theta: dict) -> tuple[bool, dict]:
-        st = world_stats(spec_of(theta), confirm_runs, claims)
+        from ..scenario.assumptions import OutOfBounds
+
+        try:
+            st = world_stats(spec_of(theta), confirm_runs, claims)
+        except OutOfBounds:      # putting one back made a combination the schema refuses: no such world
+            return False, {}
         return bool(st[f"c{k}_most_likely"] > 0), st["shares"]
 
     point = dict(best)

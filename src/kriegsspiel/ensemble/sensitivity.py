@@ -16,6 +16,21 @@ are the assumptions' doing, not the dice's), and these outputs are measured:
 Each factor gets, per output, its index with a 95 % bootstrap confidence half-width: Morris mu* (mean
 absolute elementary effect per full range of the factor, in the output's units) or Sobol total-order ST
 (share of the output's variance). Factors are ranked by the win share, then the casualties.
+
+Points the schema refuses. Two assumptions may scale one input (Operation Otsu: ussr_rifle_division_strength
+and ussr_split_ground_units_men both scale a rifle division's ``strength``), so values each inside its range can
+together push the input past its bound (``strength`` <= 1.5): no input the model accepts
+(scenario.assumptions.OutOfBounds). Such points are left out, never clipped: clipping the input to its bound
+would run a world other than the one the assumption values name (more men declared than simulated) and flatten
+both assumptions' effects near the bound without saying so. A design is checked before anything is simulated;
+an elementary effect (Morris) needs its whole trajectory and a Sobol estimate its whole block of k + 2 points
+(A, B and the k points between them), so a trajectory or block with a refused point is dropped whole, and
+replaced by one drawn afresh (further draws of the same sampler, seeded from the root seed, at most
+MAX_DRAWS in all), so the analysis keeps the trajectories or base samples asked for. The indices then describe the
+assumptions' influence over the combinations the model accepts (for Sobol, an approximation: the estimator
+assumes independent factors, and leaving out a corner makes them slightly dependent). ``refused`` in the result
+counts the trajectories or blocks dropped, the points in them the schema refused, and why. This is what the
+inverse what-if does too (ensemble.explain: a refused world is no world, and counted).
 """
 
 from __future__ import annotations
@@ -26,6 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 OUTPUTS = ("attacker_win_share", "casualties_total")      # the headline pair the ranking is ordered by
+MAX_DRAWS = 20     # ASSUMPTION: draws of the design in all to fill the trajectories (blocks) refused points emptied
 
 
 def output_names(c) -> list[str]:
@@ -49,7 +65,10 @@ class Factor:
 @dataclass
 class Sensitivity:
     """The ranking: `factors` ordered most influential first, each {"id", "range", "value", "applies_to",
-    OUTPUT: {"index", "conf", ...}}; `not_varied` the ranged assumptions without targets."""
+    OUTPUT: {"index", "conf", ...}}; `not_varied` the ranged assumptions nothing varies (no targets, or a value
+    that is no number); `refused` the trajectories (Morris) or blocks (Sobol) left out because the schema refuses
+    one of their points (module docstring): {"unit", "groups" (dropped), "points" (refused), "asked", "kept",
+    "draws", "reasons": {why: points}}."""
 
     scenario: str
     method: str
@@ -62,12 +81,13 @@ class Sensitivity:
     not_varied: list[str] = field(default_factory=list)
     baseline: dict = field(default_factory=dict)
     outputs: list[str] = field(default_factory=lambda: list(OUTPUTS))
+    refused: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"scenario": self.scenario, "method": self.method, "runs_per_point": self.runs_per_point,
                 "points": self.points, "seed": self.seed, "attacker": self.attacker,
                 "attacker_labels": self.attacker_labels, "outputs": list(self.outputs), "baseline": self.baseline,
-                "ranking": self.factors, "not_varied": self.not_varied}
+                "ranking": self.factors, "not_varied": self.not_varied, "refused": self.refused}
 
 
 def attacker_side(c) -> str:
@@ -114,15 +134,16 @@ def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, se
     from ..api import load_scenario
     from ..engine.outcome import labels, winner_of
     from ..scenario.assumptions import check, resolve, uncertain, unmapped
+    from ..scenario.errors import Problem, ScenarioError
     from .batch import EnsembleSpec, compiled
 
     if method not in ("morris", "sobol"):
         raise ValueError(f"method must be 'morris' or 'sobol', not {method!r}")
     loaded = load_scenario(scenario)
-    check(loaded)
     s = loaded.scenario
     factors = [Factor(a.id, float(a.value), float(a.range[0]), float(a.range[1]), list(a.applies_to))
                for a in uncertain(s)]
+    check(loaded, {f.id for f in factors})
     base = EnsembleSpec(str(loaded.path.resolve()), loaded.sha256, int(seed))
     c = compiled(base)
     attacker = attacker_side(c)
@@ -139,14 +160,13 @@ def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, se
             resolve(loaded, {f.id: v})
     problem = {"num_vars": len(factors), "names": [f.id for f in factors],
                "bounds": [[f.low, f.high] if f.high > f.low else [f.low, f.low + 1e-9] for f in factors]}
-    if method == "morris":
-        from SALib.sample import morris as sampler
-
-        X = sampler.sample(problem, N=trajectories, num_levels=levels, seed=seed)
-    else:
-        from SALib.sample import sobol as sampler
-
-        X = sampler.sample(problem, N=base_samples, calc_second_order=False, seed=seed)
+    X, result.refused = design(loaded, factors, problem, method, trajectories if method == "morris" else base_samples,
+                               levels, seed)
+    if not len(X):
+        why = "; ".join(result.refused["reasons"])
+        raise ScenarioError([Problem(str(loaded.path), None, "assumptions", f"{result.refused['groups']} "
+                                     f"{result.refused['unit']} drawn, every one refused ({why})",
+                                     "ranges under which some combinations are inputs the schema accepts")])
     specs = [EnsembleSpec(base.scenario_path, base.scenario_sha256, int(seed),
                           tuple(sorted((f.id, float(x)) for f, x in zip(factors, row)))) for row in X]
     Y = np.zeros((len(X), len(names)))
@@ -177,6 +197,65 @@ def analyse(scenario=None, method: str = "morris", runs_per_point: int = 100, se
     return result
 
 
+def design(loaded, factors: list[Factor], problem: dict, method: str, groups: int, levels: int,
+           seed: int) -> tuple[np.ndarray, dict]:
+    """The design points: `groups` Morris trajectories (k + 1 points each) or Sobol blocks (k + 2 points), every
+    point of them an input the schema accepts (module docstring), and the account of those refused."""
+    from collections import Counter
+
+    from ..scenario.assumptions import OutOfBounds, resolve
+
+    k = len(factors)
+    size = k + 1 if method == "morris" else k + 2
+    known: dict[tuple, tuple[str, ...]] = {}
+
+    def refusal(row) -> tuple[str, ...]:
+        key = tuple(float(x) for x in row)
+        if key not in known:
+            try:
+                resolve(loaded, {f.id: x for f, x in zip(factors, key)})
+                known[key] = ()
+            except OutOfBounds as exc:
+                known[key] = tuple(exc.reasons)
+        return known[key]
+
+    kept: list[np.ndarray] = []
+    dropped = points = draws = 0
+    reasons: Counter = Counter()
+    while len(kept) < groups and draws < MAX_DRAWS:
+        # the first draw is the design the seed always gave; further ones only replace refused groups
+        rng = seed if draws == 0 else np.random.default_rng([int(seed), draws])
+        X = _sample(problem, method, groups, levels, rng)
+        draws += 1
+        for g in range(len(X) // size):
+            block = X[g * size:(g + 1) * size]
+            why = [refusal(row) for row in block]
+            if not any(why):
+                kept.append(block)
+                if len(kept) == groups:
+                    break
+            else:
+                dropped += 1
+                points += sum(1 for w in why if w)
+                for w in why:
+                    reasons.update(w)
+    unit = "trajectories" if method == "morris" else "blocks"
+    account = {"unit": unit, "groups": dropped, "points": points, "asked": groups, "kept": len(kept), "draws": draws,
+               "reasons": dict(reasons)}
+    X = np.concatenate(kept) if kept else np.zeros((0, k))
+    return X, account
+
+
+def _sample(problem: dict, method: str, n: int, levels: int, rng) -> np.ndarray:
+    if method == "morris":
+        from SALib.sample import morris as sampler
+
+        return sampler.sample(problem, N=n, num_levels=levels, seed=rng)
+    from SALib.sample import sobol as sampler
+
+    return sampler.sample(problem, N=n, calc_second_order=False, seed=rng)
+
+
 def _num(x) -> float:
     x = float(x)
     return 0.0 if not np.isfinite(x) else x
@@ -188,9 +267,13 @@ def _analyse(method: str, problem: dict, X: np.ndarray, y: np.ndarray, levels: i
         z = np.zeros(problem["num_vars"])
         return {"index": z, "conf": z}
     if method == "morris":
+        import warnings
+
         from SALib.analyze import morris
 
-        r = morris.analyze(problem, X, y, conf_level=0.95, num_levels=levels, seed=seed)
+        with warnings.catch_warnings():   # one trajectory: no spread to bootstrap (the interval reads 0)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            r = morris.analyze(problem, X, y, conf_level=0.95, num_levels=levels, seed=seed)
         return {"index": np.asarray(r["mu_star"]), "conf": np.asarray(r["mu_star_conf"]),
                 "sigma": np.asarray(r["sigma"]), "mu": np.asarray(r["mu"])}
     from SALib.analyze import sobol

@@ -29,7 +29,9 @@ def representative_run(ens):
     """Re-run (exactly, by its seed and run index) the campaign that stands for the ensemble: among the runs with
     the modal result, the one whose killed, wounded and missing of every side sit nearest the ensemble's medians
     (the smallest largest distance of their percentiles from 50), so that its figures fall inside the 10-90 %
-    bands they are shown with whenever any run's do. The result says which run it is (`representative`)."""
+    bands they are shown with whenever any run's do. The run is made with the ensemble's assumption settings
+    (`--set`, stored in its manifest), so it is the run the ensemble made. The result says which run it is
+    (`representative`)."""
     from .. import api
     from ..results.columns import slug
 
@@ -41,12 +43,18 @@ def representative_run(ens):
     worst = np.where(table["result"].to_numpy() == modal, worst, np.inf)
     i = int(np.argmin(worst))
     run = int(table["run"].to_numpy()[i])
-    out = api.run(ens.manifest.scenario_path, seed=ens.manifest.seed, run_index=run).to_dict()
+    out = api.run(ens.manifest.scenario_path, seed=ens.manifest.seed, run_index=run,
+                  settings=_settings(ens.manifest)).to_dict()
     out["representative"] = {"run": run, "runs": int(len(table)), "result": str(modal),
                              "worst_percentile_distance": float(worst[i]),
                              "rule": "the run with the ensemble's most common result whose killed, wounded and "
                                      "missing of every side lie nearest the ensemble's medians"}
     return out
+
+
+def _settings(manifest) -> dict[str, float] | None:
+    """The assumption values the ensemble's runs were made with (`run_ensemble(settings=)`, `--set`), or None."""
+    return {k: float(v) for k, v in (getattr(manifest, "settings", None) or {}).items()} or None
 
 
 def load_report_inputs(source: Path) -> tuple[dict, dict | None]:
@@ -105,5 +113,6 @@ def claims_check(source: Path, result: dict, ensemble: dict, article_text: str |
     text = article_text if article_text is not None else claims_infobox(result)
     if text is None:
         return None
-    compiled = api.compile(open_results(source).manifest.scenario_path)
+    manifest = open_results(source).manifest
+    compiled = api.compile(manifest.scenario_path, settings=_settings(manifest))
     return check_article(text, ensemble, check_context(compiled))

@@ -17,6 +17,14 @@ exactly, and one assumption can scale many inputs at once. Targets::
     sides[SIDE].FIELD               FIELD initial_stock_days (unset: the model's initial_stock_days)
 
 SEL is a unit name, ``side=KEY``, ``type=TYPE`` or ``*``. Integer fields are rounded.
+
+Each value must lie inside its assumption's range, and every scaled input inside the range the schema allows.
+Two assumptions may scale one input (Operation Otsu: a rifle division's ``strength`` by
+ussr_rifle_division_strength and every Soviet unit's by ussr_split_ground_units_men), so values each inside
+their range can together push it past its bound (``strength`` <= 1.5). Such a combination is no input the
+model accepts: ``apply`` raises ``OutOfBounds`` (a ScenarioError), one line per refused field naming the
+assumptions, the value reached and the bound; a single run refuses it, and sensitivity designs and explain
+searches leave such points out and count them (ensemble.sensitivity, ensemble.explain).
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+
+from pydantic import ValidationError
 
 from .errors import Problem, ScenarioError
 from .load import LoadedScenario
@@ -66,14 +76,22 @@ def parse_target(text: str) -> Target:
     return Target(coll, sel, fld)
 
 
+def _scalable(a: Assumption) -> bool:
+    """A value its targets can be scaled by: a non-zero number."""
+    return isinstance(a.value, (int, float)) and not isinstance(a.value, bool) and a.value != 0
+
+
 def uncertain(s: Scenario) -> list[Assumption]:
-    """The assumptions a sensitivity analysis varies: those with a range and at least one target."""
-    return [a for a in s.assumptions if a.range is not None and getattr(a, "applies_to", None)]
+    """The assumptions a sensitivity analysis varies: those with a range, at least one target and a number for
+    a value (the targets scale by value / declared value)."""
+    return [a for a in s.assumptions if a.range is not None and getattr(a, "applies_to", None) and _scalable(a)]
 
 
 def unmapped(s: Scenario) -> list[Assumption]:
-    """Assumptions with a range but no `applies_to`: declared uncertain, but nothing to vary."""
-    return [a for a in s.assumptions if a.range is not None and not getattr(a, "applies_to", None)]
+    """Assumptions with a range that nothing varies: no `applies_to` (declared uncertain, but no input to scale),
+    or a value that is no number to scale by (a date)."""
+    return [a for a in s.assumptions if a.range is not None
+            and not (getattr(a, "applies_to", None) and _scalable(a))]
 
 
 def _select(data: dict, t: Target) -> list[dict]:
@@ -241,6 +259,102 @@ def apply(loaded: LoadedScenario, settings: dict[str, float],
                                for x in data["assumptions"]]
     try:
         new = Scenario.model_validate(data)
-    except Exception as exc:  # pydantic.ValidationError: a scaled value left its allowed range
-        raise ScenarioError([Problem(str(loaded.path), None, "assumptions", repr(settings), f"inputs the schema accepts ({exc})")])
+    except ValidationError as exc:   # a scaled value left the range the schema allows
+        raise OutOfBounds(*_bound_problems(loaded, data, settings, exc)) from None
+    except (TypeError, ValueError) as exc:
+        raise OutOfBounds([Problem(str(loaded.path), None, "assumptions " + ", ".join(settings),
+                                   ", ".join(f"{k}={float(v):g}" for k, v in settings.items()),
+                                   f"values whose scaled inputs the schema accepts ({str(exc).splitlines()[0]})")]) from None
     return dataclasses.replace(loaded, scenario=new)
+
+
+class OutOfBounds(ScenarioError):
+    """Assumption values each inside their own range whose scaled inputs leave the range the schema allows (two
+    assumptions scaling one input, e.g. a division's strength and the side's men, past `strength` <= 1.5). A run
+    refuses them; a sensitivity design or an explain search leaves such a point out (ensemble.sensitivity).
+    `reasons`: one short line per refused field, without the values (to count refusals by)."""
+
+    def __init__(self, problems: list[Problem], reasons: list[str] | None = None):
+        super().__init__(problems)
+        self.reasons = list(reasons or [p.expected for p in problems])
+
+
+_BOUND_WORDS = {"le": "at most", "lt": "below", "ge": "at least", "gt": "above"}
+
+
+def _bound_problems(loaded: LoadedScenario, data: dict, settings: dict[str, float],
+                    exc: ValidationError) -> tuple[list[Problem], list[str]]:
+    """One line per input field the schema refused: the assumptions that scale it, the value reached and the bound;
+    and a short reason per field (the field, the bound and the assumptions, no values)."""
+    groups: dict[tuple, dict] = {}
+    for err in exc.errors():
+        loc = tuple(err.get("loc") or ())
+        ctx = err.get("ctx") or {}
+        bound = next(((k, ctx[k]) for k in _BOUND_WORDS if k in ctx), None)
+        coll = str(loc[0]) if loc else ""
+        fld = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
+        key = (coll, fld, bound, None if bound else err.get("msg"))
+        g = groups.setdefault(key, {"n": 0, "inputs": [], "first": loc, "locs": []})
+        g["n"] += 1
+        g["locs"].append(loc)
+        if isinstance(err.get("input"), (int, float)):
+            g["inputs"].append(float(err["input"]))
+    set_ = ", ".join(f"{k}={float(v):g}" for k, v in settings.items())
+    by_id = {a.id: a for a in loaded.scenario.assumptions}
+    out, reasons = [], []
+    for (coll, fld, bound, msg), g in groups.items():
+        who = [aid for aid in settings
+               if any(_hits(data, text, loc, fld) for text in (by_id[aid].applies_to or []) for loc in g["locs"])]
+        who = who or list(settings)
+        what = _describe(data, g["first"], coll, fld, g["n"])
+        if bound is not None:
+            word, limit = _BOUND_WORDS[bound[0]], bound[1]
+            reached = (max if bound[0] in ("le", "lt") else min)(g["inputs"]) if g["inputs"] else None
+            they = "together they put" if len(who) > 1 else "it puts"
+            at = f" at {reached:.4g}" if reached is not None else " out of bounds"
+            expected = (f"values that keep every scaled input within the schema's bounds: {they} {what}{at}, "
+                        f"but the schema allows {word} {limit:g}")
+        else:
+            expected = f"values whose scaled inputs the schema accepts: {what}: {msg}"
+        out.append(Problem(str(loaded.path), None, "assumptions " + ", ".join(who), set_, expected))
+        limit_text = f"past the schema's bound ({_BOUND_WORDS[bound[0]]} {bound[1]:g})" if bound is not None else msg
+        reasons.append(f"{coll}.{fld} {limit_text}: {' with '.join(who)}")
+    return out, reasons
+
+
+def _hits(data: dict, text: str, loc: tuple, fld: str) -> bool:
+    """Whether target `text` scales the input a validation error's location `loc` (field `fld`) names."""
+    try:
+        t = parse_target(text)
+    except ValueError:
+        return False
+    coll = str(loc[0]) if loc else ""
+    if t.kind == "parameters":
+        return coll == "parameters" and fld == t.selector
+    if t.kind in ("rail_lines", "edges"):
+        return coll == "network" and fld.endswith("capacity_t_per_day")
+    if t.kind != coll or t.field != fld:
+        return False
+    if len(loc) < 2:
+        return True
+    if isinstance(loc[1], int):            # units, operations: the object at that index
+        try:
+            obj = data[coll][loc[1]]
+        except (KeyError, IndexError, TypeError):
+            return True
+        return any(o is obj for o in _select(data, t))
+    return str(loc[1]) == t.selector       # unit_types, sides, doctrine: the key
+
+
+def _describe(data: dict, loc: tuple, coll: str, fld: str, n: int) -> str:
+    """`units[NAME].strength` (and how many more), for the first refused input."""
+    name = None
+    if coll in ("units", "operations") and len(loc) > 1 and isinstance(loc[1], int):
+        try:
+            name = data[coll][loc[1]].get("name")
+        except (KeyError, IndexError, AttributeError):
+            name = None
+    elif coll in ("unit_types", "sides", "doctrine") and len(loc) > 1:
+        name = str(loc[1])
+    head = f"{coll}[{name}].{fld}" if name is not None else ".".join(str(x) for x in loc)
+    return head + (f" (and {n - 1} more {coll})" if n > 1 else "")
