@@ -215,8 +215,67 @@ def test_otsu_report_at_two_widths_kept_as_artefacts(page, tmp_path, width):
                           "return [b.left, b.right]; })()")
     cut = [b[0] for b in boxes if b[1] < frame[0] - 1 or b[3] > frame[1] + 1]
     assert not cut, cut
+    # the charts' date ticks over the 38 days: a few, none touching the next
+    ticks = page.evaluate("""() => [...document.querySelectorAll('#chart-strength .date-ticks text')].map((t) => {
+        const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.right]; })""")
+    assert 3 <= len(ticks) <= 6 and all(a[2] < b[1] for a, b in zip(ticks, ticks[1:])), ticks
+    # the charts and the map say which run they draw
+    rep = result["representative"]
+    assert f"run {rep['run']} of 40, nearest the ensemble's medians" in page.text_content(".which")
     out = Path(os.environ.get("KRIEGSSPIEL_ARTIFACTS", Path(__file__).resolve().parents[2] / "build")) / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     page.locator("#map").screenshot(path=str(out / f"otsu-map-{width}.png"))
     (out / f"otsu-report-{width}.png").write_bytes(page.screenshot(full_page=True))
     assert (out / f"otsu-report-{width}.png").stat().st_size > 50_000
+    # the whole theatre: every place of the scenario on the map, Novosibirsk (82.9 deg E) and Anadyr included
+    page.click("#zoom-all")
+    frame = page.locator("#map").bounding_box()
+    marks = page.evaluate("""() => [...document.querySelectorAll('#map circle[data-side]')].map((c) => {
+        const b = c.getBoundingClientRect(); return [c.querySelector('title').textContent, b.left, b.top, b.right, b.bottom]; })""")
+    assert {m[0] for m in marks} >= {"Novosibirsk", "Anadyr", "Maizuru", "Yakutsk"}
+    outside = [m[0] for m in marks if m[1] < frame["x"] or m[3] > frame["x"] + frame["width"]
+               or m[2] < frame["y"] or m[4] > frame["y"] + frame["height"]]
+    assert not outside, outside
+    page.locator("#map").screenshot(path=str(out / f"otsu-map-all-{width}.png"))
+
+
+def _view_holds_every_place(page):
+    """The places whose marks fall outside the map's current viewBox."""
+    x, y, w, h = (float(v) for v in page.get_attribute("#map", "viewBox").split())
+    assert w > 0 and h > 0
+    marks = page.eval_on_selector_all("circle[data-side]", """els => els.map(e => [e.querySelector('title').textContent,
+        +e.getAttribute('cx'), +e.getAttribute('cy')])""")
+    return [n for n, cx, cy in marks if not (x <= cx <= x + w and y <= cy <= y + h)]
+
+
+@pytest.mark.parametrize("shift", [0, -100])
+def test_the_all_view_holds_every_place(page, tmp_path, result, shift):
+    # the "All" view stopped at 85 deg E (Novosibirsk, 82.9 deg E, out of view); a theatre far from the packaged
+    # geometry (Compass, 13-27 deg E) got a map of negative width
+    result["places"].append({"name": "Novosibirsk", "lat": 55.0084, "lon": 82.9357, "kind": "city", "initial_owner": "ussr"})
+    result["timeline"]["control"]["Novosibirsk"] = ["ussr"] * len(result["timeline"]["dates"])
+    result["control"]["Novosibirsk"] = "ussr"
+    for p in result["places"]:
+        p["lon"] += shift
+    _open(page, tmp_path, render_html(result))
+    page.click("#zoom-all")
+    assert _view_holds_every_place(page) == []
+    assert page.locator("#map g.nodata path").count() >= 1     # west of the coastline data: drawn as such
+    assert "no map data" in page.text_content("#legend")
+    assert page.errors == [] and page.remote == []
+
+
+def test_charts_have_date_ticks_axis_labels_and_say_which_run(page, tmp_path, result):
+    # the charts had no x-axis label, only the first and last ISO dates, and did not say which run they draw
+    result["representative"] = {"run": 7, "runs": 40, "result": "Inconclusive"}
+    _open(page, tmp_path, render_html(result))
+    notes = page.locator(".which").all_text_contents()
+    assert len(notes) == 2 and all("run 7 of 40, nearest the ensemble's medians" in n for n in notes)
+    for chart in ("#chart-strength", "#chart-losses", "#chart-freight"):
+        labels = page.eval_on_selector_all(f"{chart} .axis-label", "els => els.map(e => e.textContent)")
+        assert "date (1944)" in labels and len(labels) == 2, (chart, labels)
+        ticks = page.evaluate(f"""() => [...document.querySelectorAll('{chart} .date-ticks text')].map((t) => {{
+            const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.right]; }})""")
+        assert [t[0] for t in ticks] == ["2 Jun", "3 Jun", "4 Jun", "5 Jun", "6 Jun"], ticks
+        assert all(a[2] < b[1] for a, b in zip(ticks, ticks[1:])), ticks      # left to right, none touching
+    assert page.errors == [] and page.remote == []

@@ -70,3 +70,70 @@ def test_map_labels_do_not_overlap_and_the_front_is_drawn(monkeypatch, tmp_path)
     assert len(boxes) >= 20
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     assert any("front" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def _figures(monkeypatch):
+    """Keep the figures write_plots makes (stem -> figure) open for inspection."""
+    import matplotlib.pyplot as plt
+
+    from kriegsspiel.report import plots
+
+    made = {}
+    real = plots._save
+    monkeypatch.setattr(plots, "_save", lambda fig, outdir, stem: (made.__setitem__(stem, fig), real(fig, outdir, stem))[1])
+    monkeypatch.setattr(plt, "close", lambda fig=None: None)
+    return made
+
+
+def _wide_ensemble(ensemble):
+    """The Otsu shape that collided: Soviet missing from 100,000 to 340,000, a claim at 368,411; Japanese killed
+    from 26,000 to 90,000."""
+    cas = ensemble["casualties"]
+    cas["ussr"]["missing"] = {"p10": 153992, "p50": 231002, "p90": 282020, "samples": list(range(104000, 336000, 2320))}
+    cas["japan"]["killed"] = {"p10": 35984, "p50": 54376, "p90": 69637, "samples": list(range(26000, 91000, 650))}
+    return ensemble
+
+
+def test_ensemble_ticks_are_few_and_never_meet_and_the_band_is_drawn(result, ensemble, tmp_path, monkeypatch):
+    # ensemble.png's x tick labels ran together ("100000150000200000...") and the 10-90 % band it described was
+    # not drawn where there were samples
+    made = _figures(monkeypatch)
+    check = {"claims": [{"side": "ussr", "category": "missing", "claimed": 368411},
+                        {"side": "ussr", "category": "killed", "claimed": 417006}]}
+    write_plots(result, tmp_path, _wide_ensemble(ensemble), check=check)
+    fig = made["ensemble"]
+    r = fig.canvas.get_renderer()
+    panels = [ax for ax in fig.axes if ax.axison]
+    assert len(panels) == 6
+    for ax in panels:
+        labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        lo, hi = ax.get_xlim()
+        labels = [t for t in labels if lo <= t.get_position()[0] <= hi]
+        assert 2 <= len(labels) <= 6, (ax.get_title(), [t.get_text() for t in labels])
+        boxes = [t.get_window_extent(r) for t in labels]
+        assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), \
+            (ax.get_title(), [t.get_text() for t in labels])
+        assert all(len(t.get_text()) <= 6 for t in labels), [t.get_text() for t in labels]
+        assert ax.get_xlabel().endswith("men)"), ax.get_xlabel()
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert any(t.startswith("10–90 % of runs: ") for t in legend), legend
+        assert any(t.startswith("median ") for t in legend), legend
+        spans = [p for p in ax.patches if p.get_label().startswith("10–90 %")]
+        assert len(spans) == 1                                  # the band itself, behind the histogram
+    assert "10–90 % band" in fig._suptitle.get_text()
+    soviet_missing = next(ax for ax in panels if ax.get_title() == "Soviet Union: missing")
+    assert soviet_missing.get_xlabel() == "missing (thousand men)" and soviet_missing.get_ylabel() == "runs (count)"
+
+
+def test_the_map_shows_every_place(result, tmp_path, monkeypatch):
+    # the map stopped at 85 deg E, leaving Novosibirsk (82.9 deg E) out; places beyond the packaged coastline are
+    # drawn on a "no map data" ground
+    result["places"].append({"name": "Novosibirsk", "lat": 55.0084, "lon": 82.9357, "kind": "city", "initial_owner": "ussr"})
+    result["control"]["Novosibirsk"] = "ussr"
+    made = _figures(monkeypatch)
+    write_plots(result, tmp_path)
+    ax = made["map"].axes[0]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for p in result["places"]:
+        assert x0 < p["lon"] < x1 and y0 < p["lat"] < y1, p["name"]
+    assert "no map data" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -111,3 +111,52 @@ def test_jsonable_turns_dates_into_strings():
 
 def test_side_word_prefers_the_adjective(compiled):
     assert [rr.side_word(compiled, s) for s in range(2)] == ["Japanese", "Soviet"]
+
+
+def _ev(kind, place=3, value=0, **args):
+    from kriegsspiel.engine.events import Event, EventKind
+
+    return Event(0, 0, EventKind(kind), 0, place, value, args=args)
+
+
+def test_paratroops_are_told_against_the_men_who_landed():
+    # "561 dropped, 13 % lost, then 538 men seize Bamovskaya"; "1,118 dropped, then 1,835 men lost": the engine counts
+    # the formation's share, the sentences the men who landed
+    events = [_ev("airborne_drop", jop="A", dropped=561, landed=488),
+              _ev("airborne_drop", form="airborne_seized", value=1, jop="A", men=538, demolition=True),
+              _ev("airborne_drop", place=4, jop="A", dropped=561, landed=510),
+              _ev("airborne_drop", jop="A", dropped=557, landed=491),
+              _ev("airborne_drop", form="airborne_destroyed", value=1835, jop="A", men=1835),
+              _ev("link_up", place=4, value=300, jop="A", men=300),
+              _ev("airborne_drop", place=9, form="airborne_destroyed", value=40, jop="B", men=40)]
+    told = rr.with_paratroops_landed(events)
+    seized, destroyed, linked, alone = told[1], told[4], told[5], told[6]
+    assert (seized.args["men"], seized.args["landed"], seized.args["whole"], seized.args["lifts"]) == (488, 488, True, 0)
+    assert seized.value == 1                                   # its value counts rail sections, unchanged
+    assert (destroyed.args["men"], destroyed.args["landed"], destroyed.args["lifts"], destroyed.value) == (979, 979, 2, 979)
+    assert linked.args["part"] and (linked.args["men"], linked.args["landed"]) == (300, 510)
+    assert alone.args["alone"] and alone.args["men"] == 40
+    assert told[0] is events[0] and events[1].args["men"] == 538          # the log's own events are left as they were
+    from kriegsspiel.engine.events import sentence
+
+    names = {"who": "Japanese", "enemy": "Soviet", "place": "Bamovskaya", "n": "1"}
+    assert sentence(seized, names) == "The Japanese paratroops, the 488 who landed, seize Bamovskaya and blow the " \
+                                      "railway there (1 rail section cut)."
+    assert sentence(destroyed, names) == ("The Japanese paratroops at Bamovskaya are destroyed, unrelieved, with all "
+                                          "979 men who landed there in 2 lifts.")
+    assert sentence(linked, names).endswith("(300 men left of the 510 who landed).")
+
+
+def test_events_name_their_operation_and_operations_their_landing_day():
+    # the article said landings went in on the day they set out (Anadyr: 1 July) rather than the day they landed
+    result = api.run("operation-otsu", seed=0).to_dict()
+    ops = {op["name"]: op for op in result["operations"]}
+    for e in result["events"]:
+        if e["kind"] in ("offensive", "amphibious_landing", "airborne_drop", "air_raid", "objective_reached"):
+            assert e.get("operation") in ops, e
+    anadyr = ops["Landing at Anadyr (when the Bering Sea lane opens)"]
+    landing = next(e for e in result["events"] if e.get("operation") == anadyr["name"] and "landed" in e)
+    assert anadyr["started"] < anadyr["landed"] == landing["date"] and anadyr["ended"] == landing["date"]
+    sakhalin = ops["Advance from Karafuto into North Sakhalin (Haramitog-Aleksandrovsk-Okha)"]
+    reached = next(e for e in result["events"] if e.get("operation") == sakhalin["name"] and e["kind"] == "objective_reached")
+    assert (sakhalin["ended_at"], sakhalin["ended"]) == (reached["place"], reached["date"])

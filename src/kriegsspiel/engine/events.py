@@ -8,6 +8,7 @@ event are written. Events are recorded for single runs only (`EventLog(enabled=F
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -44,66 +45,84 @@ class EventKind(str, Enum):
 # The sentence of each event, by kind (or by `args["form"]` where a kind has several). A sentence is a list of
 # parts, concatenated: (None, text) always, (flag, text) only when args[flag] is true. Fields: who (the acting
 # side's adjective), enemy (the other side's), place, unit, op, n (the event's value); the rest from `args`.
+# A count takes its noun in the field: "{n|man/men}" writes "1 man" or "2,000 men", "{hits:.0f|hit}" "0 hits"
+# (the number as its format writes it decides; the plural is the noun + "s" unless given after a "/"). Counts of
+# whole things (ships, aircraft, hits) are written as whole numbers even where the figure is an expectation.
 SENTENCES: dict[str, list[tuple[str | None, str]]] = {
-    "offensive": [(None, "{op} opens from {place} with {n} men.")],
-    "ground_assault": [(None, "{who} assault at {place}: {n} casualties on both sides, combat-power ratio "
+    "offensive": [(None, "{op} opens from {place} with {n|man/men}.")],
+    "ground_assault": [(None, "{who} assault at {place}: {n|casualty/casualties} on both sides, combat-power ratio "
                               "{ratio:.2f}; "), ("won", "the attacker prevails."), ("held", "the defence holds.")],
     "counterattack": [(None, "{who} counter-attack at {place} throws the attackers back.")],
     "capture": [(None, "{who} forces take {place} from the {loser} defenders.")],
-    "withdrawal": [(None, "{who} defenders fall back on {place} with {n} men"),
-                   ("pursued", ", pursued: {lost:,} men lost on the way"), (None, ".")],
-    "encircled": [(None, "{n} {who} troops are cut off at {place}.")],
+    "withdrawal": [(None, "{who} defenders fall back on {place} with {n|man/men}"),
+                   ("pursued", ", pursued: {lost:,|man/men} lost on the way"), (None, ".")],
+    "encircled": [(None, "The {who} troops at {place} are cut off: {n|man/men}.")],
     "objective_reached": [(None, "{op} reaches its objective, {place}.")],
     "objective_bypassed": [(None, "{op} passes {place} by, leaving its garrison to the forces behind.")],
-    "offensive_halted": [(None, "{op} halts at {place} with {n} men left.")],
-    "reinforcement": [(None, "{unit} ({n} men) arrives at {place}.")],
-    "reserve_moves": [(None, "{unit} ({n} men) entrains for {place}.")],
-    "reserve_arrives": [(None, "{unit} ({n} men) detrains at {place}.")],
-    "surrender": [(None, "{unit} surrenders at {place}: {n} men captured.")],
+    "offensive_halted": [(None, "{op} halts at {place} with {n|man/men} left.")],
+    "reinforcement": [(None, "{unit} ({n|man/men}) arrives at {place}.")],
+    "reserve_moves": [(None, "{unit} ({n|man/men}) entrains for {place}.")],
+    "reserve_arrives": [(None, "{unit} ({n|man/men}) detrains at {place}.")],
+    "surrender": [(None, "{unit} surrenders at {place}: {n|man/men} captured.")],
     "destroyed": [(None, "{unit} is destroyed at {place}.")],
     "naval_bombardment": [
         (None, "{who} warships bombard {place} ({jop}): {shell_t:,.0f} t of shell"),
         ("fog", " in fog, unobserved"),
-        (None, ", about {hit:,} defenders hit"),
+        (None, ", about {hit:,|defender} hit"),
         ("broken", "; the fortifications are broken"),
-        ("batteries", "; coastal batteries ({battery_guns:,} guns) score {hits:.1f} hits"),
-        ("fleet_action", "; the {enemy} fleet gives battle and loses {enemy_ships_lost:.0f} ships"),
-        (None, "; {ships_lost:.0f} ships lost."),
+        ("batteries", "; coastal batteries ({battery_guns:,|gun}) score {hits:,.0f|hit}"),
+        ("fleet_action", "; the {enemy} fleet gives battle and loses {enemy_ships_lost:,.0f|ship}"),
+        (None, "; {ships_lost:,.0f|ship} lost."),
     ],
-    "air_raid": [(None, "{jop}: {sorties:,.0f} {who} bomber sorties against {place} drop {bombs_t:,.0f} t; "
-                        "{bombers_lost:.0f} bombers lost to fighters and flak, {fighters_lost:.0f} defending fighters "
-                        "shot down; about {military:,} military casualties; civilians: {civilians_killed:,} killed, "
-                        "{civilians_wounded:,} wounded.")],
-    "airborne_drop": [(None, "{jop}: {dropped:,} {who} paratroops drop on {place}, {loss_share:.0%} of them lost in the "
-                             "air and on landing"), ("defended", " onto alert defenders"),
-                      (None, " (the operation's {sorties:,.0f} transport sorties today, {transports_lost:.0f} "
-                             "transports shot down).")],
-    "airborne_seized": [(None, "The {who} paratroops ({men:,} men) seize {place}"),
-                        ("demolition", " and blow the railway there ({n} rail sections cut)"), (None, ".")],
-    "airborne_destroyed": [(None, "The {who} paratroops at {place} are destroyed: {men:,} men lost, unrelieved.")],
-    "link_up": [(None, "{who} ground forces link up with the paratroops holding {place} ({men:,} men left).")],
-    "landing": [(None, "{jop}: {landed:,} {who} troops {verb} {place} on the first day (shoreline factor {v:.2f}), "
-                       "{attackers_hit:,} attackers and {defenders_hit:,} defenders hit; {lost_on_passage:,} lost "
-                       "on passage.")],
-    "landing_taken": [(None, "{jop}: {who} troops take {place} after {days} days ashore; assault casualties "
-                             "{attackers_hit:,} attackers, {defenders_hit:,} defenders.")],
+    "air_raid": [(None, "{jop}: {who} bombers fly {sorties:,.0f|sortie} against {place} and drop {bombs_t:,.0f} t; "
+                        "{bombers_lost:,.0f|bomber} lost to fighters and flak, {fighters_lost:,.0f|defending fighter} "
+                        "shot down; about {military:,|military casualty/military casualties}; civilians: "
+                        "{civilians_killed:,} killed, {civilians_wounded:,} wounded.")],
+    "airborne_drop": [(None, "{jop}: {who} paratroops drop on {place}: {dropped:,|man/men} in today's lift, "
+                             "{loss_share:.0%} of them lost in the air and on landing"),
+                      ("defended", " onto alert defenders"),
+                      (None, ", {landed:,} fit to fight (the operation's {sorties:,.0f|transport sortie} today, "
+                             "{transports_lost:,.0f|transport} shot down).")],
+    # men: the paratroops at the place now; landed: those fit to fight from the operation's lifts onto it so far
+    # (results.run_result.with_paratroops_landed): whole when all of them are there, part when fewer, alone when
+    # no lift was counted; lifts: their number when more than one
+    "airborne_seized": [(None, "The {who} paratroops"), ("whole", ", the {landed:,} who landed"),
+                        ("part", " ({men:,|man/men} of the {landed:,} who landed"), ("alone", " ({men:,|man/men}"),
+                        ("lifts", " in {lifts} lifts"), ("whole", ","), ("part", ")"), ("alone", ")"),
+                        (None, " seize {place}"), ("demolition", " and blow the railway there ({n|rail section} cut)"),
+                        (None, ".")],
+    "airborne_destroyed": [(None, "The {who} paratroops at {place} are destroyed, unrelieved"),
+                           ("whole", ", with all {landed:,|man/men} who landed there"),
+                           ("part", ": {men:,|man/men} lost, of the {landed:,} who landed there"),
+                           ("alone", ": {men:,|man/men} lost"), ("lifts", " in {lifts} lifts"), (None, ".")],
+    "link_up": [(None, "{who} ground forces link up with the paratroops holding {place}"),
+                ("whole", " ({landed:,|man/men}, all who landed"), ("part", " ({men:,|man/men} left of the {landed:,} who landed"),
+                ("alone", " ({men:,|man/men} left"), ("lifts", " in {lifts} lifts"), (None, ").")],
+    "landing": [(None, "{jop}: {who} troops {verb} {place}"),
+                ("held", ", already in {who} hands: {landed:,|man/men} on the first day, unopposed"),
+                ("opposed", ": {landed:,|man/men} on the first day (shoreline factor {v:.2f}), "
+                            "{attackers_hit:,|attacker} and {defenders_hit:,|defender} hit"),
+                (None, "; {lost_on_passage:,} lost on passage.")],
+    "landing_taken": [(None, "{jop}: {who} troops take {place} after {days|day} ashore; assault casualties "
+                             "{attackers_hit:,|attacker}, {defenders_hit:,|defender}.")],
     "landing_thrown_back": [(None, "{jop} is thrown back at {place}: the survivors re-embark for {origin}; "
-                                   "assault casualties {attackers_hit:,} attackers, {defenders_hit:,} defenders.")],
-    "river_strike": [(None, "{jop}: {who} river forces strike {place}: {shell_t:,.0f} t of shell, about {hit:,} "
-                            "defenders hit"),
+                                   "assault casualties {attackers_hit:,|attacker}, {defenders_hit:,|defender}.")],
+    "river_strike": [(None, "{jop}: {who} river forces strike {place}: {shell_t:,.0f} t of shell, about "
+                            "{hit:,|defender} hit"),
                      ("flotilla", "; the {enemy} flotilla engages and loses {enemy_share:.0%} of its craft for "
                                   "{own_share:.0%}"), (None, ".")],
     "siege": [(None, "Siege of {place}, day {day}: "),
               ("besieged", "blockaded by sea and cut off by land"), ("open", "blockade by sea, land front open"),
-              ("shelled", "; {enemy} artillery ({guns:,} guns incl. the coastal batteries) shells the {who} positions: "
-                          "{casualties:,} casualties today"),
+              ("shelled", "; {enemy} artillery ({guns:,|gun} incl. the coastal batteries) shells the {who} positions: "
+                          "{casualties:,|casualty/casualties} today"),
               ("nobody", "; no {who} troops stand before the fortress for its artillery to shell"),
-              (None, "; the defenders hold {stock_days:.1f} days of supply.")],
+              (None, "; the defenders hold {stock_days:.1f|day} of supply.")],
     "rail_cut": [(None, "The railway {place}–{other} is cut: {damage:.0%} of its {capacity_t:,.0f} t/day lost.")],
     "rail_repaired": [(None, "The railway {place}–{other} is repaired.")],
-    "capitulation": [(None, "The {who} "), ("contingent", "contingent "), (None, "capitulates: {n} men become prisoners.")],
+    "capitulation": [(None, "The {who} "), ("contingent", "contingent "),
+                     (None, "capitulates: {n|man/men} taken prisoner.")],
     "ceasefire": [(None, "A ceasefire ends the fighting.")],
-    "defection": [(None, "The {who} contingent changes sides: {n} men leave the field"),
+    "defection": [(None, "The {who} contingent changes sides and leaves the field with {n|man/men}"),
                   ("handed", "; {handed} pass to the {enemy}"), (None, ".")],
 }
 
@@ -141,9 +160,33 @@ class EventLog:
         return [e for e in self.events if e.run == run]
 
 
+class _Counted(string.Formatter):
+    """`str.format` with counted nouns: a field "{x:SPEC|noun}" or "{x:SPEC|noun/nouns}" writes x as SPEC formats
+    it, then the noun, singular when the number reads "1" ("1 ship", "0 ships", "1.0 days", "2 men"); "{x|noun}" without
+    a SPEC writes x as it is."""
+
+    def parse(self, format_string: str):
+        for text, name, spec, conversion in super().parse(format_string):
+            if name and "|" in name:              # "{n|man/men}": the noun was read as part of the field's name
+                name, noun = name.split("|", 1)
+                spec = "|" + noun
+            yield text, name, spec, conversion
+
+    def format_field(self, value, format_spec: str) -> str:
+        spec, bar, noun = format_spec.partition("|")
+        text = format(value, spec)
+        if not bar:
+            return text
+        one, _, many = noun.partition("/")
+        return f"{text} {one if text == '1' else (many or one + 's')}"
+
+
+_COUNTED = _Counted()
+
+
 def sentence(e: Event, names: dict) -> str:
     """The sentence of event `e`. `names` gives the words of its indices: who, enemy (side adjectives), place,
     unit, op, n (its value, formatted) and any other field the sentence uses."""
     fields = {**names, **e.args}
     parts = SENTENCES[e.args.get("form", e.kind.value)]
-    return "".join(text.format(**fields) for flag, text in parts if flag is None or fields.get(flag))
+    return "".join(_COUNTED.vformat(text, (), fields) for flag, text in parts if flag is None or fields.get(flag))

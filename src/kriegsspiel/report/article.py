@@ -49,6 +49,20 @@ def fmt_int(n) -> str:
     return f"{int(round(n)):,}"
 
 
+def count(n, noun: str, plural: str | None = None) -> str:
+    """A whole number with its noun, singular for one: "1 day", "2 days", "1,200 men" (count(n, "man", "men"))."""
+    text = fmt_int(n)
+    return f"{text} {noun if text == '1' else (plural or noun + 's')}"
+
+
+def fmt_value(v) -> str:
+    """A scenario value as it is written: whole numbers with thousands separators, fractions with all the digits
+    they were given (1.25, not 1; 0.7, not 1), flags and words as they are."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return str(v)
+    return f"{v:,}"
+
+
 def fmt_date(iso: str) -> str:
     d = dt.date.fromisoformat(iso)
     return f"{d.day} {d:%B} {d.year}"
@@ -59,6 +73,15 @@ def fmt_span(start: str, end: str) -> str:
     if a.year == b.year:
         return f"{a.day} {a:%B} – {fmt_date(end)}" if a.month != b.month else f"{a.day}–{fmt_date(end)}"
     return f"{fmt_date(start)} – {fmt_date(end)}"
+
+
+def which_run(result: dict) -> str:
+    """Which run a single-run view draws: "run 17 of 100, nearest the ensemble's medians, seed 0" for an ensemble's
+    representative run, else "run 0, seed 0"."""
+    rep = result.get("representative")
+    if rep:
+        return f"run {rep['run']} of {rep['runs']:,}, nearest the ensemble's medians, seed {result['seed']}"
+    return f"run {result.get('run', 0)}, seed {result['seed']}"
 
 
 def campaign_days(result: dict) -> int:
@@ -103,8 +126,9 @@ def _assault_summary(result: dict, evs: list[dict]) -> str:
     cost = sum(int(e.get("value", 0)) for e in evs)
     won = sum(1 for e in evs if e.get("won"))
     span = f"On {fmt_date(first)}" if first == last else f"From {fmt_date(first)} to {fmt_date(last)}"
-    return (f"{span}, {len(evs)} day{'s' if len(evs) > 1 else ''} of {_name(result, evs[0]['side'])} assaults at "
-            f"{evs[0]['place']} cost both sides {fmt_int(cost)} casualties; the attacker prevailed on {won} of them.")
+    return (f"{span}, {count(len(evs), 'day')} of {_name(result, evs[0]['side'])} assaults at "
+            f"{evs[0]['place']} cost both sides {count(cost, 'casualty', 'casualties')}; the attacker prevailed on "
+            f"{won} of them.")
 
 
 def _day_losses(result: dict, iso: str) -> str:
@@ -139,14 +163,21 @@ def _places_of(result: dict, side: str, at_end: bool) -> list[str]:
     return [p["name"] for p in result["places"] if p["initial_owner"] == side]
 
 
+def _control(result: dict, place: str) -> list[str]:
+    """Who held `place` before the campaign and then at the end of each day: the timeline's first entry is the end of
+    the first day, so a place taken that day differs from its initial owner there, not from an earlier entry."""
+    seq = ((result.get("timeline") or {}).get("control") or {}).get(place) or []
+    first = next((p["initial_owner"] for p in result.get("places", []) if p["name"] == place), None)
+    return [first or (seq[0] if seq else None)] + list(seq)
+
+
 def _changes(result: dict) -> list[tuple[str, str, str, str]]:
-    """(place, date, from side, to side) for every change of control in the timeline."""
-    tl = result["timeline"]
+    """(place, date, from side, to side) for every change of control in the timeline, the first day's included."""
+    dates = result["timeline"]["dates"]
     out = []
-    for place, seq in tl["control"].items():
-        for i in range(1, len(seq)):
-            if seq[i] != seq[i - 1]:
-                out.append((place, tl["dates"][i], seq[i - 1], seq[i]))
+    for place in result["timeline"]["control"]:
+        seq = _control(result, place)
+        out += [(place, dates[i - 1], seq[i - 1], seq[i]) for i in range(1, len(seq)) if seq[i] != seq[i - 1]]
     return sorted(out, key=lambda c: (c[1], c[0]))
 
 
@@ -160,11 +191,11 @@ def _infobox(result: dict, ensemble: dict | None, order: list[str]) -> list[tupl
     for k, side in enumerate(order[:2], start=1):
         s = result["sides"][side]
         box += [(f"combatant{k}", [s["name"]]), (f"commander{k}", list(s["commanders"])),
-                (f"strength{k}", [f"{fmt_int(s['strength'])} men"])]
+                (f"strength{k}", [count(s['strength'], 'man', 'men')])]
     for k, side in enumerate(order[:2], start=1):
         s = result["sides"][side]
         lines = [f"{fmt_int(s[c])} {c}{_band(ensemble, side, c)}" for c in CATEGORIES]
-        box.append((f"casualties{k}", lines + [f"{fmt_int(s['tanks_lost'])} tanks lost"]))
+        box.append((f"casualties{k}", lines + [f"{count(s['tanks_lost'], 'tank')} lost"]))
     civ = result.get("civilians") or {}
     if civ:
         box.append(("casualties3", [f"Civilians ({_name(result, side)}): {fmt_int(c['killed'])} killed, "
@@ -186,12 +217,14 @@ def _origins(result: dict, order: list[str]) -> Section:
     facts = [a for a in result["assumptions"] if a["basis"] == "historical"]
     if facts:
         paras.append("Historical inputs: " + " ".join(
-            f"{a['note'] or a['id']}: {_value(a['value'])} ({a['source']})." for a in facts))
+            f"{a.get('note') or a['id']}: {fmt_value(a['value'])}{_source(a, ' ({})')}." for a in facts))
     return Section("Origins of the Attack", paras)
 
 
-def _value(v) -> str:
-    return fmt_int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+def _source(a: dict, form: str) -> str:
+    """The assumption's source in `form` ("({})", "(source: {})"), or nothing when it names none."""
+    src = a.get("source")
+    return form.format(src) if src not in (None, "", "None") else ""
 
 
 def _forces(result: dict, order: list[str]) -> list[Section]:
@@ -201,10 +234,10 @@ def _forces(result: dict, order: list[str]) -> list[Section]:
         s = result["sides"][side]
         cmd = ", ".join(s["commanders"]) or "no commander named"
         end_strength = tl["sides"][side]["strength"][-1]
-        text = (f"{s['name']} entered the campaign with {fmt_int(s['strength'])} men under {cmd}. "
+        text = (f"{s['name']} entered the campaign with {count(s['strength'], 'man', 'men')} under {cmd}. "
                 f"By {fmt_date(result['end'])} it had lost {fmt_int(s['killed'])} killed, "
                 f"{fmt_int(s['wounded'])} wounded, {fmt_int(s['missing'])} missing and "
-                f"{fmt_int(s['tanks_lost'])} tanks; its strength on that day was {fmt_int(end_strength)}.")
+                f"{count(s['tanks_lost'], 'tank')}; its strength on that day was {fmt_int(end_strength)}.")
         out.append(Section(s["name"], [text], level=3))
     return out
 
@@ -240,12 +273,73 @@ _TYPE_WORDS = {"ground_offensive": "offensive", "naval_bombardment": "naval bomb
                "airborne_drop": "airdrop", "siege": "siege"}
 
 
+_LANDED_VERB = {"amphibious_landing": "landed", "river_assault": "crossed", "airborne_drop": "made its first drop"}
+_NOT_YET = {"amphibious_landing": "was still at sea at the end", "airborne_drop": "had made no drop by the end"}
+
+
+def _hands(result: dict, place: str, side: str) -> tuple[list[str], list[str]]:
+    """(the dates `side` took `place`, the dates it lost it) from the timeline's daily control."""
+    changes = [(d, a, b) for p, d, a, b in _changes(result) if p == place] if (result.get("timeline") or {}).get(
+        "control") else []
+    return [d for d, _, b in changes if b == side], [d for d, a, _ in changes if a == side]
+
+
+def _fate(result: dict, op: dict) -> str:
+    """What became of the operation's objective by the end, as the timeline shows it: "taken on D", "taken on D and
+    lost again on D2", "held throughout" or "not taken" (whoever took it: a place can fall to other forces)."""
+    place, side = op["objective"], op["side"]
+    took, lost = _hands(result, place, side)
+    held = result.get("control", {}).get(place, side if op.get("objective_held") else None) == side
+    if held:
+        return f"taken on {fmt_date(took[-1])}" if took else "held throughout"
+    if took:
+        return f"taken on {fmt_date(took[-1])} and lost again on {fmt_date(lost[-1])}"
+    return "not taken"
+
+
+def _clauses(parts: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _joint_text(result: dict, op: dict, adj: str) -> str:
+    """A landing, river crossing or airdrop in this run: when it set out, when its troops landed (from the events,
+    not the day it set out) and how it ended, its objective named as the events and the timeline show it."""
+    obj, state = op["objective"], op["state"]
+    started, landed, ended = op.get("started"), op.get("landed"), op.get("ended")
+    parts = [f"set out on {fmt_date(started)}"] if started and started != landed else []
+    if landed:
+        parts.append(f"{_LANDED_VERB.get(op['type'], 'went in')} on {fmt_date(landed)}")
+    elif state == "under way" and op["type"] in _NOT_YET:
+        return _clauses(parts + [_NOT_YET[op["type"]]])
+    parts = parts or ["went in"]
+    fate = _fate(result, op)
+    if state == "objective taken":
+        same = ended == landed and landed is not None
+        return _clauses(parts + [f"took {obj}" + (" the same day" if same else f" on {fmt_date(ended)}" if ended else "")])
+    if state == "thrown back":
+        return _clauses(parts + ["was thrown back" + (f" on {fmt_date(ended)}" if ended else "")]) \
+            + f"; {obj} was {fate}"
+    if state == "fighting ashore":
+        took, _ = _hands(result, obj, op["side"])
+        if fate.startswith("taken") and took and landed and took[-1] <= landed:
+            return _clauses(parts) + f" at {obj}, in {adj} hands since {fmt_date(took[-1])}, and held it to the end"
+        if fate.startswith("taken"):
+            return _clauses(parts) + f"; {obj} was {fate} and held to the end"
+        return _clauses(parts) + f"; the troops ashore were still fighting for {obj} at the end"
+    return _clauses(parts + ["was still under way at the end"]) + f"; {obj} was {fate}"
+
+
 def _operation_sentence(result: dict, op: dict, ensemble: dict | None) -> str:
-    """What became of one operation in this run (results.run_result.operations), and in the ensemble."""
+    """What became of one operation in this run (results.run_result.operations), and in the ensemble. Dates and
+    places are those of the run's events and timeline: the day troops landed, the place an offensive reached (it
+    can be sent on past its first objective), the objective held only when its side holds it at the end."""
     side = result["sides"].get(op["side"], {})
     adj = side.get("adjective") or side.get("name", op["side"])
     obj, state = op["objective"], op["state"]
     started = fmt_date(op["started"]) if op.get("started") else None
+    ended = f" on {fmt_date(op['ended'])}" if op.get("ended") else ""
+    reached = op.get("ended_at") or obj
     if state == "cancelled":
         text = f"did not take place: {op['cancelled']}"
     elif state == "not started":
@@ -253,21 +347,18 @@ def _operation_sentence(result: dict, op: dict, ensemble: dict | None) -> str:
         text = (f"did not take place: it was to start once {adj} forces held {waited}, which they did not take"
                 if op["waited_for"] else "did not start before the campaign ended")
     elif state == "halted":
-        text = (f"opened on {started} and halted" + (f" on {fmt_date(op['ended'])}" if op.get("ended") else "")
-                + f", too weak to go on; {obj} was not taken")
+        at = f" at {op['ended_at']}" if op.get("ended_at") else ""
+        text = f"opened on {started} and halted{at}{ended}, too weak to go on; {obj} was {_fate(result, op)}"
     elif state == "done" and op["type"] == "ground_offensive":
-        text = f"opened on {started} and reached {obj}" + (f" on {fmt_date(op['ended'])}" if op.get("ended") else "")
+        text = f"opened on {started} and reached {reached}{ended}"
+        if reached != obj:
+            text += f"; its first objective, {obj}, was {_fate(result, op)}"
     elif state == "done":
         text = f"was carried out from {started}"
-    elif state == "objective taken":
-        text = f"went in on {started} and took {obj}"
-    elif state == "thrown back":
-        text = f"went in on {started} and was thrown back; {obj} stayed in enemy hands"
-    elif state == "fighting ashore":
-        text = f"went in on {started}; the troops ashore were still fighting for {obj} at the end"
+    elif op["type"] in _LANDED_VERB:
+        text = _joint_text(result, op, adj)
     else:
-        held = "held" if op["objective_held"] else "not taken"
-        text = f"opened on {started} and was still under way at the end ({obj} {held})"
+        text = f"opened on {started} and was still under way at the end; {obj} was {_fate(result, op)}"
     sent = f"{op['name']} ({adj} {_TYPE_WORDS.get(op['type'], op['type'])}) {text}."
     places = (ensemble or {}).get("places") or {}
     shares = [(p, places[p]["fell_share"]) for p in ([obj] + list(op.get("waited_for") or [])) if p in places]
@@ -288,7 +379,8 @@ def _operations(result: dict, ensemble: dict | None) -> Section | None:
 def _outcome(result: dict, ensemble: dict | None, order: list[str]) -> Section:
     days = campaign_days(result)
     r = result["result"]
-    paras = [f"The campaign ended on {fmt_date(result['end'])}, after {days} days. Result: {r['label']} ({r['reason']})."]
+    paras = [f"The campaign ended on {fmt_date(result['end'])}, after {count(days, 'day')}. "
+             f"Result: {r['label']} ({r['reason']})."]
     held = [f"{_name(result, s)} held {len(_places_of(result, s, True))} ({', '.join(_places_of(result, s, True))})"
             for s in order]
     paras.append("Control at the end: " + "; ".join(held) + ".")
@@ -299,7 +391,7 @@ def _outcome(result: dict, ensemble: dict | None, order: list[str]) -> Section:
     for side in order:
         s, total = result["sides"][side], _loss_total(result, side)
         share = 100.0 * total / s["strength"] if s["strength"] else 0.0
-        paras.append(f"{s['name']} lost {fmt_int(total)} men ({share:.1f} % of its initial {fmt_int(s['strength'])}, "
+        paras.append(f"{s['name']} lost {count(total, 'man', 'men')} ({share:.1f} % of its initial {fmt_int(s['strength'])}, "
                      f"{share / days:.2f} % a day): {fmt_int(s['killed'])} killed, {fmt_int(s['wounded'])} wounded, "
                      f"{fmt_int(s['missing'])} missing.")
     civ = result.get("civilians") or {}
@@ -320,10 +412,16 @@ def _outcome(result: dict, ensemble: dict | None, order: list[str]) -> Section:
 
 def _assumptions(result: dict) -> Section:
     rows = [a for a in result["assumptions"] if a["basis"] != "historical"]
-    bullets = [f"{a['id']}: {_value(a['value'])} — {a['note']} (source: {a['source']})" for a in rows]
+    bullets = [_assumption_line(a) for a in rows]
     para = ["These values are assumptions of the what-if scenario, not historical facts."] if rows else \
         ["The scenario declares no assumptions beyond its historical inputs."]
     return Section("Assumptions of this scenario", para, bullets)
+
+
+def _assumption_line(a: dict) -> str:
+    """"id: value — note (source: S)", the note and the source left out where the scenario gives none."""
+    note = f" — {a['note']}" if a.get("note") not in (None, "", "None") else ""
+    return f"{a['id']}: {fmt_value(a['value'])}{note}{_source(a, ' (source: {})')}"
 
 
 def _sources(result: dict) -> Section:

@@ -14,7 +14,7 @@ import html
 import json
 from importlib import resources
 
-from .article import Article, build_article
+from .article import Article, build_article, which_run
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
        "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
@@ -111,6 +111,7 @@ def render_html(result: dict, ensemble: dict | None = None, *, check: dict | Non
     payload = {"result": {k: result[k] for k in keep}, "geo": load_geometry(),
                "ensemble": ensemble, "claims": _claims_by_side(check)}
     title = _e(result["title"])
+    which = _e(f"Drawn: {which_run(result)}.")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -127,6 +128,7 @@ def render_html(result: dict, ensemble: dict | None = None, *, check: dict | Non
 <main>
 <div class="grid">
  <section class="panel"><h2>Control of places, forces and the front</h2>
+  <p class="which">{which}</p>
   <svg id="map" role="img" aria-label="map of the theatre"></svg>
   <div class="controls"><button id="play" type="button">Play</button>
    <input id="day" type="range" min="0" max="0" value="0" aria-label="day">
@@ -140,6 +142,7 @@ def render_html(result: dict, ensemble: dict | None = None, *, check: dict | Non
  <section class="panel"><h2>Events of the day</h2><ol id="events"></ol></section>
 </div>
 <section class="panel"><h2>Strength, losses and supply over time</h2>
+ <p class="which">{which}</p>
  <div class="charts"><svg id="chart-strength" class="chart"></svg><svg id="chart-losses" class="chart"></svg>{_freight_chart(result)}</div>
 </section>
 <section class="panel" id="ensemble-panel" hidden><h2>Ensemble distributions</h2><div class="charts" id="ensemble"></div></section>

@@ -1,9 +1,10 @@
 """Static figures (PNG and SVG) for papers and wiki uploads, drawn with matplotlib's Agg backend."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-from .article import CATEGORIES
+from .article import CATEGORIES, which_run
 from .html import load_geometry
 
 PALETTE = ["#b2182b", "#2166ac", "#1b7837", "#762a83", "#e08214"]
@@ -30,10 +31,20 @@ def _dates(result: dict):
 
 def _which(result: dict) -> str:
     """Which run a single-run figure shows (the representative run of an ensemble says so)."""
-    rep = result.get("representative")
-    if rep:
-        return f"run {rep['run']} of {rep['runs']:,} (nearest the ensemble's medians), seed {result['seed']}"
-    return f"run {result.get('run', 0)}, seed {result['seed']}"
+    return which_run(result)
+
+
+def _men_axis(axis, top: float, nbins: int = 4) -> str:
+    """Readable counts of men on an axis: at most `nbins` + 1 ticks, written in thousands ("100", "250") when the
+    axis reaches 10,000, else whole numbers with separators ("1,500"); returns the unit for the axis label."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
+    if top >= 10_000:
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1000:,.0f}"))
+        return "thousand men"
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+    return "men"
 
 
 def _date_axis(fig, ax) -> None:
@@ -57,7 +68,8 @@ def _strength(plt, result, colours):
     fig, ax = plt.subplots(figsize=(7, 3.5))
     for side, seq in result["timeline"]["sides"].items():
         ax.plot(_dates(result), seq["strength"], color=colours[side], label=result["sides"][side]["name"])
-    ax.set(title=f"Strength in the theatre — {_which(result)}", ylabel="men present")
+    top = max(max(seq["strength"]) for seq in result["timeline"]["sides"].values())
+    ax.set(title=f"Strength in the theatre — {_which(result)}", ylabel=f"present ({_men_axis(ax.yaxis, top, 6)})")
     ax.legend()
     _date_axis(fig, ax)
     return fig
@@ -70,7 +82,8 @@ def _casualties(plt, result, colours):
         for cat in CATEGORIES:
             ax.plot(_dates(result), seq[cat], styles[cat], color=colours[side],
                     label=f"{result['sides'][side]['name']}, {cat}")
-    ax.set(title=f"Cumulative casualties — {_which(result)}", ylabel="men (cumulative)")
+    top = max(max(seq[cat]) for seq in result["timeline"]["sides"].values() for cat in CATEGORIES)
+    ax.set(title=f"Cumulative casualties — {_which(result)}", ylabel=f"cumulative ({_men_axis(ax.yaxis, top, 6)})")
     ax.legend(fontsize=7)
     _date_axis(fig, ax)
     return fig
@@ -119,9 +132,11 @@ def _map(plt, result, colours):
                                  fontsize=7))
     for side, c in colours.items():
         ax.plot([], [], "o", color=c, label=result["sides"][side]["name"])
-    ax.set_xlim(max(85, min(lons) - 5), min(180, max(lons) + 10))
-    ax.set_ylim(max(35, min(lats) - 3), min(70, max(lats) + 3))
-    ax.set_aspect(1 / 0.62)  # equirectangular, stretched by 1/cos(52 deg)
+    x0, x1, y0, y1 = map_view(lons, lats)
+    _no_data(ax, geo, (x0, x1, y0, y1))
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))  # equirectangular, x scaled by cos(mid-latitude)
     ax.set_title(f"Control on {result['end']} — {_which(result)}")
     ax.set_xlabel("longitude (°E)")
     ax.set_ylabel("latitude (°N)")
@@ -129,6 +144,34 @@ def _map(plt, result, colours):
     fig.canvas.draw()             # the axes' final box (aspect, title, labels) before the labels are sorted out
     _declutter(fig, texts, result)
     return fig
+
+
+def map_view(lons, lats) -> tuple[float, float, float, float]:
+    """(west, east, south, north) of a map that shows every place: a margin round them, wider to the east for the
+    labels, within the world (the HTML map's "All" view uses the same box)."""
+    return (max(-180.0, min(lons) - 4), min(180.0, max(lons) + 12),
+            max(-85.0, min(lats) - 3), min(85.0, max(lats) + 3))
+
+
+def _no_data(ax, geo, view) -> None:
+    """Grey out the parts of the view outside the packaged geometry (no coast, rivers or borders known there), so
+    that a place beyond it is drawn on a blank, labelled ground rather than left out or set in a false sea."""
+    from matplotlib.patches import Rectangle
+
+    x0, x1, y0, y1 = view
+    pts = [p for ring in geo["land"] for p in ring]
+    if pts:
+        gx0, gx1 = min(p[0] for p in pts), max(p[0] for p in pts)
+        gy0, gy1 = min(p[1] for p in pts), max(p[1] for p in pts)
+        strips = [(x0, gx0, y0, y1), (gx1, x1, y0, y1), (x0, x1, y0, gy0), (x0, x1, gy1, y1)]
+    else:
+        strips = [(x0, x1, y0, y1)]
+    label = "no map data"
+    for a, b, c, d in strips:
+        if b > a and d > c:
+            ax.add_patch(Rectangle((a, c), b - a, d - c, facecolor="#e4e4e4", edgecolor="none", zorder=0.5,
+                                   label=label))
+            label = None
 
 
 def _declutter(fig, texts, result) -> None:
@@ -148,28 +191,38 @@ def _declutter(fig, texts, result) -> None:
 
 
 def _ensemble(plt, result, ensemble, colours, claims):
+    """A panel per side and loss category: the runs' histogram (where the samples are given), the 10–90 % band of
+    the runs shaded and labelled, the median, and a checked article's claim; x in men, few ticks that never meet."""
     cas = ensemble["casualties"]
     sides = list(cas)
-    fig, axes = plt.subplots(len(sides), 3, figsize=(10, 2.6 * len(sides)), squeeze=False)
+    fig, axes = plt.subplots(len(sides), 3, figsize=(11, 3.0 * len(sides)), squeeze=False)
     for r, side in enumerate(sides):
         for c, cat in enumerate(CATEGORIES):
             ax, q = axes[r][c], cas[side].get(cat)
             if not q:
                 ax.axis("off")
                 continue
-            if q.get("samples"):
-                ax.hist(q["samples"], bins=24, color=colours.get(side, "#888"), alpha=0.6)
-            else:
-                ax.axvspan(q["p10"], q["p90"], color=colours.get(side, "#888"), alpha=0.35, label="p10–p90")
-            ax.axvline(q["p50"], color="#222", lw=1.2, label="median")
+            colour, samples = colours.get(side, "#888"), q.get("samples")
+            ax.axvspan(q["p10"], q["p90"], color=colour, alpha=0.18 if samples else 0.35, lw=0,
+                       label=f"10–90 % of runs: {q['p10']:,.0f}–{q['p90']:,.0f}")
+            if samples:
+                ax.hist(samples, bins=24, color=colour, alpha=0.6, label="runs")
+            ax.axvline(q["p50"], color="#222", lw=1.2, label=f"median {q['p50']:,.0f}")
             claim = claims.get(side, {}).get(cat)
             if claim is not None:
                 ax.axvline(claim, color="#d7301f", lw=2, label=f"claimed {claim:,}")
+            top = max([q["p90"], *(samples or []), *([claim] if claim is not None else [])])
+            unit = _men_axis(ax.xaxis, top, 4)
             ax.set_title(f"{result['sides'].get(side, {}).get('name', side)}: {cat}", fontsize=9)
-            ax.set_xlabel(f"{cat} (men)", fontsize=8)
-            ax.set_ylabel("runs" if q.get("samples") else "", fontsize=8)
+            ax.set_xlabel(f"{cat} ({unit})", fontsize=8)
+            if samples:
+                ax.set_ylabel("runs (count)", fontsize=8)
+            else:
+                ax.set_yticks([])          # a band alone has no height to read
+            ax.tick_params(labelsize=7)
             ax.legend(fontsize=6)
-    fig.suptitle(f"Ensemble of {ensemble['runs']:,} runs (root seed {ensemble['seed']})")
+    fig.suptitle(f"Ensemble of {ensemble['runs']:,} runs (root seed {ensemble['seed']}): losses per run; "
+                 f"shaded, the 10–90 % band of the runs; black line, the median")
     fig.tight_layout()
     return fig
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -59,6 +59,42 @@ def describe(c: Compiled, e: Event) -> str:
     })
 
 
+_AIRBORNE_MEN = ("airborne_seized", "airborne_destroyed", "link_up")
+
+
+def with_paratroops_landed(events: list[Event]) -> list[Event]:
+    """The events of one run, those that count the paratroops at a drop zone (seized, destroyed, link-up) told
+    against the men landed there: `landed` (fit to fight, summed over the operation's lifts onto that place so far),
+    `lifts` and, never above `landed`, `men` and the value. The engine counts the men at the zone as the share of
+    the formation dropped so far, with the landing losses spread over the whole formation, which can read more than
+    landed ("561 dropped, 13 % lost, then 538 seize"); the sentences must speak of the same men. Others unchanged."""
+    landed: dict[tuple, list[int]] = {}
+    out = []
+    for e in events:
+        key = (e.args.get("jop"), e.place)
+        form = e.args.get("form", e.kind.value)
+        if e.kind.value == "airborne_drop" and form == "airborne_drop" and "landed" in e.args:
+            tally = landed.setdefault(key, [0, 0])
+            tally[0] += int(e.args["landed"])
+            tally[1] += 1
+        elif form in _AIRBORNE_MEN:
+            total, lifts = landed.get(key, (0, 0))
+            men = min(int(e.args.get("men", 0)), total) if lifts else int(e.args.get("men", 0))
+            args = {**e.args, "men": men, "landed": total, "whole": bool(lifts) and men == total,
+                    "part": bool(lifts) and men < total, "alone": not lifts, "lifts": lifts if lifts > 1 else 0}
+            e = replace(e, args=args, value=e.value if form == "airborne_seized" else min(e.value, men))
+        out.append(e)
+    return out
+
+
+def operation_of(c: Compiled, e: Event) -> str:
+    """The name of the operation an event belongs to ("" for none): a ground offensive by index, a joint one by
+    the name its phase records."""
+    if 0 <= e.op < len(c.op_names):
+        return c.op_names[e.op]
+    return str(e.args.get("jop") or "")
+
+
 def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
     st, s = eng.st, c.scenario
     names = c.theatre.names
@@ -89,9 +125,10 @@ def build_run_result(c: Compiled, eng: Engine, row: int = 0) -> RunResult:
     events = [
         {"date": c.dates[e.day].isoformat(), "kind": e.kind.value, "side": c.side_keys[e.side] if 0 <= e.side < 2 else "",
          "place": names[e.place] if 0 <= e.place < len(names) else "", "detail": describe(c, e),
+         **({"operation": operation_of(c, e)} if operation_of(c, e) else {}),
          **({"value": e.value} if e.value else {}),
          **{k: v for k, v in e.data.items() if isinstance(v, (int, float, str, bool))}}
-        for e in eng.log.for_run(int(st.runs[row]))
+        for e in with_paratroops_landed(eng.log.for_run(int(st.runs[row])))
     ]
     tl = eng.timeline
     timeline = None
@@ -149,19 +186,43 @@ _STATE_WORDS = {OpState.pending: "not started", OpState.running: "under way", Op
                 OpState.done: "done"}
 
 
+_LANDED_FORMS = ("landing", "airborne_drop")                  # troops ashore, or the first lift on the ground
+_ENDED_FORMS = ("objective_reached", "offensive_halted", "landing_taken", "landing_thrown_back")
+
+
+def operation_days(c: Compiled, events: list[Event]) -> dict[str, dict]:
+    """{operation name: {"landed": day, "ended": day, "ended_at": place index}} from a run's events: the day its
+    troops first landed (a landing, a river crossing or an airdrop; not the day it set out) and the first event
+    that ended it (objective reached, halted, place taken, thrown back) with the place that event names (an
+    offensive reaches the objective it switched to, which may not be the one it was given)."""
+    out: dict[str, dict] = {}
+    for e in events:
+        name, form = operation_of(c, e), e.args.get("form", e.kind.value)
+        if not name:
+            continue
+        days = out.setdefault(name, {})
+        if form in _LANDED_FORMS and "landed" not in days:
+            days["landed"] = e.day
+        if form in _ENDED_FORMS and "ended" not in days:
+            days["ended"], days["ended_at"] = e.day, e.place
+    return out
+
+
 def operations(c: Compiled, eng: Engine, row: int = 0) -> list[dict]:
     """Every operation of the scenario, in its order, with what became of it in this run: its state at the end,
-    the day it started and the day it ended (objective reached, halted, taken or thrown back: the first event of
-    the operation that says so), whether its objective is held by its side at the end, and, for one that never
+    the day it started, the day its troops landed (landings, river crossings, airdrops) and the day it ended
+    (objective reached, halted, taken or thrown back: the first event of the operation that says so) with the
+    place where (`ended_at`), whether its objective is held by its side at the end, and, for one that never
     started, the places its start waited for that its side did not take."""
     st, s = eng.st, c.scenario
     ground = {n: o for o, n in enumerate(c.op_names)}
     joint = {o.name: o.j for o in c.plan.ops} if c.plan is not None else {}
     run = int(st.runs[row])
-    ended_by = {}
-    for e in eng.log.for_run(run):
-        if e.op >= 0 and e.kind.value in ("objective_reached", "offensive_halted") and e.op not in ended_by:
-            ended_by[e.op] = e.day
+    told = operation_days(c, eng.log.for_run(run))
+
+    def date(day):
+        return c.dates[day].isoformat() if day is not None and 0 <= day < len(c.dates) else None
+
     out = []
     for op in s.operations:
         side = c.side_keys.index(op.side)
@@ -170,20 +231,21 @@ def operations(c: Compiled, eng: Engine, row: int = 0) -> list[dict]:
             o = ground[op.name]
             state = OpState(int(st.op_state[row, o]))
             day0 = int(st.op_day0[row, o]) if state != OpState.pending else -1
-            day1 = ended_by.get(o, -1)
         else:
             j = joint[op.name]
             state = OpState(int(st.joint.op_state[row, j]))
             day0 = int(st.joint.op_day0[row, j])
-            day1 = -1
+        days = told.get(op.name, {})
         waited = [p for p in op.conditions.start_after_captured if st.owner[row, c.theatre.index[p]] != side]
         cancelled = c.plan.ops[joint[op.name]].cancelled if op.name in joint else None
         out.append({
             "name": op.name, "side": op.side, "type": op.type.value, "objective": op.objective,
             "state": "cancelled" if cancelled else _STATE_WORDS[state],
             "cancelled": cancelled,
-            "started": c.dates[day0].isoformat() if 0 <= day0 < len(c.dates) else None,
-            "ended": c.dates[day1].isoformat() if 0 <= day1 < len(c.dates) else None,
+            "started": date(day0),
+            "landed": date(days.get("landed")),
+            "ended": date(days.get("ended")),
+            "ended_at": c.theatre.names[days["ended_at"]] if "ended_at" in days else None,
             "objective_held": bool(st.owner[row, obj] == side),
             "waited_for": waited if state == OpState.pending else [],
             "start_date": (op.start_date.isoformat() if op.start_date else

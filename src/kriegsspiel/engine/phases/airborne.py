@@ -80,6 +80,7 @@ def _drop(ctx, st, d, o, first, dropping):
             for r in np.flatnonzero(into & (dropped_u.sum(axis=1) >= 1)):
                 ctx.log.add(r, d, K.airborne_drop, o.side, dz, value=int(dropped_u[r].sum()),
                             args={"jop": o.name, "dropped": int(round(dropped_u[r].sum())),
+                                  "landed": int(round(dropped_u[r].sum() * (1.0 - share[r]))),
                                   "sorties": sorties[r].sum(), "transports_lost": lost[r].sum(),
                                   "loss_share": share[r], "defended": bool(defended[r])},
                             dropped=int(dropped_u[r].sum()), landing_loss_share=round(float(share[r]), 3),
@@ -133,7 +134,9 @@ def _link_up(ctx, st, d, z, live, men):
         J.linkup_day = np.where(linked & (J.linkup_day < 0), d, J.linkup_day)
         if ctx.record:
             for r in np.flatnonzero(linked):
-                ctx.log.add(r, d, K.link_up, o.side, dz, value=int(men[r]), args={"men": int(round(men[r]))})
+                # the paratroops at the zone: the share of the formation landed so far (as in _seize)
+                there = men[r] * J.landed_frac[r, o.j]
+                ctx.log.add(r, d, K.link_up, o.side, dz, value=int(there), args={"jop": o.name, "men": int(round(there))})
     return linked
 
 
@@ -176,8 +179,9 @@ def _destroyed(ctx, st, d, z, pmask, live, retaken):
     capture_place(ctx, st, d, retake, dz, 1 - o.side)
     if ctx.record:
         for r in np.flatnonzero(gone):
-            ctx.log.add(r, d, K.airborne_drop, o.side, dz, value=int(men[r]),
-                        args={"form": "airborne_destroyed", "men": int(round(men[r]))}, outcome="destroyed")
+            there = men[r] * J.landed_frac[r, o.j]     # the paratroops at the zone (as in _seize), not the formation
+            ctx.log.add(r, d, K.airborne_drop, o.side, dz, value=int(there),
+                        args={"form": "airborne_destroyed", "jop": o.name, "men": int(round(there))}, outcome="destroyed")
 
 
 def _air_supply(ctx, st, z, pmask, live):
@@ -212,7 +216,8 @@ def _demolish(ctx, st, d, won, z, men):
     if ctx.record:
         for r in np.flatnonzero(won):
             ctx.log.add(r, d, K.airborne_drop, z.op.side, dz, value=int(edges.sum()),
-                        args={"form": "airborne_seized", "men": int(round(men[r])), "demolition": bool(edges.any())},
+                        args={"form": "airborne_seized", "jop": z.op.name, "men": int(round(men[r])),
+                              "demolition": bool(edges.any())},
                         outcome="seized")
 
 

@@ -143,7 +143,8 @@ def _fight(ctx, st, d, x, o, u, tmask, ashore, land_now):
             ctx.log.add(r, d, x.event, o.side, pl, value=int(landed[r]),
                         args={"form": "landing", "jop": o.name, "landed": int(round(landed[r])), "verb": x.verb,
                               "v": v[r], "attackers_hit": int(round(L_att[r])), "defenders_hit": int(round(L_def[r])),
-                              "lost_on_passage": int(round(lost))},
+                              "lost_on_passage": int(round(lost)), "held": bool(st.owner[r, pl] == o.side),
+                              "opposed": bool(st.owner[r, pl] != o.side)},
                         landed=int(landed[r]), lost_on_passage=int(lost),
                         attacker_casualties=int(round(L_att[r])), defender_casualties=int(round(L_def[r])))
     # a fortified place falls after 1 + round(3 x fortification) days won (ASSUMPTION, docs/models/amphibious.md)

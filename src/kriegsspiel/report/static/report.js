@@ -18,12 +18,18 @@
     return node;
   }
 
-  // ---- map: equirectangular, x scaled by cos(mid latitude), fitted to the places ----
+  // ---- map: equirectangular, x scaled by cos(mid latitude), fitted to every place of the scenario ----
+  // (a margin round them, wider to the east for the labels; the packaged geometry covers less than some theatres:
+  // what lies outside it is drawn as "no map data", never cut off)
   const lons = R.places.map((p) => p.lon), lats = R.places.map((p) => p.lat);
   const box = {
-    lon0: Math.max(85, Math.min(...lons) - 5), lon1: Math.min(180, Math.max(...lons) + 12),
-    lat0: Math.max(35, Math.min(...lats) - 3), lat1: Math.min(70, Math.max(...lats) + 3),
+    lon0: Math.max(-180, Math.min(...lons) - 4), lon1: Math.min(180, Math.max(...lons) + 12),
+    lat0: Math.max(-85, Math.min(...lats) - 3), lat1: Math.min(85, Math.max(...lats) + 3),
   };
+  const geoBox = D.geo.land.flat().reduce((b, [lon, lat]) => ({
+    lon0: Math.min(b.lon0, lon), lon1: Math.max(b.lon1, lon), lat0: Math.min(b.lat0, lat), lat1: Math.max(b.lat1, lat),
+  }), { lon0: Infinity, lon1: -Infinity, lat0: Infinity, lat1: -Infinity });
+  const hasGeo = geoBox.lon0 <= geoBox.lon1;
   const kx = Math.cos(((box.lat0 + box.lat1) / 2) * Math.PI / 180), S = 22;
   const W = (box.lon1 - box.lon0) * kx * S, H = (box.lat1 - box.lat0) * S;
   const px = (lon) => ((lon - box.lon0) * kx * S).toFixed(1);
@@ -37,6 +43,17 @@
     for (const ln of lines) el("path", { d: path(ln, close) }, g);
     return g;
   };
+  // the parts of the view outside the packaged geometry: no coast, rivers or borders known there
+  const NODATA = { fill: "#e4e4e4", stroke: "none", class: "nodata" };
+  const nodata = el("g", NODATA, map);
+  const strips = hasGeo ? [[box.lon0, geoBox.lon0, box.lat0, box.lat1], [geoBox.lon1, box.lon1, box.lat0, box.lat1],
+    [box.lon0, box.lon1, box.lat0, geoBox.lat0], [box.lon0, box.lon1, geoBox.lat1, box.lat1]]
+    : [[box.lon0, box.lon1, box.lat0, box.lat1]];
+  for (const [x0, x1, y0, y1] of strips) {
+    if (x1 <= x0 || y1 <= y0) continue;
+    el("title", {}, el("path", { d: path([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], true) }, nodata),
+      "no map data: outside the packaged coastline, rivers and borders");
+  }
   layer({ fill: "#efe9d8", stroke: "#8a8470", "stroke-width": 0.6 }, D.geo.land, true);
   layer({ fill: "#cfe3f2", stroke: "#6f9fc4", "stroke-width": 0.5 }, D.geo.lakes, true);
   layer({ fill: "none", stroke: "#6f9fc4", "stroke-width": 0.7 }, D.geo.rivers, false);
@@ -254,10 +271,22 @@
   }
   legendItem("event of the day", (g) => el("circle", { cx: 15, cy: 9, r: 6, fill: "none", stroke: "#555", "stroke-width": 2 }, g));
   legendItem("1944 border", (g) => el("line", { x1: 1, x2: 29, y1: 9, y2: 9, stroke: "#7a3b8f", "stroke-width": 1.2, "stroke-dasharray": "5 2" }, g));
+  if (nodata.children.length) legendItem("no map data", (g) => el("rect", { x: 4, y: 3, width: 22, height: 12, fill: NODATA.fill, stroke: "#bbb" }, g));
 
   // ---- charts: one line per side, a cursor at the selected day ----
-  function chart(svg, title, series, fromZero) {
-    const w = 520, h = 220, m = { l: 70, r: 10, t: 20, b: 28 };
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const dayMonth = (iso) => `${+iso.slice(8, 10)} ${MONTHS[+iso.slice(5, 7) - 1]}`;
+  // date ticks: every 1, 2, 7, 14, 28... days from the first, at most 6, so that no two labels meet
+  function dateTicks(n) {
+    const step = [1, 2, 7, 14, 28, 56, 91, 182, 364].find((k) => Math.ceil(n / k) <= 6) || Math.ceil(n / 6);
+    const out = [];
+    for (let i = 0; i < n; i += step) out.push(i);
+    return out;
+  }
+  const years = [...new Set([TL.dates[0], TL.dates[TL.dates.length - 1]].map((d) => d.slice(0, 4)))];
+  const X_LABEL = `date (${years.join("–")})`;
+  function chart(svg, title, yLabel, series, fromZero) {
+    const w = 520, h = 236, m = { l: 76, r: 14, t: 20, b: 42 };
     svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
     const n = TL.dates.length, all = series.flatMap((s) => s.values);
     let lo = Math.min(...all), hi = Math.max(...all, 1);
@@ -271,8 +300,14 @@
     for (const v of [lo, (lo + hi) / 2, hi]) {
       el("text", { x: m.l - 4, y: y(v) + 4, "text-anchor": "end" }, svg, fmt(v));
     }
-    el("text", { x: m.l, y: h - 8 }, svg, TL.dates[0]);
-    el("text", { x: w - m.r, y: h - 8, "text-anchor": "end" }, svg, TL.dates[n - 1]);
+    el("text", { x: 12, y: (m.t + h - m.b) / 2, "text-anchor": "middle", class: "axis-label",
+      transform: `rotate(-90 12 ${(m.t + h - m.b) / 2})` }, svg, yLabel);
+    const ticks = el("g", { class: "date-ticks" }, svg);
+    for (const i of dateTicks(n)) {
+      el("line", { x1: x(i), x2: x(i), y1: h - m.b, y2: h - m.b + 4, stroke: "#999" }, ticks);
+      el("text", { x: x(i), y: h - m.b + 15, "text-anchor": "middle", "data-date": TL.dates[i] }, ticks, dayMonth(TL.dates[i]));
+    }
+    el("text", { x: (m.l + w - m.r) / 2, y: h - 4, "text-anchor": "middle", class: "axis-label" }, svg, X_LABEL);
     for (const s of series) {
       el("polyline", {
         points: s.values.map((v, i) => x(i).toFixed(1) + "," + y(v).toFixed(1)).join(" "),
@@ -282,10 +317,10 @@
     const cursor = el("line", { y1: m.t, y2: h - m.b, stroke: "#555", "stroke-dasharray": "3 3" }, svg);
     return (i) => { cursor.setAttribute("x1", x(i)); cursor.setAttribute("x2", x(i)); };
   }
-  const strengthCursor = chart(document.getElementById("chart-strength"), "Strength (men)",
+  const strengthCursor = chart(document.getElementById("chart-strength"), "Strength (men)", "men present",
     SIDES.map((s) => ({ values: TL.sides[s].strength, colour: COLOUR[s] })));
   const lossesCursor = chart(document.getElementById("chart-losses"),
-    "Cumulative losses: killed + wounded + missing (dashed: killed)",
+    "Cumulative losses: killed + wounded + missing (dashed: killed)", "men (cumulative)",
     SIDES.flatMap((s) => {
       const t = TL.sides[s];
       return [{ values: t.killed.map((k, i) => k + t.wounded[i] + t.missing[i]), colour: COLOUR[s] },
@@ -293,7 +328,7 @@
     }), true);
   const freightSvg = document.getElementById("chart-freight");
   const freightCursor = freightSvg
-    ? chart(freightSvg, "Rail freight reaching " + (TL.freight_reference || "the front") + " (t/day)",
+    ? chart(freightSvg, "Rail freight reaching " + (TL.freight_reference || "the front") + " (t/day)", "tonnes a day",
       [{ values: TL.freight_east_t, colour: "#555" }], true)
     : () => {};
 
@@ -308,6 +343,10 @@
     lo -= span * 0.05; hi += span * 0.05;
     const x = (v) => m.l + ((v - lo) / (hi - lo)) * (w - m.l - m.r);
     el("text", { x: m.l, y: 14, "font-weight": 600 }, svg, `${sideName(side)}: ${cat}`);
+    // the 10-90 % band of the runs, shaded behind the histogram (or alone, without samples)
+    const band = el("rect", { x: x(q.p10), y: 25, width: Math.max(1, x(q.p90) - x(q.p10)), height: 85, fill: COLOUR[side],
+      opacity: q.samples && q.samples.length ? 0.15 : 0.35, class: "band" }, svg);
+    el("title", {}, band, `10–90 % of runs: ${fmt(q.p10)}–${fmt(q.p90)} men`);
     if (q.samples && q.samples.length) {
       const bins = 24, counts = new Array(bins).fill(0);
       const a = Math.min(...q.samples), b = Math.max(...q.samples), width = (b - a) / bins || 1;
@@ -317,8 +356,6 @@
         const x0 = x(a + i * width), x1 = x(a + (i + 1) * width), bh = (c / top) * 80;
         el("rect", { x: x0, y: 110 - bh, width: Math.max(1, x1 - x0 - 1), height: bh, fill: COLOUR[side], opacity: 0.6 }, svg);
       });
-    } else {
-      el("rect", { x: x(q.p10), y: 70, width: Math.max(1, x(q.p90) - x(q.p10)), height: 30, fill: COLOUR[side], opacity: 0.45 }, svg);
     }
     el("line", { x1: x(q.p50), x2: x(q.p50), y1: 25, y2: 110, stroke: "#222", "stroke-width": 1.5 }, svg);
     el("text", { x: x(q.p50) + 3, y: 36 }, svg, "median " + fmt(q.p50));
@@ -327,6 +364,7 @@
     el("line", { x1: x(q.p90), x2: x(q.p90), y1: 110, y2: 116, stroke: "#555" }, svg);
     el("text", { x: x(q.p10), y: 128, "text-anchor": "end" }, svg, "p10 " + fmt(q.p10));
     el("text", { x: x(q.p90), y: 128 }, svg, "p90 " + fmt(q.p90));
+    el("text", { x: w - m.r + 4, y: 114, class: "axis-label" }, svg, "men");
     if (claim) {
       const cx = x(claim.claimed), right = cx > w / 2;
       el("line", { x1: cx, x2: cx, y1: 20, y2: 112, stroke: "#d7301f", "stroke-width": 2.5,
