@@ -95,22 +95,28 @@ def test_ratio_rises_with_attackers_and_defender_losses_with_it():
     assert (np.diff(e.def_loss) >= 0).all() and e.def_loss[-1] > e.def_loss[0]
 
 
-def test_force_ratio_is_the_ratio_of_all_the_men_present():
-    # P_a / P_d over everyone at the place equals the engaged ratio with no frontage limit
+def test_force_ratio_counts_the_attackers_and_the_defenders_reaching_the_point_of_attack():
+    # P_a / P_d of all the attackers against the defenders in the front and the reserve share of the rest
+    # (manoeuvre.yaml reserve_share): with no frontage limit everyone is in the front and it is the engaged ratio;
+    # on a narrow front it is the ratio against the front line plus a third of the others
     att = np.array([10000.0, 60000.0, 90000.0, 20000.0])
     dfn = np.array([40000.0, 8000.0, 50000.0, 3000.0])
     narrow = fight(att, dfn, frontage_km=5.0)
     unlimited = fight(att, dfn)
-    assert np.allclose(narrow.force_ratio, unlimited.ratio)
     assert np.allclose(unlimited.force_ratio, unlimited.ratio)
+    front = np.minimum(dfn, 5.0 * D_DENS)
+    reach = front + P["manoeuvre.reserve_share"] * (dfn - front)
+    assert np.allclose(narrow.force_ratio, unlimited.ratio * dfn / reach)
+    assert (narrow.force_ratio >= unlimited.ratio - 1e-12).all()
 
 
 def test_defender_reserves_lower_the_force_ratio_below_the_front_ratio():
-    # defender 40,000 men on 5 km holds 5 x 1,435 in the front; the attacker is all in the front: the reserves
-    # count in force_ratio (they rotate in), so it is the front ratio x the defender's engaged share
+    # defender 40,000 men on 5 km holds 5 x D_DENS in the front; the attacker is all in the front: the reserve
+    # share of the rest counts in force_ratio (it rotates in), so it is the front ratio x front / (front + reserve)
     e = fight(20000.0, 40000.0, frontage_km=5.0)
     share_d = 5.0 * D_DENS / 40000.0
-    assert e.force_ratio == pytest.approx(e.ratio * share_d) and e.force_ratio < e.ratio
+    share_r = share_d + P["manoeuvre.reserve_share"] * (1.0 - share_d)
+    assert e.force_ratio == pytest.approx(e.ratio * share_d / share_r) and e.force_ratio < e.ratio
     # attacker reserves beyond the front raise it above the front ratio instead
     a = fight(100000.0, 5000.0, frontage_km=5.0)
     assert a.force_ratio == pytest.approx(a.ratio * 100000.0 / (5.0 * A_DENS)) and a.force_ratio > a.ratio

@@ -18,9 +18,11 @@ Structure (docs/models/engagement.md):
    x opposition x terrain x weather x surprise x ...), the attacker's times the shore factor, x the day's decline
    and the holding factor, x a mean-one lognormal noise per side, x the army's loss factor of the campaign (drawn
    once per run and side by the engine, 1 in CDB90); the realised rate at most `max_daily_rate`.
-5. Breakthrough: the attacker prevails and the power ratio of all the men present (reserves included: they rotate
-   in and seal a penetration while they last) is at least `breakthrough_ratio`, or `breakthrough_ratio_thin`
-   against a line thinner than the holding density (manoeuvre.yaml).
+5. Breakthrough: the attacker prevails and the power ratio of all the attackers present against the defenders who
+   reach the point of attack within the day -- those in the front and the reserve share of the rest (reserves rotate
+   in and seal a penetration while they last; the rest hold their own stretch of the sector) -- is at least
+   `breakthrough_ratio`, or `breakthrough_ratio_thin` against a line thinner than the holding density
+   (manoeuvre.yaml). The same ratio decides a rout and a defender's counter-attack (engine/phases/ground.py).
 
 Pure function over arrays of any common shape; the normals z are drawn by the caller.
 """
@@ -38,7 +40,7 @@ from . import ground
 @dataclass(frozen=True)
 class Engagement:
     ratio: np.ndarray          # P_a / P_d of the engaged forces
-    force_ratio: np.ndarray    # P_a / P_d of all the men present, reserves included
+    force_ratio: np.ndarray    # P_a / P_d of all the attackers and the defenders who reach the point of attack
     won: np.ndarray            # the attacker prevails today
     holding: np.ndarray        # the fight has fallen to holding (no outcome; both sides at the holding rate)
     breakthrough: np.ndarray   # ... and breaks the defence
@@ -82,9 +84,12 @@ def engage(att_strength, def_strength, att_men, def_men, p: Params, *, posture, 
     att_loss = np.minimum(r_att * att_loss_scale * shore * day * ground.loss_noise(z_att, p), cap) * men_a
     def_loss = np.minimum(r_def * def_loss_scale * day * ground.loss_noise(z_def, p), cap) * men_d
     density = def_men / np.maximum(np.asarray(frontage_km, float), 1e-9)
-    # the defence breaks only when the attackers outweigh all its men, not only those in the front line: reserves
-    # at the place rotate in and seal a penetration while they last
-    force = ratio * share_d / np.maximum(share_a, 1e-12)
+    # the defence breaks only when the attackers outweigh, besides the men in its front line, its reserves, which
+    # rotate in and seal a penetration while they last; of the defenders not in the front only the reserve share
+    # reaches the point of attack within the day (the rest hold their own stretch of the sector). They and the whole
+    # attacking force decide a breakthrough, a rout and a counter-attack (manoeuvre.yaml reserve_share)
+    share_r = share_d + p["manoeuvre.reserve_share"] * (1.0 - share_d)
+    force = ratio * share_d / share_r / np.maximum(share_a, 1e-12)
     breakthrough = won & ((force >= p["manoeuvre.breakthrough_ratio"])
                           | ((force >= p["manoeuvre.breakthrough_ratio_thin"])
                              & (density < p["manoeuvre.min_holding_density_men_per_km"])))
