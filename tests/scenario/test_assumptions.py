@@ -116,6 +116,7 @@ KNOWN_NOT_VARIED = {
                     "fortification_penang", "fortification_singapore"},
     "philippines-1941": {"fortification_abucay_mauban", "fortification_orion_bagac", "fortification_corregidor"},
     "vistula-oder-1945": {"fortification_front"},
+    "jassy-kishinev-1944": {"fortification_front"},
 }
 
 

@@ -5,10 +5,10 @@ import pytest
 
 from kriegsspiel.api import load_scenario
 from kriegsspiel.params import _read
-from kriegsspiel.validation.campaigns import BUNDLED, HELD_OUT, backtest
+from kriegsspiel.validation.campaigns import BUNDLED, HELD_OUT, NEW_USER, backtest
 
 
-@pytest.mark.parametrize("name", HELD_OUT)
+@pytest.mark.parametrize("name", HELD_OUT + NEW_USER)
 def test_a_held_out_campaign_was_never_fitted_on(name):
     assert name not in BUNDLED
     fit = _read("campaign_fit.yaml")["provenance"]
@@ -19,8 +19,10 @@ def test_a_held_out_campaign_was_never_fitted_on(name):
 
 def test_a_held_out_back_test_says_so():
     res = backtest(HELD_OUT[0], runs=4, seed=1, points=2)
-    assert res["held_out"] is True and res["runs"] == 4
-    assert backtest("lake-khasan-1938", runs=2, seed=1, points=2)["held_out"] is False
+    assert res["held_out"] is True and res["group"] == "held_out" and res["runs"] == 4
+    fitted = backtest("lake-khasan-1938", runs=2, seed=1, points=2)
+    assert fitted["held_out"] is False and fitted["group"] == "fitted"
+    assert backtest(NEW_USER[0], runs=2, seed=1, points=2)["group"] == "new_user"
 
 
 def test_a_recorded_range_is_compared_with_the_runs_band():
