@@ -46,3 +46,32 @@ def test_a_recorded_range_is_compared_with_the_runs_band():
     lost[keys[1]][:, 0] = np.linspace(rng[1] - 100, rng[1] + 100, 10)      # the band reaches into the range
     side = summarise(loaded, table)["sides"][keys[1]]
     assert side["range_overlaps_p10_p90"] is True and side["inside_p10_p90"] is False
+
+
+def test_a_capture_that_rarely_happens_is_not_within_three_days():
+    # the median date error over the runs where the place fell says nothing when it fell in few of them: counted
+    # over all the runs (never = infinitely late), a capture is within three days only if it fell in at least half
+    import numpy as np
+
+    from kriegsspiel.validation.campaigns import RunTable, summarise
+
+    loaded = load_scenario("lake-khasan-1938")
+    keys = list(loaded.scenario.sides)
+    rec = loaded.scenario.record
+    cap = rec.captures[0]
+    by, place = keys.index(cap.by), [p.name for p in loaded.places].index(cap.place)
+    day = loaded.scenario.day_of(cap.date)
+    P = len(loaded.places)
+
+    def within(n_fell):
+        taken = np.full((10, 2, P), -1)
+        taken[:n_fell, by, place] = day                                 # on the recorded day, in n_fell runs
+        lost = {k: np.ones((10, 3)) for k in keys}
+        table = RunTable(np.array([rec.winner] * 10), lost, taken, np.zeros((10, P), np.int8), np.full(10, -1))
+        c = summarise(loaded, table)["captures"][0]
+        assert c["fell_share"] == n_fell / 10 and c["median_error_days"] == (0 if n_fell else None)
+        return c["within_3_days"]
+
+    # on the recorded day wherever it fell: within three days when that is at least half the runs (at exactly half
+    # the median lies between the recorded day and never)
+    assert [within(n) for n in (10, 6, 5, 2, 0)] == [True, True, False, False, False]
