@@ -154,12 +154,6 @@ def check_references(loaded: "LoadedScenario") -> list[Problem]:
     return problems
 
 
-def _unit_army(s, u) -> str | None:
-    """A unit's army: its own `nation`, else its side's."""
-    side = s.sides.get(u.side)
-    return u.nation or (side.nation if side is not None else None)
-
-
 def _check_endings_and_record(loaded, sides, places, bad) -> list:
     s = loaded.scenario
     for i, e in enumerate(s.endings):
@@ -176,7 +170,7 @@ def _check_endings_and_record(loaded, sides, places, bad) -> list:
         for j, pl in enumerate(e.hands_over):
             if pl not in places:
                 bad(("endings", i, "hands_over", j), pl, "the name of a place of the scenario")
-        armies = {_unit_army(s, u) for u in s.units if u.side == e.side}
+        armies = {s.army_of(u) for u in s.units if u.side == e.side}
         for j, nat in enumerate(e.nations):
             if nat not in armies:
                 bad(("endings", i, "nations", j), nat, f"the army of some unit of side {e.side!r}: one of {sorted(armies)}")

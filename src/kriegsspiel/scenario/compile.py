@@ -129,26 +129,25 @@ class CompiledDoctrine:
     lateral_reserves: np.ndarray     # (S,) bool: reserves move by road
 
 
-def compile_doctrine(docs: list, idx: dict, land_km: np.ndarray) -> CompiledDoctrine:
-    """The arrays of one doctrine per side (`docs`: schema Doctrine, or a mapping of its fields, per side)."""
-    get = (lambda d, k: d[k]) if docs and isinstance(docs[0], dict) else getattr
+def compile_doctrine(docs: list[dict], idx: dict, land_km: np.ndarray) -> CompiledDoctrine:
+    """The arrays of one doctrine per side (`docs`: a mapping of the schema Doctrine's fields per side)."""
     S, P = len(docs), len(idx)
     stand = np.zeros((S, P), dtype=bool)
     line = np.zeros((S, P), dtype=bool)
     for s_i, d in enumerate(docs):
-        stand[s_i, [idx[n] for n in get(d, "stand_places")]] = True
-        line[s_i, [idx[n] for n in get(d, "withdraw_to")]] = True
+        stand[s_i, [idx[n] for n in d["stand_places"]]] = True
+        line[s_i, [idx[n] for n in d["withdraw_to"]]] = True
     line_km = np.array([np.where(line[s][None, :], land_km, np.inf).min(axis=1) for s in range(S)]).reshape(S, P)
     return CompiledDoctrine(
-        reserve_ratio=np.array([get(d, "reserve_commit_ratio") for d in docs]),
-        counter_ratio=np.array([get(d, "counterattack_ratio") for d in docs]),
-        withdraw_ratio=np.array([get(d, "withdraw_ratio") for d in docs]),
-        reserves_by_rail=np.array([get(d, "reserves_by_rail") for d in docs]),
-        hold_fortified=np.array([get(d, "hold_fortified") for d in docs]),
-        surrender_days=np.array([get(d, "surrender_after_days_cut_off") for d in docs], dtype=np.int64),
+        reserve_ratio=np.array([d["reserve_commit_ratio"] for d in docs]),
+        counter_ratio=np.array([d["counterattack_ratio"] for d in docs]),
+        withdraw_ratio=np.array([d["withdraw_ratio"] for d in docs]),
+        reserves_by_rail=np.array([d["reserves_by_rail"] for d in docs]),
+        hold_fortified=np.array([d["hold_fortified"] for d in docs]),
+        surrender_days=np.array([d["surrender_after_days_cut_off"] for d in docs], dtype=np.int64),
         stand=stand, withdraw_line=line, line_km=line_km,
-        trade_space=np.array([get(d, "trade_space") for d in docs]),
-        lateral_reserves=np.array([get(d, "lateral_reserves") for d in docs]))
+        trade_space=np.array([d["trade_space"] for d in docs]),
+        lateral_reserves=np.array([d["lateral_reserves"] for d in docs]))
 
 
 def doctrine_by_day(s, docs: list, idx: dict, land_km: np.ndarray, n_days: int) -> list:
@@ -156,7 +155,7 @@ def doctrine_by_day(s, docs: list, idx: dict, land_km: np.ndarray, n_days: int) 
     their dates on (the same object between two changes)."""
     fields = [f for f in type(docs[0]).model_fields if f != "changes"] if docs else []
     state = [{f: getattr(d, f) for f in fields} for d in docs]
-    days = sorted({s.day_of(ch.date) for d in docs for ch in d.changes})
+    days = {s.day_of(ch.date) for d in docs for ch in d.changes}
     out, cur = [], compile_doctrine(state, idx, land_km) if docs else None
     for day in range(n_days):
         if day in days:
@@ -196,9 +195,7 @@ def operation_refs(s, op) -> tuple[np.ndarray, np.ndarray]:
 def _contingent(s, e, unit_index) -> np.ndarray:
     """The units an ending's contingent names (`units`, and the side's units of the armies in `nations`), in
     scenario order; empty for a whole side."""
-    from .checks import _unit_army
-
-    named = set(e.units) | {u.name for u in s.units if u.side == e.side and _unit_army(s, u) in set(e.nations)}
+    named = set(e.units) | {u.name for u in s.units if u.side == e.side and s.army_of(u) in set(e.nations)}
     return np.array(sorted(unit_index[n] for n in named), dtype=np.int64)
 
 
@@ -344,7 +341,7 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         tanks0=np.array([ut[u.type].tanks for u in units]) * scale,
         aircraft0=np.array([ut[u.type].aircraft for u in units]) * scale,
         # the scenario's quality times the nation's fitted effectiveness in the scenario's year (effectiveness.yaml)
-        quality=np.array([u.quality * params.effectiveness(u.nation or s.sides[u.side].nation, s.start.year)
+        quality=np.array([u.quality * params.effectiveness(s.army_of(u), s.start.year)
                           for u in units]),
         mobility=np.array([MOBILITIES.index(ut[u.type].mobility.value) for u in units], dtype=np.int64),
         posture0=np.array([POSTURES.index(u.posture.value) for u in units], dtype=np.int64),

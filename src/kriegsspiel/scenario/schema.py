@@ -434,6 +434,11 @@ class Scenario(Strict):
             raise ValueError("a scenario has exactly two sides")
         return self
 
+    def army_of(self, u: "Unit") -> str | None:
+        """A unit's army: its own `nation`, else its side's (None for a side not in the scenario)."""
+        side = self.sides.get(u.side)
+        return u.nation or (side.nation if side is not None else None)
+
     def day_of(self, date: dt.date) -> int:
         """Day index (0 = `start`) of a date."""
         return (date - self.start).days

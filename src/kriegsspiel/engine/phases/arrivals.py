@@ -8,7 +8,7 @@ import numpy as np
 from ...codes import OpState, UnitStatus
 from ..events import EventKind as K
 from ..transitions import depart
-from .common import along, conditions_since, men_by_op, operations_started, start_gate
+from .common import after_events, along, men_by_op
 
 
 def step(ctx, st, d: int) -> None:
@@ -28,10 +28,8 @@ def step(ctx, st, d: int) -> None:
     for o, after in enumerate(c.op_after):
         if len(after):
             ready[:, o] &= (st.owner[:, after] == c.op_side[o]).all(axis=1)
-        if len(c.op_after_ops[o][0]) or len(c.op_after_ops[o][1]) or c.op_delay[o]:
-            ready[:, o] &= operations_started(st, c.op_after_ops[o], today=ready, upto=o)
-            since = conditions_since(st, d, int(c.op_side[o]), int(c.op_start[o]), after, c.op_after_ops[o])
-            ready[:, o] = pend[:, o] & start_gate(ready[:, o], st.op_ready_day[:, o], d, int(c.op_delay[o]), since)
+        ready[:, o] = after_events(st, d, ready[:, o], pend[:, o], int(c.op_side[o]), int(c.op_start[o]), after,
+                                   c.op_after_ops[o], int(c.op_delay[o]), st.op_ready_day[:, o], today=ready, upto=o)
     _join(ctx, st, ready)
     if ready.any():
         men_op = men_by_op(st)

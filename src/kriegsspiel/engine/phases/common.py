@@ -126,3 +126,14 @@ def start_gate(ready_now, ready_day, d: int, delay: int, since) -> np.ndarray:
     first seen; -1 before)."""
     ready_day[:] = np.where(ready_now & (ready_day < 0), since, ready_day)
     return (ready_day >= 0) & (d >= ready_day + delay)
+
+
+def after_events(st, d: int, ready, pend, side: int, start: int, places, refs, delay: int, ready_day,
+                 today=None, upto: int = 0) -> np.ndarray:
+    """(R,) `ready` (its day has come, its places are held) narrowed by an operation's event conditions: the
+    operations `refs` started (operations_started) and `delay` days since all held (start_gate); `ready` as it
+    is for an operation without them."""
+    if not (len(refs[0]) or len(refs[1]) or delay):
+        return ready
+    ready = ready & operations_started(st, refs, today, upto)
+    return pend & start_gate(ready, ready_day, d, delay, conditions_since(st, d, side, start, places, refs))

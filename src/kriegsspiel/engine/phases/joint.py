@@ -18,7 +18,7 @@ from ...models.engagement import engage
 from ...models.supply import supply_multiplier
 from ...scenario.joint import JOp
 from ..transitions import lose
-from .common import conditions_since, normal, operations_started, start_gate, whole
+from .common import after_events, normal, whole
 
 OP_ITEM = 1 << 40
 
@@ -49,10 +49,7 @@ def start(ctx, st, d, o: JOp) -> np.ndarray:
     ready = pend & (d >= o.start)
     if len(o.after):
         ready &= (st.owner[:, o.after] == o.side).all(axis=1)
-    if len(o.after_ops[0]) or len(o.after_ops[1]) or o.delay:
-        ready &= operations_started(st, o.after_ops)
-        since = conditions_since(st, d, o.side, o.start, o.after, o.after_ops)
-        ready = pend & start_gate(ready, J.op_ready_day[:, o.j], d, o.delay, since)
+    ready = after_events(st, d, ready, pend, o.side, o.start, o.after, o.after_ops, o.delay, J.op_ready_day[:, o.j])
     J.op_state[ready, o.j] = OpState.running
     J.op_day0[ready, o.j] = d
     return ready
