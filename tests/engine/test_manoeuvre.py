@@ -770,3 +770,62 @@ def test_a_dated_order_changes_the_doctrine(tmp_path):
     assert (status != UnitStatus.active).all()
     status, loc, c_idx = fate([{"date": "1944-06-03", "stand_places": [], "withdraw_to": ["C"], "note": "withdrawal"}])
     assert ((status == UnitStatus.active) & (loc == c_idx)).mean() >= 0.5
+
+
+def _invested(tmp_path, sea=False, **params):
+    # red's fortress F, a supply base, is joined through M to four more red bases A0-A3; blue takes M on day 1
+    # (set by hand), cutting F off from four bases of the five it was joined to (supply.yaml isolated_source_share)
+    units = [{"name": "Garrison", "type": "inf", "side": "red", "location": "F"}]
+    units += [{"name": f"Block{i}", "type": "binf", "side": "blue", "location": "Z"} for i in range(2)]
+    places = [(f"A{i}", 0.1 * i, "red", True) for i in range(4)] + [("M", 1, "red", False), ("F", 2, "red", True),
+                                                                    ("Z", 5, "blue", True)]
+    edges = [("A0", "A1", 10), ("A1", "A2", 10), ("A2", "A3", 10), ("A3", "M", 50), ("M", "F", 50), ("F", "Z", 300)]
+    c = scenario(tmp_path, places, edges, units, [], days=20, doctrine={"red": {"surrender_after_days_cut_off": 30}},
+                 parameters=params)
+    if sea:
+        c.sea_supply[0] = True
+        c.theatre.port[c.theatre.index["F"]] = True
+    from kriegsspiel.engine.loop import make_engine
+
+    e = make_engine(c, np.arange(3), 7)
+    e.step(0)
+    m, f = c.theatre.index["M"], c.theatre.index["F"]
+    e.st.owner[:, m] = 1
+    e.st.loc[:, c.unit_names.index("Block0")] = m
+    fed = []
+    for d in range(1, 12):
+        e.step(d)
+        fed.append(bool(e.st.reach[0, 0, f]))
+    return c, e, fed
+
+
+def test_an_invested_base_feeds_its_garrison_only_for_a_time(tmp_path):
+    # supply.yaml isolated_source_days: the fortress's own depots keep it a source for 4 days after it is
+    # invested (days 1-4), then its garrison is cut off
+    c, e, fed = _invested(tmp_path, isolated_source_days=4)
+    assert fed == [True] * 4 + [False] * 7
+    assert (e.st.cut[:, c.unit_names.index("Garrison")] == 7).all()
+    # with a longer stock it is still fed; a port of a side supplied by sea is fed by sea
+    assert all(_invested(tmp_path, isolated_source_days=20)[2])
+    assert all(_invested(tmp_path, sea=True, isolated_source_days=4)[2])
+
+
+def test_a_reinforcement_due_at_a_lost_place_arrives_at_the_nearest_held_one(tmp_path):
+    # red's corps is due at M on day 2; blue took M on day 1: it arrives at A (10 km from M), not C (40 km) and not
+    # inside blue's M. Blue's raiders due at red's A from the start (a drop behind the lines) arrive there.
+    units = [{"name": "Late", "type": "inf", "side": "red", "location": "M", "arrives_day": 2},
+             {"name": "Hold", "type": "inf", "side": "red", "location": "C"},
+             {"name": "Drop", "type": "binf", "side": "blue", "location": "A", "arrives_day": 2, "strength": 0.1}]
+    places = [("A", 0, "red", True), ("M", 0.1, "red", False), ("C", 0.5, "red", False), ("Z", 3, "blue", True)]
+    edges = [("A", "M", 10), ("M", "C", 40), ("C", "Z", 200)]
+    c = scenario(tmp_path, places, edges, units, [], days=5)
+    from kriegsspiel.engine.loop import make_engine
+
+    e = make_engine(c, np.arange(2), 7)
+    e.step(0)
+    e.st.owner[:, c.theatre.index["M"]] = 1
+    for d in range(1, 4):
+        e.step(d)
+    assert (e.st.loc[:, c.unit_names.index("Late")] == c.theatre.index["A"]).all()
+    assert (e.st.status[:, c.unit_names.index("Late")] == UnitStatus.active).all()
+    assert (e.st.loc[:, c.unit_names.index("Drop")] == c.theatre.index["A"]).all()

@@ -52,3 +52,22 @@ def test_widest_path_matches_bruteforce():
                 path = nx.shortest_path(t, src, v)
                 want = min(t.edges[a, b]["cap"] for a, b in zip(path, path[1:]))
             assert got[r, v] == want, (r, v, got[r, v], want)
+
+
+def test_source_groups_matches_networkx():
+    # every place gets the number of its owner's supply bases in its component of same-owner places
+    from kriegsspiel.models.supply import source_groups
+
+    rng = np.random.default_rng(8)
+    R, P = 30, len(C.theatre.names)
+    owner = (rng.random((R, P)) < 0.6).astype(np.int8)
+    source = rng.random(P) < 0.1
+    got, size = source_groups(owner, source, C.neighbours)
+    g = C.theatre.land_graph
+    idx = C.theatre.index
+    for r in range(R):
+        for s in (0, 1):
+            sub = g.subgraph([n for n in g.nodes if owner[r, idx[n]] == s])
+            for comp in nx.connected_components(sub):
+                ids = [idx[n] for n in comp]
+                assert (got[r, ids] == source[ids].sum()).all() and (size[r, ids] == len(ids)).all(), r

@@ -43,6 +43,7 @@ class Tables:
     category: np.ndarray         # (terrain x weather classes, 3) QJM infantry, artillery, tank factors
                                  # (models.ground.category_factors), row terrain * n_weather + weather
     march_order: np.ndarray      # (U,) the order in which formations take the road each day (movement.march_order)
+    source_groups0: np.ndarray   # (S, P) each base's start reference for its isolation (supply.start_source_groups)
 
     def depth_km(self, places, posture):
         """Depth of the defended positions at `places` in `posture` (arrays of one shape)."""
@@ -52,6 +53,7 @@ class Tables:
 
 def make_tables(c: Compiled, p: Params) -> Tables:
     from .phases.movement import edge_capacity, edge_march_km, front_skip_km, march_order, march_table
+    from .phases.supply import start_source_groups
 
     em = edge_march_km(c, p, march_table(p))
     fclass = [p.frontage_class.get(name, "mixed") for name in p.terrain_names]
@@ -66,7 +68,7 @@ def make_tables(c: Compiled, p: Params) -> Tables:
     return Tables(edge_march=em, edge_capacity=edge_capacity(c, p, skip), category=cat,
                   edge_days=c.edge_km / np.maximum(em[Mobility.infantry], 1e-9), front_skip_km=skip,
                   frontage_km=frontage, place_depth=c.theatre.depth_km, posture_depth=posture_depth,
-                  march_order=march_order(c, p))
+                  march_order=march_order(c, p), source_groups0=start_source_groups(c))
 
 
 @dataclass(frozen=True)

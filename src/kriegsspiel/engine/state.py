@@ -112,6 +112,8 @@ class State:
     road_km: np.ndarray              # (R, S, P) float road km from the side's nearest railhead, port or base
     supply_owner: np.ndarray         # (R, P) int8 ownership when reach/cap were last computed
     supply_damage: np.ndarray        # (R, Er) rail damage when cap was last computed
+    supply_gone: np.ndarray          # (R, P) bool bases no longer sources (exhausted) when reach was last computed
+    iso_days: np.ndarray             # (R, P) int64 consecutive days each base has been invested (phases/supply.py)
     rail_damage: np.ndarray          # (R, Er) float 0..1 share of capacity lost
     end_day: np.ndarray              # (R,) int64 day the campaign ended early (-1: it ran to the end)
     ending: np.ndarray               # (R,) int64 the scenario ending that ended it (-1: none)
@@ -209,6 +211,7 @@ def initial_state(c: Compiled, plan: Plan, runs: np.ndarray) -> State:
         freight=np.zeros((R, D)),
         reach=np.zeros((R, S, P), bool), cap=np.zeros((R, S, P)), road_km=np.full((R, S, P), np.inf),
         supply_owner=np.full((R, P), -1, np.int8), supply_damage=np.zeros((R, E)),
+        supply_gone=np.zeros((R, P), bool), iso_days=np.zeros((R, P), np.int64),
         rail_damage=np.zeros((R, E)),
         end_day=np.full(R, -1, np.int64), ending=np.full(R, -1, np.int64),
         endings_done=np.zeros((R, len(c.endings)), bool),

@@ -121,3 +121,46 @@ def supply_multiplier(stock_days, floor: float, full_days: float):
 
     ASSUMPTION (data/parameters/supply.yaml): CEM/TACWAR-style effectiveness multiplier on shortage."""
     return floor + (1.0 - floor) * np.clip(stock_days / full_days, 0.0, 1.0)
+
+
+def source_groups(owner, source, nb):
+    """(R, P) int twice: for every place, how many supply sources of its owner lie in its component -- the places
+    joined to it through places of the same owner -- and how many places the component has (graph search run by
+    run: `_groups_kernel`); 0 for an unowned place."""
+    out = np.zeros(owner.shape, dtype=np.int64)
+    size = np.zeros(owner.shape, dtype=np.int64)
+    _groups_kernel(np.ascontiguousarray(owner, dtype=np.int8), np.ascontiguousarray(source, dtype=np.bool_),
+                   np.ascontiguousarray(nb, dtype=np.int64), out, size)
+    return out, size
+
+
+@numba.njit(cache=True)
+def _groups_kernel(owner, source, nb, out, size):
+    """Label the components of same-owner places one run at a time and write each component's source count and
+    size to its places; O(P K) a run."""
+    R, P = owner.shape
+    K = nb.shape[1]
+    comp = np.empty(P, np.int64)
+    queue = np.empty(P, np.int64)
+    for r in range(R):
+        comp[:] = -1
+        for i in range(P):
+            if comp[i] >= 0 or owner[r, i] < 0:
+                continue
+            comp[i] = i
+            head, tail, n = 0, 1, 0
+            queue[0] = i
+            while head < tail:
+                u = queue[head]
+                head += 1
+                if source[u]:
+                    n += 1
+                for k in range(K):
+                    v = nb[u, k]
+                    if v >= 0 and comp[v] < 0 and owner[r, v] == owner[r, i]:
+                        comp[v] = i
+                        queue[tail] = v
+                        tail += 1
+            for j in range(tail):
+                out[r, queue[j]] = n
+                size[r, queue[j]] = tail

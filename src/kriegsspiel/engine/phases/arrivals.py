@@ -15,6 +15,7 @@ def step(ctx, st, d: int) -> None:
     c = ctx.c
     arriving = (st.status == UnitStatus.waiting) & (c.arrives[None, :] <= d)
     if arriving.any():
+        _divert(ctx, st, arriving)
         st.status[arriving] = UnitStatus.active
         add = np.where(arriving, c.men0[None, :], 0)
         st.men += add
@@ -37,6 +38,23 @@ def step(ctx, st, d: int) -> None:
         st.op_day0 = np.where(ready, d, st.op_day0)
         for r, o in zip(*np.nonzero(ready)):
             ctx.log.add(r, d, K.offensive, c.op_side[o], c.op_origin[o], op=o, value=int(men_op[r, o]))
+
+
+def _divert(ctx, st, arriving) -> None:
+    """A reinforcement due at a place its side held at the start but the enemy holds now detrains, lands or
+    assembles at the nearest place its side still holds (by land km) instead, and goes on from there; before, it
+    appeared inside the enemy's place, cut off and idle (the 30th Infantry and 82nd Airborne Divisions at Malmedy
+    and Werbomont in the Ardennes). One due at a place that was the enemy's from the start is a landing or a drop
+    behind the lines, and arrives where the scenario puts it."""
+    c = ctx.c
+    due = c.theatre.owner[st.loc] == c.unit_side[None, :]
+    rows, units = np.nonzero(arriving & due & (st.owner[np.arange(st.R)[:, None], st.loc] != c.unit_side[None, :]))
+    for r, u in zip(rows, units):
+        own = st.owner[r] == c.unit_side[u]
+        km = np.where(own, c.land_km[st.loc[r, u]], np.inf)
+        if np.isfinite(km).any():
+            st.loc[r, u] = int(np.argmin(km))
+            st.dest[r, u] = st.loc[r, u]
 
 
 def _join(ctx, st, ready) -> None:

@@ -3,7 +3,9 @@ enough, or cut off and broken, break: they surrender, or fight on in a pocket an
 `pocket`). docs/models/supply.md.
 
 Sources are a side's supply bases (`supply_source` places it holds) and, for a side supplied by sea
-(`sea_supply`), every port it holds, captured ones included. A place in supply (joined to a source through
+(`sea_supply`), every port it holds, captured ones included. A base invested -- cut off with less than half the
+bases it was joined to at the start -- lives on its own depots: after `isolated_source_days` it is no longer a
+source (supply.yaml), and its garrison is cut off like any other (`isolation`). A place in supply (joined to a source through
 friendly places) gets the most of: its rail tonnage (the widest rail path from the sources) and road transport
 from the nearest railhead, port or base, full within `road_full_km` and none beyond `road_zero_km`
 (manoeuvre.yaml; van Creveld via M33, M34).
@@ -15,7 +17,7 @@ import numba
 import numpy as np
 
 from ...codes import Circumstance, Mobility, UnitMode, UnitStatus
-from ...models.supply import reachable, widest_path
+from ...models.supply import reachable, source_groups, widest_path
 from ...world.paths import dijkstra
 from ..events import EventKind as K
 from ..transitions import lose, surrender
@@ -23,12 +25,46 @@ from .common import along, at, scatter_flat
 
 
 def sources(ctx, st, rows) -> np.ndarray:
-    """(r, S, P) the supply sources of each side in the runs `rows`."""
+    """(r, S, P) the supply sources of each side in the runs `rows`: the bases it holds, less those invested longer
+    than their depots last (`isolation`), and a sea-supplied side's ports."""
     c = ctx.c
     own = st.owner[rows]
-    out = np.stack([(own == s) & (c.supply_source[None, :] | (c.sea_supply[s] & c.theatre.port[None, :]))
+    base = c.supply_source[None, :] & ~exhausted(ctx, st)[rows]
+    out = np.stack([(own == s) & (base | (c.sea_supply[s] & c.theatre.port[None, :]))
                     for s in range(len(c.side_keys))], axis=1)
     return out
+
+
+def start_source_groups(c) -> np.ndarray:
+    """(S, P) the reference for a base's isolation: for a place the side held at the start, the number of the
+    side's bases joined to it then through the side's places; for a place it did not hold, the number in its
+    largest such group (a base taken from the enemy joins the captor's main network)."""
+    g = source_groups(c.theatre.owner[None, :], c.supply_source, c.neighbours)[0][0]
+    out = np.zeros((len(c.side_keys), len(g)), np.int64)
+    for s in range(len(c.side_keys)):
+        own = c.theatre.owner == s
+        main = g[own & c.supply_source].max() if (own & c.supply_source).any() else 0
+        out[s] = np.where(own, g, main)
+    return out
+
+
+def isolation(ctx, st) -> None:
+    """Count the days each base has been invested (`st.iso_days`): joined through its owner's places to fewer than
+    half the bases of its start reference (`Tables.source_groups0`). An army's depots in a besieged base feed its
+    garrison for a time, not for ever: Warsaw and Modlin in 1939, Singapore island, Bardia and Tobruk in 1940-41
+    fell within weeks of being invested (supply.yaml `isolated_source_days`). A sea-supplied side's ports are fed
+    by sea and are not counted."""
+    c = ctx.c
+    g, size = source_groups(st.owner, c.supply_source, c.neighbours)
+    ref = ctx.tables.source_groups0[st.owner.astype(np.int64), np.arange(st.owner.shape[1])[None, :]]
+    invested = c.supply_source[None, :] & (g == 1) & (g < ctx.p["isolated_source_share"] * ref) \
+        & (size <= ctx.p["isolated_max_places"])
+    st.iso_days = np.where(invested, st.iso_days + 1, 0)
+
+
+def exhausted(ctx, st) -> np.ndarray:
+    """(R, P) bases invested for longer than their depots last (supply.yaml `isolated_source_days`)."""
+    return st.iso_days > ctx.p["isolated_source_days"]
 
 
 @numba.njit(cache=True)
@@ -44,9 +80,15 @@ def road_distances(src, owner, nb_ptr, nb_place, nb_edge, edge_km, out):
 
 def update_network(ctx, st) -> None:
     """Recompute connectivity (`st.reach`), rail tonnage (`st.cap`) and road distance (`st.road_km`) for the runs
-    whose ownership or rail damage changed since the last computation (each run's result depends on its own row)."""
+    whose ownership, sources or rail damage changed since the last computation (each run's result depends on its
+    own row)."""
     c, p = ctx.c, ctx.p
-    moved = (st.owner != st.supply_owner).any(axis=1)
+    gone = exhausted(ctx, st)
+    lost_src = (gone != st.supply_gone).any(axis=1)
+    if lost_src.any():
+        st.open_owner[lost_src] = -1                  # the supply-through-weak-blocks cache is stale there too
+        st.supply_gone = gone
+    moved = (st.owner != st.supply_owner).any(axis=1) | lost_src
     owned = np.flatnonzero(moved)
     rows = np.flatnonzero(moved | (st.rail_damage != st.supply_damage).any(axis=1))
     if not len(rows):
@@ -139,6 +181,7 @@ def road_share(km, p):
 
 def step(ctx, st, d: int) -> None:
     c, p = ctx.c, ctx.p
+    isolation(ctx, st)
     update_network(ctx, st)
     R, P = st.owner.shape
     active = st.status == UnitStatus.active
