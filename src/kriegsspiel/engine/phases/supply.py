@@ -3,8 +3,8 @@ enough, or cut off and broken, break: they surrender, or fight on in a pocket an
 `pocket`). docs/models/supply.md.
 
 Sources are a side's supply bases (`supply_source` places it holds) and, for a side supplied by sea
-(`sea_supply`), every port it holds, captured ones included. A base invested -- cut off with less than half the
-bases it was joined to at the start -- lives on its own depots: after `isolated_source_days` it is no longer a
+(`sea_supply`), every port it holds, captured ones included. A base invested -- standing alone, cut off from most
+of the bases it was joined to at the start -- lives on its own depots: after `isolated_source_days` it is no longer a
 source (supply.yaml), and its garrison is cut off like any other (`isolation`). A place in supply (joined to a source through
 friendly places) gets the most of: its rail tonnage (the widest rail path from the sources) and road transport
 from the nearest railhead, port or base, full within `road_full_km` and none beyond `road_zero_km`
@@ -37,15 +37,10 @@ def sources(ctx, st, rows) -> np.ndarray:
 
 def start_source_groups(c) -> np.ndarray:
     """(S, P) the reference for a base's isolation: for a place the side held at the start, the number of the
-    side's bases joined to it then through the side's places; for a place it did not hold, the number in its
-    largest such group (a base taken from the enemy joins the captor's main network)."""
+    side's bases joined to it then through the side's places; 0 for a place it did not hold (a base taken from the
+    enemy is not its own depot, and is never counted invested: a beachhead's captured port stays a source)."""
     g = source_groups(c.theatre.owner[None, :], c.supply_source, c.neighbours)[0][0]
-    out = np.zeros((len(c.side_keys), len(g)), np.int64)
-    for s in range(len(c.side_keys)):
-        own = c.theatre.owner == s
-        main = g[own & c.supply_source].max() if (own & c.supply_source).any() else 0
-        out[s] = np.where(own, g, main)
-    return out
+    return np.stack([np.where(c.theatre.owner == s, g, 0) for s in range(len(c.side_keys))])
 
 
 def isolation(ctx, st) -> None:
