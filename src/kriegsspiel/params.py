@@ -86,6 +86,8 @@ class Params:
     eras: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
     nation_aliases: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
     era_years: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))  # era_rates.yaml
+    # the sections already asked for (section): prefix -> its scalars; each Params (with_overrides too) starts empty
+    _sections: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
 
     def army_key(self, nation: str | None, year: int) -> str | None:
         """'ERA.NATION': the army of `nation` (read through the aliases: australia is uk) in `year`, by the
@@ -133,10 +135,14 @@ class Params:
     def __getitem__(self, key: str) -> float:
         return self.scalars[key]
 
-    def section(self, prefix: str) -> dict[str, float]:
-        """The scalars named `prefix.*`, keyed by the rest of their name: section('naval')['neutral_t']."""
-        head = prefix + "."
-        return {k[len(head):]: v for k, v in self.scalars.items() if k.startswith(head)}
+    def section(self, prefix: str) -> MappingProxyType:
+        """The scalars named `prefix.*`, keyed by the rest of their name: section('naval')['neutral_t']. Read-only,
+        and gathered once per prefix (the joint phases ask for their sections every day)."""
+        out = self._sections.get(prefix)
+        if out is None:
+            head = prefix + "."
+            out = self._sections[prefix] = {k[len(head):]: v for k, v in self.scalars.items() if k.startswith(head)}
+        return MappingProxyType(out)       # the cache holds plain dicts, so a Params still pickles (Dask workers)
 
     def override_problem(self, key: str, value) -> str | None:
         """What a value for parameter `key` must be, if `value` is not that; None when it is acceptable. Every

@@ -23,12 +23,16 @@ def _take(ctx, st, rr, uu, lost, circ, u2) -> None:
     killed, wounded and missing by circumstance `circ` (scalar or (n,)) with uniforms `u2` (n, 2)."""
     shares = ctx.p.split[ctx.c.behaviour[uu], circ]                      # (n, 3)
     k, w, m = cas.split(lost, shares, u2)
-    _book(st.killed, st.wounded, st.missing, st.men, st.status, rr, uu, k, w, m, lost, UnitStatus.active,
-          UnitStatus.pocket, UnitStatus.destroyed)
+    _book(st.killed, st.wounded, st.missing, st.men, st.status, rr, uu, k, w, m, lost)
+
+
+# the unit status codes _book reads, as plain ints: numba freezes them into the kernel as constants (an enum
+# member passed as an argument is typed anew, slowly, on every call)
+_ACTIVE, _POCKET, _DESTROYED = int(UnitStatus.active), int(UnitStatus.pocket), int(UnitStatus.destroyed)
 
 
 @numba.njit(cache=True)
-def _book(killed, wounded, missing, men, status, rr, uu, k, w, m, lost, active, pocket, destroyed):
+def _book(killed, wounded, missing, men, status, rr, uu, k, w, m, lost):
     """The pairs' losses into the unit arrays, in place; a formation with no men left (active or in a pocket) is
     destroyed. Integer arithmetic, one pair at a time (each pair appears once)."""
     for i in range(rr.shape[0]):
@@ -37,8 +41,8 @@ def _book(killed, wounded, missing, men, status, rr, uu, k, w, m, lost, active, 
         wounded[r, u] += w[i]
         missing[r, u] += m[i]
         men[r, u] -= lost[i]
-        if men[r, u] <= 0 and (status[r, u] == active or status[r, u] == pocket):
-            status[r, u] = destroyed
+        if men[r, u] <= 0 and (status[r, u] == _ACTIVE or status[r, u] == _POCKET):
+            status[r, u] = _DESTROYED
 
 
 @numba.njit(cache=True)

@@ -3,6 +3,7 @@ men per operation."""
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from scipy.special import ndtri
 
@@ -36,16 +37,30 @@ def whole(ctx, stream: str, d: int, expected, units, salt: int, rows=None):
     return base
 
 
+@numba.njit(cache=True)
+def _scatter(n, flat, weights, mask):
+    """(n,) float sums of `weights` (R, U) by the indices `flat` (R, U) where `mask` (R, U), adding in row-major
+    order: np.bincount(flat.ravel(), np.where(mask, weights, 0.0).ravel(), n) bit for bit (a masked-out 0.0
+    changes no sum, and a sum that starts at 0.0 is never -0.0), in one pass and without temporaries."""
+    out = np.zeros(n)
+    R, U = flat.shape
+    for r in range(R):
+        for u in range(U):
+            if mask[r, u]:
+                out[flat[r, u]] += weights[r, u]
+    return out
+
+
 def scatter(R: int, P: int, idx, weights, mask):
     """Sum `weights` (R, U) into (R, P) by place index `idx` (R, U) where `mask`."""
-    flat = (np.arange(R)[:, None] * P + np.where(mask, idx, 0)).ravel()
-    return np.bincount(flat, weights=np.where(mask, weights, 0.0).ravel(), minlength=R * P).reshape(R, P)
+    return scatter_flat(R * P, np.arange(R)[:, None] * P + idx, weights, mask).reshape(R, P)
 
 
 def scatter_flat(n: int, flat, weights, mask):
-    """As scatter, with the flat (run * P + place) indices `flat` (R, U) given; n = R * P. A masked-out unit
-    adds 0.0 to its own bin instead of bin 0 (the same sums)."""
-    return np.bincount(flat.ravel(), weights=np.where(mask, weights, 0.0).ravel(), minlength=n)
+    """As scatter, with the flat (run * P + place) indices `flat` (R, U) given; n = R * P. `weights` may be a
+    broadcast view (R, U); integers are summed as floats."""
+    shape = np.shape(flat)
+    return _scatter(n, flat, np.broadcast_to(weights, shape), np.broadcast_to(mask, shape))
 
 
 def at(x, flat):
@@ -66,8 +81,7 @@ def men_by_op(st) -> np.ndarray:
     if not O:
         return np.zeros((R, 0))
     mask = (st.unit_op >= 0) & (st.status == UnitStatus.active)
-    flat = (np.arange(R)[:, None] * O + np.where(mask, st.unit_op, 0)).ravel()
-    return np.bincount(flat, weights=np.where(mask, st.men, 0).ravel(), minlength=R * O).reshape(R, O)
+    return scatter(R, O, st.unit_op, st.men, mask)
 
 
 def spread(men, mask, total, amount):

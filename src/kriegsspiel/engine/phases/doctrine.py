@@ -126,9 +126,10 @@ def _withdrawals(ctx, st, d) -> None:
     nbc = np.maximum(nb, 0)
     valid = (nb >= 0)[None]
     owner = st.owner.astype(np.int64)
-    enemy_nb = (valid & (st.owner[:, nbc] != st.owner[:, :, None])).sum(axis=2)
+    same = st.owner[:, nbc] == st.owner[:, :, None]                     # (R, P, K) the neighbour is the owner's
+    enemy_nb = (valid & ~same).sum(axis=2)
     enemy_nb0 = (valid & (c.theatre.owner[nbc] != c.theatre.owner[:, None])[None]).sum(axis=2)
-    friend_n = (valid & (st.owner[:, nbc] == st.owner[:, :, None])).sum(axis=2)
+    friend_n = (valid & same).sum(axis=2)
     friend_nb = friend_n > 0
     deg = np.maximum(valid.sum(axis=2), 1)
     doc = c.doctrine_days[d]

@@ -21,21 +21,24 @@ from .common import at as _at
 from .movement import present_men
 
 
-def air_superiority(ctx, st, att_side) -> np.ndarray | float:
-    """(R, P) the attacker's air superiority at each place today (CDB90 aeroa code), 0 without fighters."""
+def air_superiority(ctx, st, kr, kp, att_side) -> np.ndarray | float:
+    """(n,) the attacker's air superiority today (CDB90 aeroa code) at the places attacked, runs `kr` and places
+    `kp` (n,), by the side `att_side` (n,) (-1: none); 0 without fighters. Each side's cover there is its active
+    fighters within their radius, summed in unit order."""
     f = ctx.fighters
     if f is None:
         return 0.0
     fu, radius, dist, ratio = f.units, f.radius_km, f.dist_km, f.ratio
     c = ctx.c
-    R, P = st.owner.shape
-    aircraft = st.joint.aircraft[:, fu] * (st.status[:, fu] == UnitStatus.active)          # (R, A)
-    within = dist[st.loc[:, fu]] <= radius[None, :, None]                                 # (R, A, P)
-    cover = np.stack([((aircraft * (c.unit_side[fu] == s)[None, :])[:, :, None] * within).sum(axis=1)
-                      for s in range(len(c.side_keys))])                                 # (S, R, P)
-    rows, cols = np.arange(R)[:, None], np.arange(P)[None, :]
-    att = cover[np.maximum(att_side, 0), rows, cols]
-    dfn = cover[st.owner.astype(np.int64), rows, cols]
+    aircraft = (st.joint.aircraft[:, fu] * (st.status[:, fu] == UnitStatus.active))[kr]          # (n, A)
+    within = dist[st.loc[kr][:, fu], kp[:, None]] <= radius[None, :]                              # (n, A)
+    cover = np.zeros((len(c.side_keys), len(kr)))                                                 # (S, n)
+    for s in range(len(c.side_keys)):
+        mine = aircraft * (c.unit_side[fu] == s)[None, :]
+        for a in range(len(fu)):
+            cover[s] += mine[:, a] * within[:, a]
+    att = cover[np.maximum(att_side, 0), np.arange(len(kr))]
+    dfn = cover[st.owner[kr, kp].astype(np.int64), np.arange(len(kr))]
     return np.where(att_side >= 0, superiority_code(att, dfn, ratio), 0.0)
 
 
@@ -195,8 +198,7 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     insens[fl_loc[defending & c.insensitive[None, :]]] = True
     att_side = np.full((R, P), -1)
     att_side[np.nonzero(contact)[0], tgt[contact]] = c.unit_side[np.nonzero(contact)[1]]
-    air = air_superiority(ctx, st, att_side)
-    air_k = air.reshape(-1)[keys] if np.ndim(air) else air
+    air_k = air_superiority(ctx, st, kr, kp, att_side.reshape(-1)[keys])
     posture = st.posture.reshape(-1)[keys]
     terrain = c.terrain_idx[kp]
     weather = st.weather.reshape(-1)[keys]
@@ -282,7 +284,7 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     counter = fight & ~e.won & (1.0 / e.force_ratio > c.doctrine_days[d].counter_ratio[def_side])
     # defenders with nowhere to go hold until broken -- past the formation breakpoint (manoeuvre.yaml), beaten at
     # the rout ratio, or broken through: then overrun
-    trapped = ~_can_retreat(ctx, st, d).reshape(-1)[keys]
+    trapped = ~_can_retreat(ctx, st, d, kr, kp)
     broken_def = (D_men[keys] - L_def < (1.0 - bp) * D_men0[keys]) | breakthrough | gave_way \
         | (e.force_ratio >= p["rout_ratio"])
     over = falls & trapped & broken_def
@@ -393,12 +395,14 @@ def _bypass(ctx, st, d, running) -> None:
     st.op_held_days = np.where(go, 0, st.op_held_days)
 
 
-def _can_retreat(ctx, st, d) -> np.ndarray:
-    """(R, P): the place's owner holds a land neighbour its defenders can fall back on (not a stand place)."""
+def _can_retreat(ctx, st, d, kr, kp) -> np.ndarray:
+    """(n,): at the places `kp` (n,) of the runs `kr` (n,), the place's owner holds a land neighbour its defenders
+    can fall back on (not a stand place)."""
     c = ctx.c
-    nb = c.neighbours
-    ok = (nb >= 0)[None] & (st.owner[:, np.maximum(nb, 0)] == st.owner[:, :, None])
-    return ok.any(axis=2) & ~np.take_along_axis(c.doctrine_days[d].stand, st.owner.astype(np.int64), 0)
+    nb = c.neighbours[kp]                                                           # (n, K)
+    owner = st.owner[kr, kp]
+    ok = (nb >= 0) & (st.owner[kr[:, None], np.maximum(nb, 0)] == owner[:, None])
+    return ok.any(axis=1) & ~c.doctrine_days[d].stand[owner.astype(np.int64), kp]
 
 
 def _posture(ctx, st, d) -> None:

@@ -43,10 +43,13 @@ def op_dice(ctx, stream: str, d: int, o: JOp, k: int = 4, call: int = 0, sub: in
 
 
 def start(ctx, st, d, o: JOp) -> np.ndarray:
-    """(R,) bool: runs where operation o starts today (its day has come and its places are held)."""
+    """(R,) bool: runs where operation o starts today (its day has come and its places are held). Before its day,
+    or once it has started everywhere, nothing is checked (no start condition can have held)."""
     J = st.joint
     pend = J.op_state[:, o.j] == OpState.pending
-    ready = pend & (d >= o.start)
+    if d < o.start or not pend.any():
+        return np.zeros(st.R, bool)
+    ready = pend.copy()                                   # its day has come
     if len(o.after):
         ready &= (st.owner[:, o.after] == o.side).all(axis=1)
     ready = after_events(st, d, ready, pend, o.side, o.start, o.after, o.after_ops, o.delay, J.op_ready_day[:, o.j])

@@ -30,7 +30,7 @@ import numpy as np
 from ...codes import Mobility, OpState, UnitStatus
 from ...world.paths import dijkstra
 from ..events import EventKind as K
-from .common import men_by_op
+from .common import men_by_op, scatter_flat
 
 ROUTE_CLASSES = ("road_good", "road_mediocre", "road_poor", "track", "cross_country")
 MARCH_MOBILITIES = ("infantry", "mechanised", "armoured", "horse_cavalry")
@@ -266,8 +266,8 @@ def present_men(ctx, st, pockets: bool = False) -> np.ndarray:
     S = len(c.side_keys)
     alive = (st.status == UnitStatus.active) | (pockets & (st.status == UnitStatus.pocket))
     here = alive & (st.nxt < 0) & (st.eta == 0)
-    flat = (np.arange(R)[:, None] * S * P + c.unit_side[None, :] * P + st.loc).ravel()
-    return np.bincount(flat, weights=np.where(here, st.men, 0).ravel(), minlength=R * S * P).reshape(R, S, P)
+    flat = np.arange(R)[:, None] * S * P + c.unit_side[None, :] * P + st.loc
+    return scatter_flat(R * S * P, flat, st.men, here).reshape(R, S, P)
 
 
 def current_objectives(c, st) -> np.ndarray:

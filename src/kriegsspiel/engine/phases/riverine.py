@@ -27,7 +27,9 @@ def river_lift(ctx, st, o):
 
 def duel(ctx, st, d, o, u, on, call: int = 0):
     """The flotilla's day on the runs `on` (R,): the duel with the enemy's river craft on its route, then its
-    guns shell the objective. Worked out row by row for those runs only (elsewhere nothing is lost or fired).
+    guns shell the objective. Worked out row by row for those runs only (elsewhere nothing is lost or fired),
+    and on the columns of the units that hold ships (plan.ship_units, the flotilla's among them) only: every
+    other unit's ship rows are zeros, so it neither has nor loses any.
     `u`: the operation's dice; `call` tells apart the duels of one day (on the way, at the objective).
     Returns the t of shell fired (R,)."""
     c, p, plan = ctx.c, ctx.p, ctx.plan
@@ -36,31 +38,28 @@ def duel(ctx, st, d, o, u, on, call: int = 0):
     rr = np.flatnonzero(on)
     if not len(rr):
         return np.zeros(R)
-    # only the units that hold ships (plan.ship_units) can have or lose any: the others' rows are zeros
-    S = plan.ship_units
-    enemy = (c.unit_side[S] != o.side)[None, :] & (st.status[rr][:, S] == UnitStatus.active) \
-        & o.route_mask[st.loc[rr][:, S]]
-    ships = J.ships[rr]                                                      # (r, U, K), a copy
-    b_all = ships[:, S]
+    cell = np.ix_(rr, plan.ship_units)
+    F = np.searchsorted(plan.ship_units, o.fleet)                            # the flotilla's columns in `cell`
+    enemy = (c.unit_side[plan.ship_units] != o.side)[None, :] & (st.status[cell] == UnitStatus.active) \
+        & o.route_mask[st.loc[cell]]
+    ships = J.ships[cell]                                                    # (r, S, K), a copy
+    b_all = ships.copy()
     eships = b_all * enemy[..., None] * plan.ship["river"]
-    own = ships[:, o.fleet, :] * plan.ship["river"]
+    own = ships[:, F, :] * plan.ship["river"]
     e_kg = nav.sea_power(eships.sum(axis=1), plan.ship["broadside"], plan.ship["river"])
     o_kg = nav.sea_power(own.sum(axis=1), plan.ship["broadside"], plan.ship["river"])
     lo, le = riv.duel(o_kg, e_kg, p["riverine.duel_k"])
     noise = lognormal_noise(u[rr, 3], p["riverine.duel_noise_sigma"])
     lo, le = lo * noise, le * noise
     lo, le = np.minimum(lo, p["riverine.max_duel_loss"]), np.minimum(le, p["riverine.max_duel_loss"])
-    ships[:, o.fleet, :] -= whole_ships(ctx, "riverine", d, own * lo[:, None, None], ships[:, o.fleet, :], salt(20 + call, o.j),
-                                         rr)
-    after = ships[:, S]
-    after -= whole_ships(ctx, "riverine", d, eships * le[:, None, None], after, salt(30 + call, o.j), rr)
-    ships[:, S] = after
-    J.ships[rr] = ships
+    ships[:, F, :] -= whole_ships(ctx, "riverine", d, own * lo[:, None, None], ships[:, F, :], salt(20 + call, o.j), rr)
+    ships -= whole_ships(ctx, "riverine", d, eships * le[:, None, None], ships, salt(30 + call, o.j), rr)
+    J.ships[cell] = ships
     exp = np.zeros(st.men.shape)
-    exp[np.ix_(rr, S)] = crew_lost(ctx, b_all, after)
+    exp[cell] = crew_lost(ctx, b_all, ships)
     lose(ctx, st, d, exp, Circumstance.normal, "riverine", salt(10 + call, o.j))
     # the flotilla's guns suppress the far bank
-    shell_r = nav.bombardment_t(ships[:, o.fleet, :].sum(axis=1) * plan.ship["river"], plan.ship["main_guns"],
+    shell_r = nav.bombardment_t(ships[:, F, :].sum(axis=1) * plan.ship["river"], plan.ship["main_guns"],
                                 plan.ship["shell_kg"], plan.ship["rof"], p["riverine.bombardment_hours"])
     J.shell_t[rr, o.objective] += shell_r
     J.flotilla[rr, o.j] = np.stack([e_kg, le, lo, shell_r], axis=1)
