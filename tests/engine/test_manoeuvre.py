@@ -829,3 +829,25 @@ def test_a_reinforcement_due_at_a_lost_place_arrives_at_the_nearest_held_one(tmp
     assert (e.st.loc[:, c.unit_names.index("Late")] == c.theatre.index["A"]).all()
     assert (e.st.status[:, c.unit_names.index("Late")] == UnitStatus.active).all()
     assert (e.st.loc[:, c.unit_names.index("Drop")] == c.theatre.index["A"]).all()
+
+
+def test_a_defence_beaten_by_armour_is_pursued_as_often_as_cdb90_says(tmp_path):
+    # manoeuvre.yaml armour_pursuit_*: blue's foot division at B, beaten by red's armour (300 tanks against none),
+    # falls back on C; it is pursued (loses the pursuit share) with armour_pursuit_probability, not otherwise
+    def pursued(prob, **extra):
+        units = [{"name": f"T{i}", "type": "tank", "side": "red", "location": "A", "posture": "attack"} for i in range(2)]
+        units.append({"name": "B1", "type": "binf", "side": "blue", "location": "B"})
+        c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.15, "blue", False), ("C", 0.5, "blue", True)],
+                     [("A", "B", 10), ("B", "C", 30)], units,
+                     [{"name": "Attack", "side": "red", "forces": ["T0", "T1"], "objective": "B"}], days=8,
+                     parameters={"manoeuvre.armour_pursuit_probability": prob, "manoeuvre.breakthrough_ratio": 50.0,
+                                 "manoeuvre.breakthrough_ratio_thin": 50.0, "rout_ratio": 50.0, **extra})
+        e = api.simulate(c, runs=60, seed=2, record=True)
+        ev = [x for x in e.log.events if x.kind.value == "withdrawal"]
+        assert len(ev) >= 40                                  # B fell and its defenders fell back in most runs
+        return np.mean([x.args["pursued"] for x in ev])
+
+    # (a few withdrawals are not from the place's fall: a division already worn down falls back, unpursued)
+    assert pursued(0.0) == 0.0 and pursued(1.0) > 0.9
+    assert 0.05 < pursued(P["manoeuvre.armour_pursuit_probability"]) < 0.35      # 0.163
+    assert pursued(1.0, **{"manoeuvre.armour_pursuit_tanks": 1000.0}) == 0.0    # without the advantage: no

@@ -18,3 +18,17 @@ def test_the_parameter_file_names_its_source():
     import importlib.resources as r
     text = r.files("kriegsspiel.data").joinpath("parameters/manoeuvre.yaml").read_text()
     assert "kriegsspiel.validation.defeat" in text and "pursuit_loss_share" in yaml.safe_load(text)
+
+
+def test_armour_pursuit_probability_is_computed_from_cdb90():
+    # with the armour advantage a defence that fell back more often withdrew with heavy losses than
+    # without it; the parameter and the split it uses are the module's
+    n = defeat.beaten_with_armour()
+    with_adv, without = (n[k] for k in ("advantage", "none"))
+    share = {k: v["WL"] / (v["WD"] + v["WL"]) for k, v in n.items()}
+    assert sum(with_adv.values()) >= 30 and sum(without.values()) >= 20
+    assert share["advantage"] > share["none"]
+    p = default_params()
+    assert p["manoeuvre.armour_pursuit_probability"] == defeat.armour_pursuit_probability()
+    assert (p["manoeuvre.armour_pursuit_ratio"], p["manoeuvre.armour_pursuit_tanks"]) == (defeat.ARMOUR_RATIO,
+                                                                                           defeat.ARMOUR_TANKS)

@@ -315,7 +315,16 @@ def _fight(ctx, st, d, contact, tgt) -> None:
         origin = np.full((R, P), -1)
         origin[np.nonzero(contact)[0], tgt[contact]] = st.loc[contact]
         routed = np.zeros((R, P), bool)
-        rk = falls & (breakthrough | (e.force_ratio >= p["rout_ratio"]))
+        # a defence beaten by an attacker with the armour advantage often cannot break contact: it is pursued with
+        # the probability CDB90 gives (manoeuvre.yaml armour_pursuit_*; stream `pursuit`, item the place, salt 1)
+        fi = np.flatnonzero(falls)
+        t_att = scatter_flat(n_rp, fl_tgt, st.tanks, contact)[keys[fi]]
+        t_def = scatter_flat(n_rp, fl_loc, st.tanks, defending)[keys[fi]]
+        adv = fi[t_att > p["manoeuvre.armour_pursuit_ratio"] * t_def + p["manoeuvre.armour_pursuit_tanks"]]
+        armour = np.zeros(len(keys), bool)
+        armour[adv] = ctx.dice.draw_pairs("pursuit", d, kr[adv], kp[adv], salt=1)[:, 0] \
+            < p["manoeuvre.armour_pursuit_probability"]
+        rk = falls & (breakthrough | (e.force_ratio >= p["rout_ratio"]) | armour)
         routed[kr[rk], kp[rk]] = True
         capture(ctx, st, d, cap_mask, cap_side, origin, routed)
         _arrive(st, contact & cap_mask[np.arange(R)[:, None], tgt])
