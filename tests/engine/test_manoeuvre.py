@@ -44,8 +44,9 @@ def scenario(tmp_path, places, edges, units, operations, days=20, endings=(), do
 
 
 def test_march_time_by_road_and_force_type(tmp_path):
-    # 200 km of good road, no enemy: foot infantry at 25 km/day and armour at 60 km/day (manoeuvre.yaml), times the
-    # weather's mobility factor (0.6-1.0 in June, far_east_summer)
+    # 200 km of good road across the steppe, no enemy: foot infantry at 25 km/day, armour at the open-ground rate (90
+    # x the steppe's r_m 1.05, above its road rate of 60: manoeuvre.yaml), times the weather's mobility factor
+    # (0.6-1.0 in June, far_east_summer)
     c = scenario(tmp_path, [("A", 0, "red", True), ("B", 2.8, "red", False)], [("A", "B", 200)],
                  [{"name": "I", "type": "inf", "side": "red", "location": "A"},
                   {"name": "T", "type": "tank", "side": "red", "location": "A"}],
@@ -60,7 +61,8 @@ def test_march_time_by_road_and_force_type(tmp_path):
         there = e.st.loc == c.theatre.index["B"]
         arrive = np.where((arrive < 0) & there, d, arrive)
     assert (arrive[:, 0] >= 200 / 25 - 1).all() and (arrive[:, 0] <= 200 / (25 * 0.6)).all()
-    assert (arrive[:, 1] >= 200 / 60 - 1).all() and (arrive[:, 1] <= arrive[:, 0]).all()
+    fast = P["manoeuvre.open_ground_march_km.armoured"] * P.terrain[P.terrain_names.index("flat_bare_hard"), 0]
+    assert (arrive[:, 1] >= 200 / fast - 1).all() and (arrive[:, 1] <= arrive[:, 0]).all()
     assert arrive[:, 1].mean() < arrive[:, 0].mean() - 1
     assert (eng.st.loc == c.theatre.index["B"]).all()
 
@@ -321,6 +323,30 @@ def test_a_route_sets_the_pace_along_it():
     for m in ("infantry", "armoured"):
         rate = [P[f"manoeuvre.march_km_per_day.{m}.{k}"] for k in ("road_good", "track", "cross_country")]
         assert km[Mobility[m]].tolist() == pytest.approx([rate[0], rate[1], rate[2] * r_m])
+
+
+def test_vehicles_drive_abreast_on_bare_open_ground():
+    # steppe and hard desert (r_m >= open_ground_min_mobility): mechanised and armoured columns leave the road or
+    # track and move at the open-ground rate x r_m (manoeuvre.yaml open_ground_march_km); foot and horse keep the
+    # route's rate; farmland (flat_mixed) and close country keep the route's rate for all
+    from types import SimpleNamespace
+
+    from kriegsspiel.codes import Mobility
+    from kriegsspiel.engine.phases.movement import edge_march_km, march_table
+
+    t = {k: P.terrain_names.index(k) for k in ("flat_bare_hard", "flat_desert", "flat_mixed", "rugged_mixed")}
+    c = SimpleNamespace(edge_class=np.array([0, 3, 3, 3, 3]), edge_terrain=np.array(
+        [t["flat_bare_hard"], t["flat_bare_hard"], t["flat_desert"], t["flat_mixed"], t["rugged_mixed"]]))
+    km = edge_march_km(c, P, march_table(P))
+    r_m = P.terrain[c.edge_terrain, 0]
+    for m in ("mechanised", "armoured"):
+        road, track = (P[f"manoeuvre.march_km_per_day.{m}.{k}"] for k in ("road_good", "track"))
+        fast = P[f"manoeuvre.open_ground_march_km.{m}"]
+        assert km[Mobility[m]].tolist() == pytest.approx([max(road, fast * r_m[0]), fast * r_m[1], fast * r_m[2],
+                                                          track, track])
+        assert fast * r_m[2] > track
+    foot = [P[f"manoeuvre.march_km_per_day.infantry.{k}"] for k in ("road_good", "track")]
+    assert km[Mobility["infantry"]].tolist() == pytest.approx([foot[0]] + [foot[1]] * 4)
 
 
 def test_capitulation_ends_the_run(tmp_path):

@@ -60,7 +60,14 @@ def edge_march_km(c, p, table) -> np.ndarray:
     only off any route (cross-country): a road or track sets the pace along it (manoeuvre.yaml)."""
     terrain_mob = p.terrain[c.edge_terrain, 0]
     cross = c.edge_class == ROUTE_CLASSES.index("cross_country")
-    return table[:, c.edge_class] * np.where(cross, terrain_mob, 1.0)[None, :]
+    out = table[:, c.edge_class] * np.where(cross, terrain_mob, 1.0)[None, :]
+    # bare open ground (steppe, hard desert): vehicles leave the road or track and drive abreast at the open-ground
+    # rate (manoeuvre.yaml open_ground_march_km, open_ground_min_mobility), x r_m
+    bare = terrain_mob >= p["manoeuvre.open_ground_min_mobility"]
+    for m in ("mechanised", "armoured"):
+        fast = p[f"manoeuvre.open_ground_march_km.{m}"] * terrain_mob
+        out[Mobility[m]] = np.where(bare, np.maximum(out[Mobility[m]], fast), out[Mobility[m]])
+    return out
 
 
 def front_skip_km(c, p) -> np.ndarray:
