@@ -90,3 +90,41 @@ def test_no_start_and_no_edges_leave_everything_unreached():
     assert np.isinf(run(5, np.array([0, 1]), np.array([1, 2]), np.array([1.0, 1.0]), {})).all()
     got = run(3, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), {1: 2.5})
     assert got.tolist() == [np.inf, 2.5, np.inf]
+
+
+def scan(dist, pen, passable, ptr, place, edge, w):
+    """The O(P^2) selection Dijkstra, in plain Python: settle the nearest unsettled place, relax its neighbours."""
+    done = np.zeros(len(dist), bool)
+    while True:
+        open_ = np.flatnonzero(~done & (dist < np.inf))
+        if not len(open_):
+            return
+        u = open_[np.argmin(dist[open_])]
+        done[u] = True
+        for k in range(ptr[u], ptr[u + 1]):
+            v = place[k]
+            if passable[v]:
+                dv = float(dist[u]) + w[edge[k]] + pen[u]
+                if dv < dist[v]:
+                    dist[v] = dv
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("seed", range(4))
+def test_bit_identical_to_a_selection_scan_with_ties_and_float32(seed, dtype):
+    # quantised weights make many equal distances; a float32 `dist` (movement's route fields) settles each place
+    # at its rounded value
+    rng = np.random.default_rng(200 + seed)
+    for _ in range(50):
+        n = int(rng.integers(2, 40))
+        src, dst, w = random_graph(rng, n, int(rng.integers(1, 100)))
+        w = np.round(w) / 4 if rng.random() < 0.5 else w
+        pen = np.where(rng.random(n) < 0.3, np.round(rng.uniform(0, 40, n)), 0.0)
+        passable = rng.random(n) < 0.85
+        start = np.full(n, np.inf, dtype)
+        start[rng.choice(n, int(rng.integers(1, min(n, 4) + 1)), replace=False)] = rng.uniform(0, 5)
+        got, want = start.copy(), start.copy()
+        g = csr(n, src, dst)
+        dijkstra(got, pen, passable, *g, w)
+        scan(want, pen, passable, *g, w)
+        assert got.tobytes() == want.tobytes()

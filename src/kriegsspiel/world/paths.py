@@ -7,23 +7,72 @@ import numba
 import numpy as np
 
 
+@numba.njit(cache=True, inline="always")
+def _push(hd, hv, n, d, v):
+    """Add (d, v) to the binary min-heap hd / hv of n entries (by d); returns the new size."""
+    j = n
+    while j > 0:
+        q = (j - 1) >> 1
+        if hd[q] <= d:
+            break
+        hd[j] = hd[q]
+        hv[j] = hv[q]
+        j = q
+    hd[j] = d
+    hv[j] = v
+    return n + 1
+
+
+@numba.njit(cache=True, inline="always")
+def _drop_root(hd, hv, n):
+    """Remove the root of the heap hd / hv of n entries (n >= 1); returns the new size."""
+    n -= 1
+    ld = hd[n]
+    lv = hv[n]
+    j = 0
+    while True:
+        c = 2 * j + 1
+        if c >= n:
+            break
+        if c + 1 < n and hd[c + 1] < hd[c]:
+            c += 1
+        if ld <= hd[c]:
+            break
+        hd[j] = hd[c]
+        hv[j] = hv[c]
+        j = c
+    hd[j] = ld
+    hv[j] = lv
+    return n
+
+
 @numba.njit(cache=True)
 def dijkstra(dist, enter_pen, passable, nb_ptr, nb_place, nb_edge, edge_w):
     """Dijkstra from the places where `dist` is finite (their starting values), in place: dist[v] = min over
     paths of the sum of edge weights `edge_w` plus `enter_pen[u]` for each place u the path leaves toward the
     start (for a route to an objective: the cost of going through u). Only places with `passable` are reached.
-    O(P^2) selection: P is a few hundred at most."""
+
+    A binary heap with lazy deletion (stale entries are skipped when popped). It holds the values as stored in
+    `dist`, so a float32 `dist` settles a place at, and relaxes from, its rounded value. The result does not
+    depend on the order in which places of equal distance are settled: each step's sum best + w + pen (rounded
+    to `dist`'s type) is monotone in best and never below it (w, pen >= 0), so every settled value is the least,
+    over all paths, of the sums formed along the path -- the same bits as any other Dijkstra (the O(P^2) scan
+    this replaced, about 4x slower on the theatres' sparse networks)."""
     P = dist.shape[0]
+    cap = P + nb_place.shape[0]          # each place once at the start, then at most one entry per improvement
+    hd = np.empty(cap)
+    hv = np.empty(cap, np.int64)
+    n = 0
+    for i in range(P):
+        if dist[i] < np.inf:
+            n = _push(hd, hv, n, dist[i], i)
     done = np.zeros(P, np.bool_)
-    for _ in range(P):
-        u = -1
-        best = np.inf
-        for i in range(P):
-            if not done[i] and dist[i] < best:
-                best = dist[i]
-                u = i
-        if u < 0:
-            break
+    while n > 0:
+        best = hd[0]
+        u = hv[0]
+        n = _drop_root(hd, hv, n)
+        if done[u] or best > dist[u]:
+            continue
         done[u] = True
         for k in range(nb_ptr[u], nb_ptr[u + 1]):
             v = nb_place[k]
@@ -31,3 +80,4 @@ def dijkstra(dist, enter_pen, passable, nb_ptr, nb_place, nb_edge, edge_w):
                 dv = best + edge_w[nb_edge[k]] + enter_pen[u]
                 if dv < dist[v]:
                     dist[v] = dv
+                    n = _push(hd, hv, n, dist[v], v)      # as stored: `dist` may be float32

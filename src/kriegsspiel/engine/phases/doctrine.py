@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
 from ...codes import Posture, Role, UnitMode, UnitStatus
@@ -51,22 +52,26 @@ def _redirect_trains(ctx, st, arriving) -> None:
 
 
 def withdraw(ctx, st, d, places) -> None:
-    """The defenders of `places` (R, P) fall back along an edge to a friendly neighbour (transitions.retreat_choice)."""
+    """The defenders of `places` (R, P) fall back along an edge to a friendly neighbour (transitions.retreat_choice).
+    Only the runs with somewhere to fall back to are touched."""
     c = ctx.c
     R, P = st.owner.shape
-    rows = np.arange(R)[:, None]
     back, can = retreat_choice(ctx, st, d, places, np.full((R, P), -1))
-    go = can[rows, st.loc] & (st.status == UnitStatus.active) & (st.eta == 0) & (st.nxt < 0) \
-        & (c.unit_side[None, :] == along(st.owner, st.loc)) & (st.unit_op == NO_OP)
+    cr = np.flatnonzero(can.any(axis=1))
+    rows = np.arange(len(cr))[:, None]
+    loc = st.loc[cr]
+    go = can[cr][rows, loc] & (st.status[cr] == UnitStatus.active) & (st.eta[cr] == 0) & (st.nxt[cr] < 0) \
+        & (c.unit_side[None, :] == st.owner[cr][rows, loc]) & (st.unit_op[cr] == NO_OP)
     if not go.any():
         return
-    dest = back[rows, st.loc]
-    st.nxt = np.where(go, dest, st.nxt)
-    st.goal = np.where(go, dest, st.goal)
-    st.prog = np.where(go, 0.0, st.prog)
-    st.mode = np.where(go, UnitMode.withdraw, st.mode).astype(np.int8)
-    for r, pl in zip(*np.nonzero(places & can)) if ctx.record else ():
-        here = go[r] & (st.loc[r] == pl)
+    dest = back[cr][rows, loc]
+    st.nxt[cr] = np.where(go, dest, st.nxt[cr])
+    st.goal[cr] = np.where(go, dest, st.goal[cr])
+    st.prog[cr] = np.where(go, 0.0, st.prog[cr])
+    st.mode[cr] = np.where(go, UnitMode.withdraw, st.mode[cr])
+    for i, pl in zip(*np.nonzero(can[cr])) if ctx.record else ():
+        r = cr[i]
+        here = go[i] & (loc[i] == pl)
         if here.any():
             ctx.log.add(r, d, K.withdrawal, int(st.owner[r, pl]), back[r, pl], value=int(st.men[r, here].sum()))
 
@@ -120,18 +125,31 @@ def step(ctx, st, d: int) -> None:
     _withdrawals(ctx, st, d)
 
 
+@numba.njit(cache=True)
+def _enemy_neighbours(owner, neighbours):
+    """(R, P) how many of each place's land neighbours (`neighbours` (P, K), -1 padded) its owner does not hold."""
+    R, P = owner.shape
+    out = np.zeros((R, P), np.int64)
+    for r in range(R):
+        for pl in range(P):
+            for k in range(neighbours.shape[1]):
+                v = neighbours[pl, k]
+                if v >= 0 and owner[r, v] != owner[r, pl]:
+                    out[r, pl] += 1
+    return out
+
+
 def _withdrawals(ctx, st, d) -> None:
     c, p = ctx.c, ctx.p
     nb = c.neighbours
-    nbc = np.maximum(nb, 0)
-    valid = (nb >= 0)[None]
+    valid = nb >= 0
     owner = st.owner.astype(np.int64)
-    same = st.owner[:, nbc] == st.owner[:, :, None]                     # (R, P, K) the neighbour is the owner's
-    enemy_nb = (valid & ~same).sum(axis=2)
-    enemy_nb0 = (valid & (c.theatre.owner[nbc] != c.theatre.owner[:, None])[None]).sum(axis=2)
-    friend_n = (valid & same).sum(axis=2)
+    enemy_nb = _enemy_neighbours(st.owner, nb)
+    enemy_nb0 = (valid & (c.theatre.owner[np.maximum(nb, 0)] != c.theatre.owner[:, None])).sum(axis=1)[None, :]
+    n_nb = valid.sum(axis=1)[None, :]
+    friend_n = n_nb - enemy_nb
     friend_nb = friend_n > 0
-    deg = np.maximum(valid.sum(axis=2), 1)
+    deg = np.maximum(n_nb, 1)
     doc = c.doctrine_days[d]
     stand = np.take_along_axis(doc.stand, owner, 0)
     holds = doc.hold_fortified[owner] & (st.posture == Posture.fortified_defence)

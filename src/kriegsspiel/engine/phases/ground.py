@@ -7,6 +7,7 @@ noise), `casualties` (losses), `overrun`.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ...codes import MOBILITIES, Circumstance, Mobility, OpState, Posture, UnitMode, UnitStatus
@@ -42,16 +43,18 @@ def air_superiority(ctx, st, kr, kp, att_side) -> np.ndarray | float:
     return np.where(att_side >= 0, superiority_code(att, dfn, ratio), 0.0)
 
 
-def unit_strength(ctx, st, flat, wx_flat_terrain):
-    """(R, U) QJM strength of every unit in the terrain and weather of the place given by flat (run * P + place)
-    indices, times CEV, fatigue and the supply multiplier."""
+def unit_strength(ctx, st, units, flat, wx_flat_terrain):
+    """(n,) QJM strength of the formations `units` (n,: flat run * U + unit indices) in the terrain and weather
+    of the places `flat` (n,: run * P + place), times CEV, fatigue and the supply multiplier."""
     c, p = ctx.c, ctx.p
     terrain, weather = wx_flat_terrain
     tw = _at(terrain * len(p.weather_names) + weather, flat)            # row of the terrain x weather table
     cat = ctx.tables.category
     f = (cat[:, 0].take(tw), cat[:, 1].take(tw), cat[:, 2].take(tw), 0.0)
-    sm = supply_multiplier(st.stock, p["power_floor"], p["full_days"])
-    return ground.strength_from_factors(st.men, st.guns, st.tanks, 0.0, f, p) * c.quality[None, :] * st.fatigue * sm
+    sm = supply_multiplier(np.ravel(st.stock).take(units), p["power_floor"], p["full_days"])
+    men, guns, tanks = (np.ravel(x).take(units) for x in (st.men, st.guns, st.tanks))
+    return ground.strength_from_factors(men, guns, tanks, 0.0, f, p) * c.quality[units % st.men.shape[1]] \
+        * np.ravel(st.fatigue).take(units) * sm
 
 
 def _arrive(st, units) -> None:
@@ -138,67 +141,108 @@ def _breakpoints(ctx, st) -> None:
         st.broken &= ~rally
 
 
-def _fight(ctx, st, d, contact, tgt) -> None:
+@numba.njit(cache=True)
+def _defenders(fought, owner, loc, status, eta, nxt, unit_side, active, pocket):
+    """Flat (run * U + unit) indices, in row-major order, of the formations defending a place attacked today
+    (`fought` (R * P,)): active or in a pocket, arrived, at a place (not on an edge) held by their side."""
+    R, U = loc.shape
+    P = owner.shape[1]
+    out = np.empty(R * U, np.int64)
+    n = 0
+    for r in range(R):
+        for u in range(U):
+            pl = loc[r, u]
+            if fought[r * P + pl] and nxt[r, u] < 0 and eta[r, u] == 0 and owner[r, pl] == unit_side[u] \
+                    and (status[r, u] == active or status[r, u] == pocket):
+                out[n] = r * U + u
+                n += 1
+    return out[:n]
+
+
+def _sum_at(n: int, flat, weights) -> np.ndarray:
+    """(n,) sums of `weights` (m,) by the indices `flat` (m,), added in their order (common._scatter)."""
+    return scatter_flat(n, flat[None, :], np.asarray(weights)[None, :], True)
+
+
+def _mask(shape, rows, cols) -> np.ndarray:
+    """A bool array of `shape`, True at (rows, cols)."""
+    m = np.zeros(shape, bool)
+    m[rows, cols] = True
+    return m
+
+
+def _fight(ctx, st, d, contact, tgt) -> np.ndarray:
+    """The engagements at the places attacked today by the formations in `contact` (R, U), each at its target
+    place `tgt` (R, U); returns (R, P) where a fight took place. The per-formation work is done on the
+    formations involved only -- the attackers (`ca`) and the defenders of the places attacked (`da`), flat
+    indices in row-major order, so every sum by place adds in the order of a full-array scatter."""
     c, p, t = ctx.c, ctx.p, ctx.tables
     R, P = st.owner.shape
-    rows = np.arange(R)[:, None]
-    side = c.unit_side[None, :]
+    U = st.men.shape[1]
     n_rp = R * P
-    fl_tgt = rows * P + tgt
-    fl_loc = rows * P + st.loc
+    unit = np.ravel(st.men)      # flat views of the unit arrays at the involved formations: x(flat indices)
+    ca = np.flatnonzero(contact)
+    car, cau = ca // U, ca % U
+    cf = car * P + np.ravel(tgt).take(ca)                                   # attackers' run * P + target place
     key_used = np.zeros(n_rp, bool)
-    key_used[fl_tgt[contact]] = True
-    fought = key_used.reshape(R, P)                                          # (R, P) places attacked today
-    defending = ((st.status == UnitStatus.active) | (st.status == UnitStatus.pocket)) & (st.eta == 0) & (st.nxt < 0) \
-        & (_at(st.owner, fl_loc) == side) & _at(fought, fl_loc)
+    key_used[cf] = True
+    da = _defenders(key_used, st.owner, st.loc, st.status, st.eta, st.nxt, c.unit_side, int(UnitStatus.active),
+                    int(UnitStatus.pocket))
+    dar, dau = da // U, da % U
+    loc_a = np.ravel(st.loc).take(ca)
+    df = dar * P + np.ravel(st.loc).take(da)                                # defenders' run * P + place
+    men_a, men_d = unit.take(ca), unit.take(da)
     wx_terrain = (np.broadcast_to(c.terrain_idx[None, :], (R, P)), st.weather)
-    s_att = unit_strength(ctx, st, fl_tgt, wx_terrain)
-    s_def = unit_strength(ctx, st, fl_loc, wx_terrain)
-    A = scatter_flat(n_rp, fl_tgt, s_att, contact)
-    A_men = scatter_flat(n_rp, fl_tgt, st.men, contact)
-    D = scatter_flat(n_rp, fl_loc, s_def, defending)
-    D_men = scatter_flat(n_rp, fl_loc, st.men, defending)
-    D_men0 = scatter_flat(n_rp, fl_loc, np.broadcast_to(c.men0[None, :], st.men.shape), defending)
+    s_att = unit_strength(ctx, st, ca, cf, wx_terrain)
+    s_def = unit_strength(ctx, st, da, df, wx_terrain)
+    A = _sum_at(n_rp, cf, s_att)
+    A_men = _sum_at(n_rp, cf, men_a)
+    D = _sum_at(n_rp, df, s_def)
+    D_men = _sum_at(n_rp, df, men_d)
+    D_men0 = _sum_at(n_rp, df, c.men0[dau])
     # the defenders' losses in their present battle so far, and the men of those already broken (_breakpoints)
-    D_battle = scatter_flat(n_rp, fl_loc, st.killed + st.wounded + st.missing - st.battle_lost0, defending)
-    D_broken = scatter_flat(n_rp, fl_loc, st.men, defending & st.broken)
+    lost_d = np.ravel(st.killed).take(da) + np.ravel(st.wounded).take(da) + np.ravel(st.missing).take(da) \
+        - np.ravel(st.battle_lost0).take(da)
+    D_battle = _sum_at(n_rp, df, lost_d)
+    broken_d = np.ravel(st.broken).take(da)
+    D_broken = _sum_at(n_rp, df[broken_d], men_d[broken_d])
     keys = np.flatnonzero(key_used)
     kr, kp = keys // P, keys % P
     mobility = 1.0
     if p["manoeuvre.mobility_factor.enabled"]:
         # the QJM mobility factor from motor vehicles (men x vehicles per man of the force type) and armour
         vpm = np.array([p[f"manoeuvre.mobility_factor.vehicles_per_man.{m}"] for m in MOBILITIES])[c.mobility]
-        vehicles = st.men * vpm[None, :]
-        armour = st.tanks * p["tanks_weight"]
-        mob_inputs = [scatter_flat(n_rp, fl, x, m)[keys] for fl, m in ((fl_tgt, contact), (fl_loc, defending))
-                      for x in (st.men, vehicles, armour)]
+        tanks = np.ravel(st.tanks)
+        mob_inputs = [_sum_at(n_rp, fl, x)[keys] for fl, i, u, men in ((cf, ca, cau, men_a), (df, da, dau, men_d))
+                      for x in (men, men * vpm[u], tanks.take(i) * p["tanks_weight"])]
         mobility = ground.mobility_factor(*mob_inputs, c.terrain_idx[kp], st.weather.reshape(-1)[keys], p)
     # approach directions: distinct places the attackers of each place came from (concentric attack)
-    pairs = np.unique(fl_tgt[contact] * P + st.loc[contact])
+    pairs = np.unique(cf * P + loc_a)
     approaches = np.bincount(pairs // P, minlength=n_rp)[keys]
     frontage = t.frontage_km[kp] * np.minimum(1.0 + p["manoeuvre.frontage_km.per_extra_approach"] * (approaches - 1),
                                               p["manoeuvre.frontage_km.max_approach_factor"])
     # the attacking operations' surprise in their first three days (linear decay, F02) and main effort
-    op = np.maximum(st.unit_op, 0)
-    in_op = contact & (st.unit_op >= 0)
-    age = d - along(st.op_day0, op)
+    unit_op = np.ravel(st.unit_op).take(ca)
+    in_op = unit_op >= 0
+    op = np.maximum(unit_op, 0)
+    age = d - st.op_day0[car, op]
     sur_u = np.where(in_op & (age < 3), c.op_surprise[op], 0)
     dec_u = np.where(in_op, np.clip(1.0 - age / 3.0, 0.0, 1.0), 0.0)
     surprise = np.zeros(n_rp, np.int64)
-    np.maximum.at(surprise, fl_tgt[contact], sur_u[contact])
+    np.maximum.at(surprise, cf, sur_u)
     decay = np.zeros(n_rp)
-    np.maximum.at(decay, fl_tgt[contact], dec_u[contact])
+    np.maximum.at(decay, cf, dec_u)
     main = np.zeros(n_rp, bool)
-    main[fl_tgt[in_op & c.op_main[op]]] = True
+    main[cf[in_op & c.op_main[op]]] = True
     # an operation's own `halt_if_ratio_below` raises the attack threshold for the places it attacks
     halt = np.zeros(n_rp)
-    np.maximum.at(halt, fl_tgt[in_op], c.op_halt_ratio[op][in_op])
+    np.maximum.at(halt, cf[in_op], c.op_halt_ratio[op][in_op])
     insens = np.zeros(n_rp, bool)
-    insens[fl_tgt[contact & c.insensitive[None, :]]] = True
-    insens[fl_loc[defending & c.insensitive[None, :]]] = True
-    att_side = np.full((R, P), -1)
-    att_side[np.nonzero(contact)[0], tgt[contact]] = c.unit_side[np.nonzero(contact)[1]]
-    air_k = air_superiority(ctx, st, kr, kp, att_side.reshape(-1)[keys])
+    insens[cf[c.insensitive[cau]]] = True
+    insens[df[c.insensitive[dau]]] = True
+    att_side = np.full(n_rp, -1)
+    att_side[cf] = c.unit_side[cau]
+    air_k = air_superiority(ctx, st, kr, kp, att_side[keys])
     posture = st.posture.reshape(-1)[keys]
     terrain = c.terrain_idx[kp]
     weather = st.weather.reshape(-1)[keys]
@@ -222,7 +266,7 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     won = e.won
     # set-piece: before a prepared or fortified place the attackers wait for their ammunition, unless they are
     # overwhelming (manoeuvre.yaml set_piece_stock_days)
-    stock_k = scatter_flat(n_rp, fl_tgt, st.stock * st.men, contact)[keys] / np.maximum(A_men[keys], 1)
+    stock_k = _sum_at(n_rp, cf, np.ravel(st.stock).take(ca) * men_a)[keys] / np.maximum(A_men[keys], 1)
     deliberate = posture >= Posture.prepared_defence
     wait = deliberate & (posture <= Posture.fortified_defence) & (stock_k < p["manoeuvre.set_piece_stock_days"]) \
         & (e.force_ratio < p["manoeuvre.breakthrough_ratio"])
@@ -239,32 +283,41 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     st.fail_days.reshape(-1)[keys] = new_fail
     st.threat.reshape(-1)[keys] = e.ratio
     st.def_loss_rate.reshape(-1)[keys] = L_def / np.maximum(D_men[keys], 1.0)
-    # losses spread over each side's formations by their men (reserves rotate in)
+    # losses spread over each side's formations by their men (reserves rotate in); `lose` reads only the
+    # positive expected losses, so the other entries stay 0
     per_att = np.zeros(n_rp)
     per_att[keys] = L_att / np.maximum(A_men[keys], 1.0)
     per_def = np.zeros(n_rp)
     per_def[keys] = L_def / np.maximum(D_men[keys], 1.0)
-    exp_u = np.where(contact, st.men * per_att[fl_tgt], 0.0) + np.where(defending, st.men * per_def[fl_loc], 0.0)
+    exp_u = np.zeros(st.men.shape)
+    exp_u[car, cau] = men_a * per_att[cf]
+    exp_u[dar, dau] = men_d * per_def[df]
     won_rp = np.zeros(n_rp, bool)
     won_rp[keys] = won
     rout_rp = np.zeros(n_rp, bool)
     rout_rp[keys] = won & ((e.force_ratio >= p["rout_ratio"]) | breakthrough)
     circ = np.full(exp_u.shape, Circumstance.normal)
-    routed = defending & won_rp[fl_loc] & (rout_rp[fl_loc] | (st.men < p["rout_threshold"] * c.men0[None, :]))
-    circ[routed] = Circumstance.rout
+    routed = won_rp[df] & (rout_rp[df] | (men_d < p["rout_threshold"] * c.men0[dau]))
+    circ[dar[routed], dau[routed]] = Circumstance.rout
     circ[st.cut > 0] = Circumstance.encircled
     losses = lose(ctx, st, d, exp_u, circ, "casualties")
-    rate_u = np.where(st.men + losses > 0, losses / np.maximum(st.men + losses, 1), 0.0)
-    st.tanks *= 1.0 - np.minimum(1.0, rate_u * p["armour_per_personnel_rate"])
-    st.guns *= 1.0 - np.minimum(1.0, rate_u * p["artillery_per_personnel_rate"])
+    # equipment lost with the men; a formation without losses keeps its own (its factor would be exactly 1)
+    lr, lu = np.nonzero(losses)
+    lost = losses[lr, lu]
+    men_l = st.men[lr, lu]
+    rate_u = np.where(men_l + lost > 0, lost / np.maximum(men_l + lost, 1), 0.0)
+    st.tanks[lr, lu] *= 1.0 - np.minimum(1.0, rate_u * p["armour_per_personnel_rate"])
+    st.guns[lr, lu] *= 1.0 - np.minimum(1.0, rate_u * p["artillery_per_personnel_rate"])
     engaged_rp = np.zeros(n_rp, bool)
     engaged_rp[keys] = fight
-    engaged = (contact & engaged_rp[fl_tgt]) | (defending & engaged_rp[fl_loc])
-    st.engaged |= engaged
+    ea, ed = engaged_rp[cf], engaged_rp[df]
+    st.engaged[car[ea], cau[ea]] = True
+    st.engaged[dar[ed], dau[ed]] = True
     combat = np.zeros(n_rp, bool)
     combat[keys] = fight
     # the advance into the position (QJM opposed rates by the attackers' dominant force type)
-    mob_str = np.stack([scatter_flat(n_rp, fl_tgt, s_att, contact & (c.mobility[None, :] == m))[keys]
+    mob_a = c.mobility[cau]
+    mob_str = np.stack([_sum_at(n_rp, cf[mob_a == m], s_att[mob_a == m])[keys]
                         for m in (Mobility.infantry, Mobility.mechanised, Mobility.armoured, Mobility.horse_cavalry)])
     mob = np.array([Mobility.infantry, Mobility.mechanised, Mobility.armoured, Mobility.horse_cavalry])[mob_str.argmax(0)]
     km = np.where(won, ground.advance_km(e.ratio, posture, mob, terrain, weather, p), 0.0)
@@ -295,7 +348,8 @@ def _fight(ctx, st, d, contact, tgt) -> None:
     if counter.any():
         thrown = np.zeros(n_rp, bool)
         thrown[keys[counter]] = True
-        _fall_back(st, contact & thrown[fl_tgt])
+        back = thrown[cf]
+        _fall_back(st, _mask(st.men.shape, car[back], cau[back]))
         for r, pl in zip(kr[counter], kp[counter]) if ctx.record else ():
             ctx.log.add(r, d, K.counterattack, st.owner[r, pl], pl)
     if ctx.record:
@@ -304,30 +358,28 @@ def _fight(ctx, st, d, contact, tgt) -> None:
                         args={"won": bool(won[i]), "held": not won[i], "ratio": float(e.ratio[i])},
                         ratio=float(e.ratio[i]), won=bool(won[i]), breakthrough=bool(breakthrough[i]))
     if over.any():
-        om = np.zeros((R, P), bool)
-        om[kr[over], kp[over]] = True
-        overrun(ctx, st, d, om)
+        overrun(ctx, st, d, _mask((R, P), kr[over], kp[over]))
     if falls.any():
-        cap_mask = np.zeros((R, P), bool)
-        cap_mask[kr[falls], kp[falls]] = True
+        cap_mask = _mask((R, P), kr[falls], kp[falls])
         cap_side = np.zeros((R, P), np.int64)
         cap_side[kr[falls], kp[falls]] = 1 - def_side[falls]
-        origin = np.full((R, P), -1)
-        origin[np.nonzero(contact)[0], tgt[contact]] = st.loc[contact]
+        origin = np.full(n_rp, -1)
+        origin[cf] = loc_a
         routed = np.zeros((R, P), bool)
         # a defence beaten by an attacker with the armour advantage often cannot break contact: it is pursued with
         # the probability CDB90 gives (manoeuvre.yaml armour_pursuit_*; stream `pursuit`, item the place, salt 1)
         fi = np.flatnonzero(falls)
-        t_att = scatter_flat(n_rp, fl_tgt, st.tanks, contact)[keys[fi]]
-        t_def = scatter_flat(n_rp, fl_loc, st.tanks, defending)[keys[fi]]
+        t_att = _sum_at(n_rp, cf, np.ravel(st.tanks).take(ca))[keys[fi]]
+        t_def = _sum_at(n_rp, df, np.ravel(st.tanks).take(da))[keys[fi]]
         adv = fi[t_att > p["manoeuvre.armour_pursuit_ratio"] * t_def + p["manoeuvre.armour_pursuit_tanks"]]
         armour = np.zeros(len(keys), bool)
         armour[adv] = ctx.dice.draw_pairs("pursuit", d, kr[adv], kp[adv], salt=1)[:, 0] \
             < p["manoeuvre.armour_pursuit_probability"]
         rk = falls & (breakthrough | (e.force_ratio >= p["rout_ratio"]) | armour)
         routed[kr[rk], kp[rk]] = True
-        capture(ctx, st, d, cap_mask, cap_side, origin, routed)
-        _arrive(st, contact & cap_mask[np.arange(R)[:, None], tgt])
+        capture(ctx, st, d, cap_mask, cap_side, origin.reshape(R, P), routed)
+        went = cap_mask.reshape(-1)[cf]
+        _arrive(st, _mask(st.men.shape, car[went], cau[went]))
     return combat.reshape(R, P)
 
 
