@@ -297,6 +297,10 @@ def write_docs(path=None, runs: int = 200, seed: int = SEED) -> None:
                           + " | ".join(f"{x:.2f}" for x in e["scores"]) + " |" for c, e in ac["table"].items())
         by_w = ", ".join(f"{k}: {v:.3f}" for k, v in ac["loco_means_by_penalty"].items())
         fitted = _read("campaign_fit.yaml").get("army_cev") or {}
+        from .campaign_fit import WHY_NOT_APPLIED
+
+        applied = ("The engine applies them." if _read("campaign_fit.yaml").get("army_cev_enabled") or not fitted
+                   else f"They are recorded, not applied (`campaign_fit.APPLY_ARMY_CEV`). {WHY_NOT_APPLIED}")
         army_text = f"""Each army's relative combat effectiveness (`army_cev.ERA.NATION`, Dupuy's CEV) is a candidate shared
 parameter too: one value per army, used in every campaign that army fights. A campaign's outcome depends on its
 two armies' values only through their ratio, so each campaign was run at the ratios {g} (its first side's army to
@@ -310,9 +314,7 @@ scores (`campaign_fit.choose_cev`).
 
 Leave-one-campaign-out mean by penalty: {by_w} (standard error {ac.get('loco_standard_error', float('nan')):.3f});
 chosen: {ac['penalty']}. Fitted values: {fitted or 'none, every army at 1'}. In sample {ac['in_sample_mean']:.3f},
-left out {ac['leave_one_out_mean']:.3f}. Most armies fight in one or two of the campaigns, and where an army
-fights in several they pull its value apart (the German army of 1943–45 would be worth more at Kursk and less in
-Bagration): a value fitted on an army's other campaigns does not help the one left out."""
+left out {ac['leave_one_out_mean']:.3f}. {applied}"""
     ww2 = {era: ", ".join(f"{n} {v['cev']:.2f} ({v['battles']})" for n, v in ef["cev"].get(era, {}).items())
            for era in ("ww2_early", "ww2_late")}
     text = f"""# Campaign back-tests
@@ -344,7 +346,9 @@ two hundred could count).
 No campaign's scenario is tuned toward its own outcome. The parameters below, whose published values span a range,
 are chosen jointly on all campaigns (`kriegsspiel.validation.campaign_fit`, {fit['runs']} runs per campaign and
 point): each campaign is scored by (winner share + share of sides with losses inside p10–p90 + share of captures
-within ±3 days) / 3, and the grid point with the best mean is kept: `{chosen}`.
+within ±3 days) / 3, and the grid point with the best mean is kept unless the incumbent (the last fit's choice)
+is within one standard error of it (the standard error of the mean per-campaign difference): `{chosen}` (best mean
+{fit.get('best_mean', float('nan')):.3f} at `{fit.get('best')}`).
 Grid: `{fit['grid']}`.
 
 In sample (mean {fit['in_sample_mean']:.2f}):
@@ -353,7 +357,8 @@ In sample (mean {fit['in_sample_mean']:.2f}):
 |---|---|---|---|---|
 {ins}
 
-Leave one campaign out (mean {fit['leave_one_out_mean']:.2f}): each campaign at the point best on the others.
+Leave one campaign out (mean {fit['leave_one_out_mean']:.2f}): each campaign at the point chosen the same way on the
+others.
 
 | campaign | point | winner | losses inside p10–p90 | captures ±3 d | score |
 |---|---|---|---|---|---|
