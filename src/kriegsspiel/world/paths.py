@@ -8,6 +8,13 @@ import numpy as np
 
 
 @numba.njit(cache=True, inline="always")
+def _put(hd, hv, j, d, v):
+    """Write the entry (d, v) at slot j of the heap hd / hv."""
+    hd[j] = d
+    hv[j] = v
+
+
+@numba.njit(cache=True, inline="always")
 def _push(hd, hv, n, d, v):
     """Add (d, v) to the binary min-heap hd / hv of n entries (by d); returns the new size."""
     j = n
@@ -15,11 +22,9 @@ def _push(hd, hv, n, d, v):
         q = (j - 1) >> 1
         if hd[q] <= d:
             break
-        hd[j] = hd[q]
-        hv[j] = hv[q]
+        _put(hd, hv, j, hd[q], hv[q])
         j = q
-    hd[j] = d
-    hv[j] = v
+    _put(hd, hv, j, d, v)
     return n + 1
 
 
@@ -27,8 +32,6 @@ def _push(hd, hv, n, d, v):
 def _drop_root(hd, hv, n):
     """Remove the root of the heap hd / hv of n entries (n >= 1); returns the new size."""
     n -= 1
-    ld = hd[n]
-    lv = hv[n]
     j = 0
     while True:
         c = 2 * j + 1
@@ -36,13 +39,11 @@ def _drop_root(hd, hv, n):
             break
         if c + 1 < n and hd[c + 1] < hd[c]:
             c += 1
-        if ld <= hd[c]:
+        if hd[n] <= hd[c]:
             break
-        hd[j] = hd[c]
-        hv[j] = hv[c]
+        _put(hd, hv, j, hd[c], hv[c])
         j = c
-    hd[j] = ld
-    hv[j] = lv
+    _put(hd, hv, j, hd[n], hv[n])
     return n
 
 
