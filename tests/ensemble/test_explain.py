@@ -15,9 +15,12 @@ import pytest
 # to 2,118 over 0.5-0.7, jump to 3,279 at 0.75 and then barely move (3,407 at 0.8, 3,625 at 1.0, 3,888 at 1.4), so
 # above 0.75 no search can pin a value. The engine's changes move these steps: 0.8 was the truth until the march
 # change, 0.65 until the breakthrough's reserve share (manoeuvre.yaml), where the search then put its p10 at 0.83.
-# The test below checks first that the truth is still where the figures change.
+# The test below checks first that the truth is still where the figures change. The prior's range reaches below the
+# truth: with a range starting at 0.5, next to the truth, the posterior was pushed inward from the bound (p10 0.554,
+# 0.591 and 0.595 at seeds 5, 6 and 7, the truth 0.55 just outside); from 0.3 the band holds it at all three
+# (p10-p50-p90 0.37-0.58-0.78, 0.35-0.57-0.98, 0.36-0.60-0.84).
 TRUE_STRENGTH = 0.55
-RANGE = (0.5, 1.5)
+RANGE = (0.3, 1.5)
 
 
 @pytest.fixture(scope="module")
