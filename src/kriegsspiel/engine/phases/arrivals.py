@@ -48,7 +48,7 @@ def _divert(ctx, st, arriving) -> None:
     behind the lines, and arrives where the scenario puts it."""
     c = ctx.c
     due = c.theatre.owner[st.loc] == c.unit_side[None, :]
-    rows, units = np.nonzero(arriving & due & (st.owner[np.arange(st.R)[:, None], st.loc] != c.unit_side[None, :]))
+    rows, units = np.nonzero(arriving & due & (along(st.owner, st.loc) != c.unit_side[None, :]))
     for r, u in zip(rows, units):
         own = st.owner[r] == c.unit_side[u]
         km = np.where(own, c.land_km[st.loc[r, u]], np.inf)

@@ -29,7 +29,7 @@ def sources(ctx, st, rows) -> np.ndarray:
     than their depots last (`isolation`), and a sea-supplied side's ports."""
     c = ctx.c
     own = st.owner[rows]
-    base = c.supply_source[None, :] & ~exhausted(ctx, st)[rows]
+    base = c.supply_source[None, :] & ~(st.iso_days[rows] > ctx.p["isolated_source_days"])
     out = np.stack([(own == s) & (base | (c.sea_supply[s] & c.theatre.port[None, :]))
                     for s in range(len(c.side_keys))], axis=1)
     return out
@@ -44,11 +44,12 @@ def start_source_groups(c) -> np.ndarray:
 
 
 def isolation(ctx, st) -> None:
-    """Count the days each base has been invested (`st.iso_days`): joined through its owner's places to fewer than
-    half the bases of its start reference (`Tables.source_groups0`). An army's depots in a besieged base feed its
-    garrison for a time, not for ever: Warsaw and Modlin in 1939, Singapore island, Bardia and Tobruk in 1940-41
-    fell within weeks of being invested (supply.yaml `isolated_source_days`). A sea-supplied side's ports are fed
-    by sea and are not counted."""
+    """Count the days each base has been invested (`st.iso_days`): standing alone -- no other base among the places
+    its owner holds joined to it, those places at most `isolated_max_places`, and fewer than
+    `isolated_source_share` of the bases of its start reference (`Tables.source_groups0`; 0 for a base taken from
+    the enemy, never invested). An army's depots in a besieged base feed its garrison for a time, not for ever:
+    Warsaw and Modlin in 1939, Bardia and Tobruk in 1940-41 fell within weeks of being invested (supply.yaml
+    `isolated_source_days`). A sea-supplied side's ports are fed by sea whatever this count (`sources`)."""
     c = ctx.c
     g, size = source_groups(st.owner, c.supply_source, c.neighbours)
     ref = ctx.tables.source_groups0[st.owner.astype(np.int64), np.arange(st.owner.shape[1])[None, :]]
