@@ -59,6 +59,11 @@ def run(
                                    "`applies_to` inputs follow; inside its range); repeatable"),
 ) -> None:
     """Run one campaign and print its infobox and chronology (or JSON, wikitext, Markdown)."""
+    from . import jit
+
+    # one campaign in a process that then exits: the kernels run as Python, skipping numba's start (kriegsspiel.jit;
+    # the same results bit for bit; KRIEGSSPIEL_JIT=1 keeps them compiled)
+    jit.prefer_interpreted()
     from . import api
     from .report import render
 

@@ -20,8 +20,9 @@ up front) are not reproduced by this version.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from ..jit import njit
 
 # Fixed ids: never renumber (that would change every run's dice); append new streams at the end.
 STREAM_IDS = {
@@ -55,7 +56,7 @@ _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0      # 2**-53
 
 
-@numba.njit(cache=True, inline="always")
+@njit(inline="always")
 def _mulhilo(a, b):
     """(high, low) 64-bit words of the 128-bit product a * b (uint64)."""
     a_lo, a_hi = a & _LO32, a >> _S32
@@ -65,7 +66,7 @@ def _mulhilo(a, b):
     return p3 + (p1 >> _S32) + (p2 >> _S32) + (mid >> _S32), a * b
 
 
-@numba.njit(cache=True)
+@njit
 def philox4x64(c0, c1, c2, c3, k0, k1):
     """Philox4x64-10 of counter (c0, c1, c2, c3) under key (k0, k1): four uint64."""
     for i in range(10):
@@ -78,7 +79,7 @@ def philox4x64(c0, c1, c2, c3, k0, k1):
     return c0, c1, c2, c3
 
 
-@numba.njit(cache=True)
+@njit
 def _fill(k0, k1, runs, c1, items, salt, out):
     """out[r, i, j] = uniform j of item items[i] for run runs[r] (stream and day folded into c1)."""
     K = out.shape[2]
@@ -90,7 +91,7 @@ def _fill(k0, k1, runs, c1, items, salt, out):
                     out[r, i, 4 * b + j] = (x[j] >> _S11) * _TO_UNIT
 
 
-@numba.njit(cache=True)
+@njit
 def _fill_pairs(k0, k1, runs, rows, c1, items, salt, out):
     """out[n, j] = uniform j of item items[n] for run runs[rows[n]]."""
     K = out.shape[1]

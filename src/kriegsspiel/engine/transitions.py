@@ -10,10 +10,10 @@ these, so killed + wounded + missing + present = initial + reinforcements holds 
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from ..codes import Circumstance, Posture, UnitMode, UnitStatus
+from ..jit import njit
 from ..models import casualties as cas
 from .events import EventKind as K
 
@@ -31,7 +31,7 @@ def _take(ctx, st, rr, uu, lost, circ, u2) -> None:
 _ACTIVE, _POCKET, _DESTROYED = int(UnitStatus.active), int(UnitStatus.pocket), int(UnitStatus.destroyed)
 
 
-@numba.njit(cache=True)
+@njit
 def _book(killed, wounded, missing, men, status, rr, uu, k, w, m, lost):
     """The pairs' losses into the unit arrays, in place; a formation with no men left (active or in a pocket) is
     destroyed. Integer arithmetic, one pair at a time (each pair appears once)."""
@@ -45,7 +45,7 @@ def _book(killed, wounded, missing, men, status, rr, uu, k, w, m, lost):
             status[r, u] = _DESTROYED
 
 
-@numba.njit(cache=True)
+@njit
 def _positive(x):
     """(rows, cols) of the entries of x (R, U) above 0, in row-major order (np.nonzero(x > 0), one pass)."""
     R, U = x.shape
@@ -153,7 +153,7 @@ def retreat_choice(ctx, st, d, places, origin) -> tuple[np.ndarray, np.ndarray]:
     return back, can
 
 
-@numba.njit(cache=True)
+@njit
 def _retreat_kernel(places, origin, owner, stand, nb, line_km, land_km, cap, reach, back, can):
     R, P = places.shape
     K = nb.shape[1]

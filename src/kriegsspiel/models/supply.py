@@ -12,8 +12,9 @@ Graphs are given as padded neighbour tables ``nb`` (P, K) (-1 for no neighbour);
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from ..jit import njit
 
 
 def neighbour_table(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -40,7 +41,7 @@ def reachable(sources, friendly, nb):
     return out
 
 
-@numba.njit(cache=True)
+@njit
 def _reach_kernel(sources, friendly, nb, out):
     """Breadth-first search from every friendly source through friendly places, one run at a time; O(P K) a run."""
     R, P = friendly.shape
@@ -80,7 +81,7 @@ def widest_path(sources, friendly, nb, eid, cap, source_cap: float):
     return best
 
 
-@numba.njit(cache=True)
+@njit
 def _widest_kernel(friendly, nb, eid, cap, best):
     """Label-correcting max-min search in place on `best` (R, P), one run at a time: a place whose value rose is
     queued, and its friendly neighbours are relaxed from it."""
@@ -134,7 +135,7 @@ def source_groups(owner, source, nb):
     return out, size
 
 
-@numba.njit(cache=True)
+@njit
 def _groups_kernel(owner, source, nb, out, size):
     """Label the components of same-owner places one run at a time and write each component's source count and
     size to its places; O(P K) a run."""

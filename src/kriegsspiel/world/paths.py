@@ -3,18 +3,19 @@ the engine runs them inside its daily loop, for every run (route choice, road di
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from ..jit import njit
 
-@numba.njit(cache=True, inline="always")
+
+@njit(inline="always")
 def _put(hd, hv, j, d, v):
     """Write the entry (d, v) at slot j of the heap hd / hv."""
     hd[j] = d
     hv[j] = v
 
 
-@numba.njit(cache=True, inline="always")
+@njit(inline="always")
 def _push(hd, hv, n, d, v):
     """Add (d, v) to the binary min-heap hd / hv of n entries (by d); returns the new size."""
     j = n
@@ -28,7 +29,7 @@ def _push(hd, hv, n, d, v):
     return n + 1
 
 
-@numba.njit(cache=True, inline="always")
+@njit(inline="always")
 def _drop_root(hd, hv, n):
     """Remove the root of the heap hd / hv of n entries (n >= 1); returns the new size."""
     n -= 1
@@ -47,7 +48,7 @@ def _drop_root(hd, hv, n):
     return n
 
 
-@numba.njit(cache=True)
+@njit
 def dijkstra(dist, enter_pen, passable, nb_ptr, nb_place, nb_edge, edge_w):
     """Dijkstra from the places where `dist` is finite (their starting values), in place: dist[v] = min over
     paths of the sum of edge weights `edge_w` plus `enter_pen[u]` for each place u the path leaves toward the

@@ -3,11 +3,11 @@ men per operation."""
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from scipy.special import ndtri
 
 from ...codes import OpState, UnitStatus
+from ...jit import njit
 
 
 def normal(u):
@@ -37,7 +37,7 @@ def whole(ctx, stream: str, d: int, expected, units, salt: int, rows=None):
     return base
 
 
-@numba.njit(cache=True)
+@njit
 def _scatter(n, flat, weights, mask):
     """(n,) float sums of `weights` (R, U) by the indices `flat` (R, U) where `mask` (R, U), adding in row-major
     order: np.bincount(flat.ravel(), np.where(mask, weights, 0.0).ravel(), n) bit for bit (a masked-out 0.0

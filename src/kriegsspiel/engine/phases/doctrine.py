@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
 from ...codes import Posture, Role, UnitMode, UnitStatus
+from ...jit import njit
 from ...scenario.compile import NO_OP
 from ..events import EventKind as K
 from ..transitions import retreat_choice
@@ -125,7 +125,7 @@ def step(ctx, st, d: int) -> None:
     _withdrawals(ctx, st, d)
 
 
-@numba.njit(cache=True)
+@njit
 def _enemy_neighbours(owner, neighbours):
     """(R, P) how many of each place's land neighbours (`neighbours` (P, K), -1 padded) its owner does not hold."""
     R, P = owner.shape

@@ -7,10 +7,10 @@ noise), `casualties` (losses), `overrun`.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from ...codes import MOBILITIES, Circumstance, Mobility, OpState, Posture, UnitMode, UnitStatus
+from ...jit import njit
 from ...models import ground
 from ...models.air import superiority_code
 from ...models.engagement import engage
@@ -141,7 +141,7 @@ def _breakpoints(ctx, st) -> None:
         st.broken &= ~rally
 
 
-@numba.njit(cache=True)
+@njit
 def _defenders(fought, owner, loc, status, eta, nxt, unit_side, active, pocket):
     """Flat (run * U + unit) indices, in row-major order, of the formations defending a place attacked today
     (`fought` (R * P,)): active or in a pocket, arrived, at a place (not on an edge) held by their side."""

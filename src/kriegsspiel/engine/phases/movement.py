@@ -24,10 +24,10 @@ Draws no dice.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from ...codes import Mobility, OpState, UnitStatus
+from ...jit import njit
 from ...world.paths import dijkstra
 from ..events import EventKind as K
 from .common import men_by_op, scatter_flat
@@ -94,7 +94,7 @@ def edge_capacity(c, p, front_skip=None) -> np.ndarray:
     return cap if front_skip is None else np.where(front_skip > 0, np.inf, cap)
 
 
-@numba.njit(cache=True)
+@njit
 def _route_field(obj, side, own_men, owner, enemy_men, fort, strong_men, strong_days, nb_ptr, nb_place, nb_edge,
                  edge_days, out):
     """Days from every place to `obj` for `side`: going through a place held by enemy troops costs the time to
@@ -109,7 +109,7 @@ def _route_field(obj, side, own_men, owner, enemy_men, fort, strong_men, strong_
     dijkstra(out, pen, np.ones(P, np.bool_), nb_ptr, nb_place, nb_edge, edge_days)
 
 
-@numba.njit(cache=True)
+@njit
 def route_fields(live, op_side, op_men, objective, owner, side_men, fort, strong_men, strong_days, nb_ptr, nb_place,
                  nb_edge, edge_days, out):
     """Recompute out[r, o] for the (run, operation) pairs in `live` (R, O) bool."""
@@ -122,7 +122,7 @@ def route_fields(live, op_side, op_men, objective, owner, side_men, fort, strong
                              strong_days, nb_ptr, nb_place, nb_edge, edge_days, out[r, o])
 
 
-@numba.njit(cache=True)
+@njit
 def _edge_between(a, b, nb_ptr, nb_place, nb_edge):
     for k in range(nb_ptr[a], nb_ptr[a + 1]):
         if nb_place[k] == b:
@@ -130,7 +130,7 @@ def _edge_between(a, b, nb_ptr, nb_place, nb_edge):
     return -1
 
 
-@numba.njit(cache=True)
+@njit
 def march(active, side, mobility, men, unit_op, op_state, route_days, goal, mode, loc, nxt, prog, stock, owner,
           op_men, side_men, wx_mob, move_stock, unsupplied, edge_km, edge_march, edge_cap, front_skip, edge_days, land_km,
           nb_ptr,

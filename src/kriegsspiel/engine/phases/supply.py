@@ -13,10 +13,10 @@ from the nearest railhead, port or base, full within `road_full_km` and none bey
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from ...codes import Circumstance, Mobility, UnitMode, UnitStatus
+from ...jit import njit
 from ...models.supply import reachable, source_groups, widest_path
 from ...world.paths import dijkstra
 from ..events import EventKind as K
@@ -63,7 +63,7 @@ def exhausted(ctx, st) -> np.ndarray:
     return st.iso_days > ctx.p["isolated_source_days"]
 
 
-@numba.njit(cache=True)
+@njit
 def road_distances(src, owner, nb_ptr, nb_place, nb_edge, edge_km, out):
     """out[r, s]: land km from the side's nearest railhead, port or base (src (r, S, P)) through its places."""
     pen = np.zeros(out.shape[2])
