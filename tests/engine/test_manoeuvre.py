@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from kriegsspiel import api
-from kriegsspiel.codes import UnitStatus
+from kriegsspiel.codes import Mobility, UnitStatus
 from kriegsspiel.models.engagement import engage
 from kriegsspiel.params import POSTURES, default_params
 
@@ -877,3 +877,36 @@ def test_a_defence_beaten_by_armour_is_pursued_as_often_as_cdb90_says(tmp_path):
     assert pursued(0.0) == 0.0 and pursued(1.0) > 0.9
     assert 0.05 < pursued(P["manoeuvre.armour_pursuit_probability"]) < 0.35      # 0.163
     assert pursued(1.0, **{"manoeuvre.armour_pursuit_tanks": 1000.0}) == 0.0    # without the advantage: no
+
+
+def test_lorried_infantry_marches_at_the_mechanised_rate_and_fights_as_infantry(tmp_path):
+    # schema `lorried`: foot infantry carried in lorries marches by the mechanised rates (and burns fuel on the
+    # march), but its combat mobility (advance under fire, bypass) stays infantry
+    types = {"inf": {"side": "red", "men": 10000, "guns": 36, "source": "test"},
+             "lorried": {"side": "red", "men": 10000, "guns": 36, "lorried": True, "source": "test"},
+             "mech": {"side": "red", "men": 10000, "guns": 36, "mobility": "mechanised", "source": "test"},
+             "binf": {"side": "blue", "men": 10000, "guns": 36, "source": "test"}}
+    units = [{"name": n, "type": t, "side": "red", "location": "A"} for n, t in (("I", "inf"), ("L", "lorried"),
+                                                                                ("M", "mech"))]
+    c = scenario(tmp_path, [("A", 0, "red", True), ("B", 2.8, "red", False)], [("A", "B", 200)], units,
+                 [{"name": f"Go {n}", "side": "red", "forces": [n], "objective": "B"} for n in "ILM"],
+                 unit_types=types)
+    assert list(c.mobility) == [Mobility.infantry, Mobility.infantry, Mobility.mechanised]
+    assert list(c.march_mobility) == [Mobility.infantry, Mobility.mechanised, Mobility.mechanised]
+    from kriegsspiel.engine.loop import make_engine
+    arrive = np.full((20, 3), -1)
+    e = make_engine(c, np.arange(20), 3)
+    for d in range(c.n_days):
+        e.step(d)
+        arrive = np.where((arrive < 0) & (e.st.loc == c.theatre.index["B"]), d, arrive)
+    assert (arrive >= 0).all()
+    assert (arrive[:, 1] == arrive[:, 2]).all() and arrive[:, 1].mean() < arrive[:, 0].mean() - 1
+
+
+def test_only_infantry_can_be_lorried(tmp_path):
+    from kriegsspiel.scenario.errors import ScenarioError
+    types = {"tank": {"side": "red", "men": 10000, "tanks": 150, "mobility": "armoured", "lorried": True,
+                      "source": "test"}, "binf": {"side": "blue", "men": 10000, "source": "test"}}
+    with pytest.raises(ScenarioError, match="lorried"):
+        scenario(tmp_path, [("A", 0, "red", True), ("B", 1, "blue", True)], [("A", "B", 100)],
+                 [{"name": "T", "type": "tank", "side": "red", "location": "A"}], [], unit_types=types)

@@ -50,6 +50,7 @@ class Compiled:
     aircraft0: np.ndarray
     quality: np.ndarray
     mobility: np.ndarray
+    march_mobility: np.ndarray       # the mobility it marches by: mechanised for lorried infantry, else `mobility`
     posture0: np.ndarray
     loc0: np.ndarray
     role: np.ndarray                 # 0 front, 1 reserve, 2 garrison
@@ -344,6 +345,8 @@ def compile_scenario(loaded: LoadedScenario, params: Params | None = None) -> Co
         quality=np.array([u.quality * params.effectiveness(s.army_of(u), s.start.year)
                           for u in units]),
         mobility=np.array([MOBILITIES.index(ut[u.type].mobility.value) for u in units], dtype=np.int64),
+        march_mobility=np.array([MOBILITIES.index("mechanised" if ut[u.type].lorried else ut[u.type].mobility.value)
+                                 for u in units], dtype=np.int64),
         posture0=np.array([POSTURES.index(u.posture.value) for u in units], dtype=np.int64),
         loc0=np.array([idx[u.location] for u in units], dtype=np.int64),
         role=np.array([role_code[u.role] for u in units], dtype=np.int64),

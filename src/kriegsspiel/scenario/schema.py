@@ -176,6 +176,9 @@ class UnitType(Strict):
     tanks: NonNeg = 0
     aircraft: NonNeg = 0
     mobility: Mobility = Mobility.infantry
+    lorried: bool = Field(
+        False, description="foot infantry that marches in lorries (its own or attached transport): it marches at the "
+        "mechanised rates and burns fuel on the march; it fights and advances under fire as infantry")
     supply_t_per_day: NonNeg = Field(
         200.0, description="consumption in combat (tons/day); default: a Japanese infantry division in combat, "
         "far-east-1944/environment.yaml (estimate)")
@@ -184,6 +187,12 @@ class UnitType(Strict):
     batteries: dict[str, NonNeg] = Field(default_factory=dict, description="coastal battery class -> number")
     aircraft_model: Name | None = Field(None, description="aircraft type of an air unit (radius, load, crew)")
     source: Name
+
+    @model_validator(mode="after")
+    def _lorried_infantry(self) -> "UnitType":
+        if self.lorried and self.mobility is not Mobility.infantry:
+            raise ValueError(f"`lorried` is for infantry (this type's mobility is {self.mobility.value})")
+        return self
 
 
 class Unit(Strict):

@@ -51,7 +51,7 @@ def march_order(c, p) -> np.ndarray:
     mobile ones behind them: the exploiting tank and mechanised formations were given their own routes and
     priority on the roads (the tank armies of 1943-45 passed through the rifle armies' sectors on routes kept
     for them; Radzievsky, Tankovyi udar, 1977 [recalled]). ASSUMPTION in its form: a strict priority by speed."""
-    speed = march_table(p)[:, 0][c.mobility]                 # road_good, km/day
+    speed = march_table(p)[:, 0][c.march_mobility]           # road_good, km/day
     return np.argsort(-speed, kind="stable").astype(np.int64)
 
 
@@ -310,7 +310,7 @@ def step(ctx, st, d: int) -> None:
     active = (st.status == UnitStatus.active) & (st.eta == 0) & ~(st.broken & (st.unit_op >= 0))
     wx_mob = p.weather[st.weather, 0]
     cap_out = np.zeros((st.R * len(c.theatre.names) + 1, 4), np.int64)
-    n = march(active, c.unit_side, c.mobility, st.men.astype(float), st.unit_op, st.op_state, st.route_days, st.goal,
+    n = march(active, c.unit_side, c.march_mobility, st.men.astype(float), st.unit_op, st.op_state, st.route_days, st.goal,
               st.mode, st.loc, st.nxt, st.prog, st.stock, st.owner, men_by_op(st).astype(float), side_men, wx_mob,
               p["manoeuvre.move_stock_days"],
               p["manoeuvre.unsupplied_march_factor"], c.edge_km, t.edge_march, t.edge_capacity, t.front_skip_km,

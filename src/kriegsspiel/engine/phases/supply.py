@@ -182,7 +182,7 @@ def step(ctx, st, d: int) -> None:
     R, P = st.owner.shape
     active = st.status == UnitStatus.active
     marching = (st.mode == UnitMode.march) | (st.mode == UnitMode.withdraw)
-    motor = (c.mobility == Mobility.mechanised) | (c.mobility == Mobility.armoured)
+    motor = (c.march_mobility == Mobility.mechanised) | (c.march_mobility == Mobility.armoured)
     use = np.where(st.engaged, 1.0, np.where(marching & motor[None, :], p["manoeuvre.march_consumption_motorised"],
                                              p["quiet_consumption_share"]))
     want = use + np.maximum(c.stock0[None, :] - st.stock, 0.0) * p["restock_share_per_day"]
