@@ -910,3 +910,30 @@ def test_only_infantry_can_be_lorried(tmp_path):
     with pytest.raises(ScenarioError, match="lorried"):
         scenario(tmp_path, [("A", 0, "red", True), ("B", 1, "blue", True)], [("A", "B", 100)],
                  [{"name": "T", "type": "tank", "side": "red", "location": "A"}], [], unit_types=types)
+
+
+def test_a_finished_operations_formations_join_the_nearest_running_one(tmp_path):
+    # manoeuvre.yaml retask_km: the armour's operation ends at B on the first day; the foot's operation toward D
+    # (100 km on) is still running, so the armour joins it and goes on to D, leaving B to the smallest formation
+    # there (a small garrison G); alone at B, or with re-tasking off or out of reach, it stays
+    def run(garrison=True, **params):
+        types = {"inf": {"side": "red", "men": 10000, "guns": 36, "source": "test"},
+                 "small": {"side": "red", "men": 1000, "source": "test"},
+                 "tank": {"side": "red", "men": 10000, "guns": 36, "tanks": 150, "mobility": "armoured",
+                          "source": "test"},
+                 "binf": {"side": "blue", "men": 10000, "guns": 36, "source": "test"}}
+        units = [{"name": "I", "type": "inf", "side": "red", "location": "A"},
+                 {"name": "T", "type": "tank", "side": "red", "location": "A"}]
+        units += [{"name": "G", "type": "small", "side": "red", "location": "B"}] if garrison else []
+        c = scenario(tmp_path, [("A", 0, "red", True), ("B", 0.6, "red", False), ("D", 2.0, "red", False)],
+                     [("A", "B", 40), ("B", "D", 100)], units,
+                     [{"name": "Go T", "side": "red", "forces": ["T"], "objective": "B"},
+                      {"name": "Go I", "side": "red", "forces": ["I"], "objective": "D"}], days=4,
+                     unit_types=types, parameters=params)
+        return c, api.simulate(c, runs=5, seed=3).st
+    c, st = run()
+    assert (st.loc[:, 1] == c.theatre.index["D"]).all() and (st.unit_op[:, 1] == 1).all()
+    assert (st.loc[:, 2] == c.theatre.index["B"]).all()
+    for kw in ({"garrison": False}, {"manoeuvre.retask_km": 0}, {"manoeuvre.retask_km": 50}):
+        c, st = run(**kw)
+        assert (st.loc[:, 1] == c.theatre.index["B"]).all() and (st.unit_op[:, 1] == 0).all(), kw

@@ -26,6 +26,7 @@ class EventKind(str, Enum):
     reinforcement = "reinforcement"              # value: men arriving
     reserve_moves = "reserve_moves"              # value: men entrained
     reserve_arrives = "reserve_arrives"          # value: men arriving
+    retask = "retask"                            # value: men joining another operation
     surrender = "surrender"                      # value: men captured
     destroyed = "destroyed"
     naval_bombardment = "naval_bombardment"      # value: t of shell
@@ -63,6 +64,7 @@ SENTENCES: dict[str, list[tuple[str | None, str]]] = {
     "reinforcement": [(None, "{unit} ({n|man/men}) arrives at {place}.")],
     "reserve_moves": [(None, "{unit} ({n|man/men}) entrains for {place}.")],
     "reserve_arrives": [(None, "{unit} ({n|man/men}) detrains at {place}.")],
+    "retask": [(None, "{unit} ({n|man/men}) joins {op} toward {place}.")],
     "surrender": [(None, "{unit} surrenders at {place}: {n|man/men} captured.")],
     "destroyed": [(None, "{unit} is destroyed at {place}.")],
     "naval_bombardment": [

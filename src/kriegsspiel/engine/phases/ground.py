@@ -424,6 +424,51 @@ def _operations(ctx, st, d) -> None:
         follow = (st.unit_op >= 0) & along(done, o_u) & (st.status == UnitStatus.active) \
             & (st.goal < 0) & ((st.mode == UnitMode.idle) | (st.mode == UnitMode.march)) & (st.loc != final[o_u])
         st.goal = np.where(follow, final[o_u], st.goal)
+    _retask(ctx, st, d)
+
+
+def _retask(ctx, st, d) -> None:
+    """Formations of a finished operation (not a halted one: it is spent), idle at a place and with no later
+    operation of their own waiting, join their side's running operation whose present objective is nearest,
+    within `retask_km` (manoeuvre.yaml)."""
+    c, p = ctx.c, ctx.p
+    reach = p["manoeuvre.retask_km"]
+    running = st.op_state == OpState.running
+    if reach <= 0 or not running.any():
+        return
+    o_u = np.maximum(st.unit_op, 0)
+    over = along(st.op_state, o_u)
+    over = (st.unit_op >= 0) & (over == OpState.done)
+    pending = np.zeros(st.unit_op.shape, bool)
+    for k in range(c.unit_ops.shape[1]):
+        o = c.unit_ops[:, k]
+        pending |= (o >= 0)[None, :] & (st.op_state[:, np.maximum(o, 0)] == OpState.pending)
+    free = over & ~pending & (st.status == UnitStatus.active) & ~st.broken & (st.eta == 0) & (st.nxt < 0) \
+        & ((st.mode == UnitMode.idle) | (st.mode == UnitMode.march)) & (st.goal < 0)
+    if not free.any():
+        return
+    from .movement import current_objectives
+
+    # the smallest of the side's formations at each place stays to hold it (a place taken is not left empty)
+    rows_at, units_at = np.nonzero((st.status == UnitStatus.active) & (st.eta == 0) & (st.nxt < 0))
+    place = (rows_at * len(c.side_keys) + c.unit_side[units_at]) * len(c.theatre.names) + st.loc[rows_at, units_at]
+    order = np.lexsort((units_at, st.men[rows_at, units_at], place))       # by place, then men, then unit order
+    head = np.ones(len(order), bool)
+    head[1:] = place[order][1:] != place[order][:-1]
+    holds = np.zeros_like(free)
+    holds[rows_at[order[head]], units_at[order[head]]] = True
+    rr, uu = np.nonzero(free & ~holds)
+    if not len(rr):
+        return
+    obj = current_objectives(c, st)                                                     # (R, O)
+    km = c.land_km[st.loc[rr, uu][:, None], obj[rr]]                                    # (n, O)
+    ok = running[rr] & (c.op_side[None, :] == c.unit_side[uu][:, None]) & (km <= reach)
+    km = np.where(ok, km, np.inf)
+    best = km.argmin(axis=1)
+    go = np.isfinite(km[np.arange(len(rr)), best])
+    st.unit_op[rr[go], uu[go]] = best[go]
+    for r, u, o in zip(rr[go], uu[go], best[go]) if ctx.record else ():
+        ctx.log.add(r, d, K.retask, c.unit_side[u], obj[r, o], u=u, op=o, value=int(st.men[r, u]))
 
 
 def _bypass(ctx, st, d, running) -> None:
