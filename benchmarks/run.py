@@ -145,6 +145,25 @@ def startup(scenario: str) -> dict:
             "run_latency_compiled_s": min(run_compiled), "help_s": helps}
 
 
+# The printed table: per section of the results, (measure, its key, its format, the goal).
+TABLE = [
+    ("engine", [("engine, batch 1 (runs/s)", "batch_1_runs_per_s", "{:,.1f}", ""),
+                ("engine, batch {big_batch} (runs/s)", "big_rate", "{:,.0f}", ""),
+                ("  large batch / batch 1", "speedup", "{:,.0f}x", ">= 50x")]),
+    ("ensemble", [("ensemble, local, {runs:,} runs stored (runs/s)", "runs_per_s", "{:,.0f}", ">= 1,000")]),
+    ("dask", [("ensemble, Dask 1 worker (runs/s)", "workers_1_runs_per_s", "{:,.0f}", ""),
+              ("ensemble, Dask 2 workers (runs/s)", "workers_2_runs_per_s", "{:,.0f}", ">= 1,000"),
+              ("  2 workers / 1 worker", "speedup_2_vs_1", "{:.2f}x", ">= 1.8x"),
+              ("  LocalCluster start-up (2 workers, s)", "workers_2_startup_s", "{:.1f}", "")]),
+    ("memory", [("peak memory, {runs:,}-run ensemble (MiB)", "peak_rss_mib", "{:,.0f}", "<= 2,048"),
+                ("  its wall time (s)", "seconds", "{:.1f}", "<= 10")]),
+    ("startup", [("import kriegsspiel (s)", "import_s", "{:.3f}", ""),
+                 ("kriegsspiel run, wall (s)", "run_latency_s", "{:.2f}", "<= 1"),
+                 ("  the same with compiled kernels (s)", "run_latency_compiled_s", "{:.2f}", ""),
+                 ("kriegsspiel --help, wall (s)", "help_s", "{:.2f}", "")]),
+]
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scenario", default="operation-otsu")
@@ -185,31 +204,14 @@ def print_table(res: dict) -> None:
                     f"({res['machine']['cores']} cores)")
     for col in ("measure", "value", "goal"):
         t.add_column(col, justify="left" if col == "measure" else "right")
-    e = res.get("engine")
-    if e:
-        t.add_row("engine, batch 1 (runs/s)", f"{e['batch_1_runs_per_s']:,.1f}", "")
-        big = e["big_batch"]
-        t.add_row(f"engine, batch {big} (runs/s)", f"{e[f'batch_{big}_runs_per_s']:,.0f}", "")
-        t.add_row("  large batch / batch 1", f"{e['speedup']:,.0f}x", ">= 50x")
-    if "ensemble" in res:
-        x = res["ensemble"]
-        t.add_row(f"ensemble, local, {x['runs']:,} runs stored (runs/s)", f"{x['runs_per_s']:,.0f}", ">= 1,000")
-    if "dask" in res:
-        x = res["dask"]
-        t.add_row("ensemble, Dask 1 worker (runs/s)", f"{x['workers_1_runs_per_s']:,.0f}", "")
-        t.add_row("ensemble, Dask 2 workers (runs/s)", f"{x['workers_2_runs_per_s']:,.0f}", ">= 1,000")
-        t.add_row("  2 workers / 1 worker", f"{x['speedup_2_vs_1']:.2f}x", ">= 1.8x")
-        t.add_row("  LocalCluster start-up (2 workers, s)", f"{x['workers_2_startup_s']:.1f}", "")
-    if "memory" in res:
-        x = res["memory"]
-        t.add_row(f"peak memory, {x['runs']:,}-run ensemble (MiB)", f"{x['peak_rss_mib']:,.0f}", "<= 2,048")
-        t.add_row("  its wall time (s)", f"{x['seconds']:.1f}", "<= 10")
-    if "startup" in res:
-        x = res["startup"]
-        t.add_row("import kriegsspiel (s)", f"{x['import_s']:.3f}", "")
-        t.add_row("kriegsspiel run, wall (s)", f"{x['run_latency_s']:.2f}", "<= 1")
-        t.add_row("  the same with compiled kernels (s)", f"{x['run_latency_compiled_s']:.2f}", "")
-        t.add_row("kriegsspiel --help, wall (s)", f"{x['help_s']:.2f}", "")
+    rows = []                                   # (measure, value, goal)
+    for section, spec in TABLE:
+        x = res.get(section)
+        if x:
+            x = dict(x, big_rate=x.get(f"batch_{x.get('big_batch')}_runs_per_s", 0.0))
+            rows += [(label.format(**x), fmt.format(x[key]), goal) for label, key, fmt, goal in spec]
+    for row in rows:
+        t.add_row(*row)
     Console().print(t)
 
 
