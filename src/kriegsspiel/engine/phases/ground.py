@@ -449,9 +449,15 @@ def _retask(ctx, st, d) -> None:
         return
     from .movement import current_objectives
 
-    # the smallest of the side's formations at each place stays to hold it (a place taken is not left empty)
-    rows_at, units_at = np.nonzero((st.status == UnitStatus.active) & (st.eta == 0) & (st.nxt < 0))
-    place = (rows_at * len(c.side_keys) + c.unit_side[units_at]) * len(c.theatre.names) + st.loc[rows_at, units_at]
+    # the smallest of the side's formations at each place stays to hold it (a place taken is not left empty);
+    # judged among the formations at the places where free ones stand
+    S, P = len(c.side_keys), len(c.theatre.names)
+    key = (np.arange(st.R)[:, None] * S + c.unit_side[None, :]) * P + st.loc
+    marked = np.zeros(st.R * S * P, bool)
+    marked[key[free]] = True
+    there = (st.status == UnitStatus.active) & (st.eta == 0) & (st.nxt < 0) & marked[key]
+    rows_at, units_at = np.nonzero(there)
+    place = key[rows_at, units_at]
     order = np.lexsort((units_at, st.men[rows_at, units_at], place))       # by place, then men, then unit order
     head = np.ones(len(order), bool)
     head[1:] = place[order][1:] != place[order][:-1]
